@@ -1,0 +1,152 @@
+#include "facts/Facts.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace sa {
+
+bool operator<(const SourceLoc &A, const SourceLoc &B) {
+  return std::tie(A.file, A.line, A.column, A.endLine, A.endColumn) <
+         std::tie(B.file, B.line, B.column, B.endLine, B.endColumn);
+}
+
+const char *toString(StateKind K) {
+  switch (K) {
+  case StateKind::Global: return "global";
+  case StateKind::StaticLocal: return "static-local";
+  case StateKind::StaticMember: return "static-member";
+  case StateKind::Field: return "field";
+  case StateKind::CapturedLocal: return "captured-local";
+  }
+  return "?";
+}
+
+const char *toString(TypeShape S) {
+  switch (S) {
+  case TypeShape::Other: return "other";
+  case TypeShape::KeyedContainer: return "keyed-container";
+  case TypeShape::Set: return "set";
+  case TypeShape::Sequence: return "sequence";
+  case TypeShape::String: return "string";
+  case TypeShape::Integer: return "integer";
+  case TypeShape::Floating: return "floating";
+  case TypeShape::Boolean: return "boolean";
+  case TypeShape::Pointer: return "pointer";
+  case TypeShape::Object: return "object";
+  case TypeShape::Atomic: return "atomic";
+  case TypeShape::Lock: return "lock";
+  case TypeShape::Stream: return "stream";
+  case TypeShape::Callable: return "callable";
+  }
+  return "?";
+}
+
+const char *toString(AccessKind K) {
+  switch (K) {
+  case AccessKind::Assign: return "assign";
+  case AccessKind::CompoundAssign: return "compound-assign";
+  case AccessKind::IncDec: return "inc-dec";
+  case AccessKind::MutatingCall: return "mutating-call";
+  case AccessKind::RefArg: return "ref-arg";
+  case AccessKind::Escape: return "escape";
+  case AccessKind::Lookup: return "lookup";
+  case AccessKind::Read: return "read";
+  case AccessKind::LimitCheck: return "limit-check";
+  }
+  return "?";
+}
+
+const char *toString(CallKind K) {
+  switch (K) {
+  case CallKind::Direct: return "direct";
+  case CallKind::Virtual: return "virtual";
+  case CallKind::Construct: return "construct";
+  }
+  return "?";
+}
+
+const char *toString(FileOpKind K) {
+  switch (K) {
+  case FileOpKind::OpenWrite: return "open-write";
+  case FileOpKind::Modify: return "modify";
+  case FileOpKind::OpenUnknown: return "open-unknown";
+  }
+  return "?";
+}
+
+const char *toString(SuppressionKind K) {
+  switch (K) {
+  case SuppressionKind::Allow: return "allow";
+  case SuppressionKind::NoLint: return "nolint";
+  case SuppressionKind::NoLintNextLine: return "nolintnextline";
+  case SuppressionKind::NoLintBegin: return "nolintbegin";
+  case SuppressionKind::NoLintEnd: return "nolintend";
+  }
+  return "?";
+}
+
+const char *toString(TUStatus S) {
+  switch (S) {
+  case TUStatus::Ok: return "ok";
+  case TUStatus::CompileErrors: return "compile-errors";
+  case TUStatus::Failed: return "failed";
+  }
+  return "?";
+}
+
+bool isWrite(AccessKind K) {
+  switch (K) {
+  case AccessKind::Assign:
+  case AccessKind::CompoundAssign:
+  case AccessKind::IncDec:
+  case AccessKind::MutatingCall:
+  case AccessKind::RefArg:
+    return true;
+  case AccessKind::Escape:
+  case AccessKind::Lookup:
+  case AccessKind::Read:
+  case AccessKind::LimitCheck:
+    return false;
+  }
+  return false;
+}
+
+namespace {
+auto key(const StateDecl &D) { return std::tie(D.id, D.loc); }
+auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
+auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
+auto key(const Access &A) {
+  return std::tie(A.target, A.function, A.loc, A.kind, A.detail, A.throughThis, A.sessionKeyed);
+}
+auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc); }
+auto key(const CallableRef &C) {
+  return std::tie(C.holder, C.callable, C.callee, C.loc, C.calleeName, C.label, C.thisRecord);
+}
+auto key(const FileOp &F) { return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target); }
+auto key(const PoolFact &P) { return std::tie(P.loc, P.id, P.name); }
+auto key(const SuppressionComment &S) { return std::tie(S.loc, S.kind, S.rules, S.reason); }
+
+// Sorting by a key that does not cover every field would let duplicates with different extra
+// fields survive in input order; the first of equal keys is kept, which is deterministic
+// because extraction visits a TU in source order.
+template <typename T> void sortUnique(std::vector<T> &V) {
+  std::stable_sort(V.begin(), V.end(), [](const T &A, const T &B) { return key(A) < key(B); });
+  V.erase(std::unique(V.begin(), V.end(),
+                      [](const T &A, const T &B) { return key(A) == key(B); }),
+          V.end());
+}
+} // namespace
+
+void normalize(TUFacts &F) {
+  sortUnique(F.decls);
+  sortUnique(F.records);
+  sortUnique(F.functions);
+  sortUnique(F.accesses);
+  sortUnique(F.calls);
+  sortUnique(F.callables);
+  sortUnique(F.fileOps);
+  sortUnique(F.pools);
+  sortUnique(F.suppressions);
+}
+
+} // namespace sa

@@ -1,0 +1,217 @@
+// Facts: what extraction learns about one translation unit, as plain data.
+//
+// Extraction (the only Clang-aware stage) fills a TUFacts per translation unit. Everything
+// downstream (link, gate, report, cache, shard merge) works on these structs alone, so it can be
+// unit-tested with hand-built facts and serialised to JSON for the cache and for sharded scans.
+//
+// Identity: every declaration, record and function carries an `id` that is the same in every TU
+// that sees it (Clang's USR of the canonical, uninstantiated declaration; lambdas get a location-based
+// id). Link merges TUs by these ids. Paths are project-root-relative with '/' separators, so facts
+// produced on different machines or checkouts merge.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct SourceLoc {
+  std::string file; // project-root-relative path ('/'-separated)
+  unsigned line = 0;
+  unsigned column = 0; // 1-based, in bytes (clang's columns)
+  unsigned endLine = 0;
+  unsigned endColumn = 0;
+
+  bool valid() const { return !file.empty() && line != 0; }
+  friend bool operator==(const SourceLoc &A, const SourceLoc &B) {
+    return A.file == B.file && A.line == B.line && A.column == B.column &&
+           A.endLine == B.endLine && A.endColumn == B.endColumn;
+  }
+  friend bool operator<(const SourceLoc &A, const SourceLoc &B);
+};
+
+/// Where a piece of state lives.
+enum class StateKind {
+  Global,        // namespace-scope variable (incl. static, anonymous namespace, inline)
+  StaticLocal,   // function-local static
+  StaticMember,  // static data member
+  Field,         // non-static data member of a project class
+  CapturedLocal, // local captured by reference into a lambda, or closure state of a mutable lambda
+};
+
+/// The shape of a state's type: decides what it means and where it should move.
+enum class TypeShape {
+  Other,
+  KeyedContainer, // map, unordered_map, ... (has mapped_type)
+  Set,            // set, unordered_set, ... (key_type, no mapped_type)
+  Sequence,       // vector, deque, list, queue, ...
+  String,
+  Integer,
+  Floating,
+  Boolean,
+  Pointer,      // raw pointer, reference, smart pointer, optional
+  Object,       // class with mutable fields
+  Atomic,       // std::atomic<T>
+  Lock,         // mutex, condition variable, once_flag: not state by itself
+  Stream,       // FILE*, std::ofstream, ...
+  Callable,     // std::function, function pointer
+};
+
+struct StateDecl {
+  std::string id;
+  StateKind kind = StateKind::Global;
+  std::string name; // qualified, for display: "notes::g_history", "Server::sessions_"
+  std::string type; // as written by clang's printer
+  TypeShape shape = TypeShape::Other;
+  SourceLoc loc;    // the definition (expansion location for macro-made declarations)
+  bool threadLocal = false;
+  bool isConst = false;      // immutable: const/constexpr all the way down (fields only; others
+                             // are recorded only when mutable)
+  bool fromMacro = false;    // declared by a macro expansion
+  std::string owner;         // StaticLocal/CapturedLocal: owning function id; Field/StaticMember: record id
+  std::string typeRecord;    // record the type names directly or through a pointer/smart pointer
+  std::string elementRecord; // record stored in a container (the Session in map<string, Session>)
+  bool closureCopy = false;  // CapturedLocal: state kept in a mutable lambda's closure (by-copy/init capture)
+};
+
+struct RecordFact {
+  std::string id;
+  std::string name;
+  SourceLoc loc;
+  std::vector<std::string> bases; // ids of direct bases
+};
+
+struct FunctionFact {
+  std::string id;
+  std::string name; // qualified display name; lambdas: "lambda in Server::start"
+  SourceLoc loc;
+  std::string record; // enclosing class id for methods; for lambdas the class of a captured `this`
+  std::string parent; // lambdas: the function the lambda is written in
+  bool isLambda = false;
+  bool isVirtual = false;
+  bool isCtorOrDtor = false;
+  bool isMain = false;
+  std::vector<std::string> overrides;   // ids of the methods this one directly overrides
+  std::vector<std::string> captureRecords; // lambdas: records reached through captured variables
+  std::string returnsStatic;            // id of static-storage state whose address/reference it returns
+};
+
+enum class AccessKind {
+  Assign,         // x = v
+  CompoundAssign, // x += v
+  IncDec,         // ++x, x--
+  MutatingCall,   // x.insert(...), x[k] (non-const), x.clear()
+  RefArg,         // passed by non-const reference or pointer
+  Escape,         // address taken into code that cannot be seen
+  Lookup,         // x.find(k), x.count(k), const x.at(k): read of a keyed container
+  Read,           // value read where it decides something (condition, return, comparison)
+  LimitCheck,     // compared against a per-instance cap: sessions_.size() >= kMaxSessions
+};
+
+/// A write (or an interesting read) of a piece of state, and the function it happens in.
+struct Access {
+  std::string target;   // StateDecl id (for writes through `this`: the field written first)
+  std::string function; // enclosing function id; empty: a namespace-scope initialiser (start-up)
+  AccessKind kind = AccessKind::Assign;
+  std::string detail;   // "push_back", "operator[]", ".last_seen", the cap's name for LimitCheck
+  SourceLoc loc;
+  bool throughThis = false;  // field written through `this` (lifetime decided by the object)
+  bool sessionKeyed = false; // keyed by a session id / Mcp-Session-Id value
+};
+
+enum class CallKind {
+  Direct,    // f(), obj.m(), static dispatch
+  Virtual,   // obj->m() on a virtual method: every override may run
+  Construct, // T(...) runs T's constructor
+};
+
+struct CallEdge {
+  std::string caller;
+  std::string callee;
+  CallKind kind = CallKind::Direct;
+  SourceLoc loc;
+};
+
+/// A callable (lambda, function, member function, functor) handed to other code: a registration
+/// call (entry point), a thread or timer (background work), or anything else (assumed invoked).
+/// Link decides which, from its configuration, so changing entry-point patterns re-links only.
+struct CallableRef {
+  std::string holder;     // function in which the callable is handed over
+  std::string callable;   // the function that will run
+  std::string callee;     // qualified name of the receiving call: "httplib::Server::Post", "std::thread::thread"
+  std::string calleeName; // unqualified: "Post", "add_tool", "thread"
+  std::string label;      // first string-literal argument of the call: "/mcp", "remember"
+  std::string thisRecord; // record of an object bound with it (captured `this`, bind(&C::f, this))
+  SourceLoc loc;
+};
+
+enum class FileOpKind {
+  OpenWrite,  // opened for writing or appending
+  Modify,     // rename, remove, mkdir, ... change the filesystem
+  OpenUnknown // opened with a mode that could not be determined
+};
+
+struct FileOp {
+  std::string function; // enclosing function id
+  std::string api;      // "fopen", "std::ofstream", "std::filesystem::remove"
+  FileOpKind kind = FileOpKind::OpenWrite;
+  std::string mode;     // "a", "ios::out|ios::app", "O_WRONLY|O_CREAT|O_APPEND"; empty when unknown
+  std::string target;   // path literal or expression text, when short
+  bool append = false;
+  bool logLike = false; // the path or variable says log
+  SourceLoc loc;
+};
+
+/// A downstream connection pool and its per-instance size.
+struct PoolFact {
+  std::string id;
+  std::string name;     // variable or field holding it
+  std::string type;
+  std::string function; // where it is constructed
+  std::optional<std::int64_t> size;
+  std::string sizeText; // the size expression as written
+  SourceLoc loc;
+};
+
+enum class SuppressionKind { Allow, NoLint, NoLintNextLine, NoLintBegin, NoLintEnd };
+
+struct SuppressionComment {
+  SuppressionKind kind = SuppressionKind::Allow;
+  std::vector<std::string> rules; // rule ids; empty for a bare NOLINT (all rules)
+  std::string reason;
+  SourceLoc loc;
+};
+
+enum class TUStatus { Ok, CompileErrors, Failed };
+
+struct TUFacts {
+  std::string file; // main file, root-relative
+  TUStatus status = TUStatus::Ok;
+  std::string firstError; // "path:line:col: message" of the first error
+  unsigned errorCount = 0;
+  std::vector<StateDecl> decls;
+  std::vector<RecordFact> records;
+  std::vector<FunctionFact> functions;
+  std::vector<Access> accesses;
+  std::vector<CallEdge> calls;
+  std::vector<CallableRef> callables;
+  std::vector<FileOp> fileOps;
+  std::vector<PoolFact> pools;
+  std::vector<SuppressionComment> suppressions;
+};
+
+const char *toString(StateKind);
+const char *toString(TypeShape);
+const char *toString(AccessKind);
+const char *toString(CallKind);
+const char *toString(FileOpKind);
+const char *toString(SuppressionKind);
+const char *toString(TUStatus);
+bool isWrite(AccessKind);
+
+/// Sorts every list and removes exact duplicates, so facts compare and serialise stably.
+void normalize(TUFacts &);
+
+} // namespace sa

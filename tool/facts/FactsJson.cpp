@@ -1,0 +1,274 @@
+#include "facts/FactsJson.h"
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::ObjectMapper;
+using llvm::json::Path;
+using llvm::json::Value;
+
+namespace sa {
+
+namespace {
+
+template <typename E, std::size_t N>
+bool enumFromJSON(const Value &V, E &Out, Path P, const E (&All)[N]) {
+  auto S = V.getAsString();
+  if (!S) {
+    P.report("expected a string");
+    return false;
+  }
+  for (E Candidate : All)
+    if (*S == toString(Candidate)) {
+      Out = Candidate;
+      return true;
+    }
+  P.report("unknown value");
+  return false;
+}
+
+constexpr StateKind AllStateKinds[] = {StateKind::Global, StateKind::StaticLocal,
+                                       StateKind::StaticMember, StateKind::Field,
+                                       StateKind::CapturedLocal};
+constexpr TypeShape AllShapes[] = {
+    TypeShape::Other,   TypeShape::KeyedContainer, TypeShape::Set,      TypeShape::Sequence,
+    TypeShape::String,  TypeShape::Integer,        TypeShape::Floating, TypeShape::Boolean,
+    TypeShape::Pointer, TypeShape::Object,         TypeShape::Atomic,   TypeShape::Lock,
+    TypeShape::Stream,  TypeShape::Callable};
+constexpr AccessKind AllAccessKinds[] = {
+    AccessKind::Assign, AccessKind::CompoundAssign, AccessKind::IncDec,
+    AccessKind::MutatingCall, AccessKind::RefArg, AccessKind::Escape,
+    AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck};
+constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct};
+constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modify,
+                                         FileOpKind::OpenUnknown};
+constexpr SuppressionKind AllSuppressionKinds[] = {
+    SuppressionKind::Allow, SuppressionKind::NoLint, SuppressionKind::NoLintNextLine,
+    SuppressionKind::NoLintBegin, SuppressionKind::NoLintEnd};
+constexpr TUStatus AllStatuses[] = {TUStatus::Ok, TUStatus::CompileErrors, TUStatus::Failed};
+
+Value strings(const std::vector<std::string> &V) {
+  Array A;
+  for (const std::string &S : V)
+    A.push_back(S);
+  return A;
+}
+
+/// ObjectMapper has no overload for `unsigned`; read through int64_t and range-check.
+bool mapUnsigned(ObjectMapper &O, llvm::StringLiteral Key, unsigned &Out, Path P) {
+  int64_t V = 0;
+  if (!O.map(Key, V))
+    return false;
+  if (V < 0 || V > UINT32_MAX) {
+    P.field(Key).report("out of range");
+    return false;
+  }
+  Out = static_cast<unsigned>(V);
+  return true;
+}
+
+} // namespace
+
+// The fromJSON overloads are found by ObjectMapper through argument-dependent lookup.
+bool fromJSON(const Value &V, StateKind &Out, Path P) { return enumFromJSON(V, Out, P, AllStateKinds); }
+bool fromJSON(const Value &V, TypeShape &Out, Path P) { return enumFromJSON(V, Out, P, AllShapes); }
+bool fromJSON(const Value &V, AccessKind &Out, Path P) { return enumFromJSON(V, Out, P, AllAccessKinds); }
+bool fromJSON(const Value &V, CallKind &Out, Path P) { return enumFromJSON(V, Out, P, AllCallKinds); }
+bool fromJSON(const Value &V, FileOpKind &Out, Path P) { return enumFromJSON(V, Out, P, AllFileOpKinds); }
+bool fromJSON(const Value &V, SuppressionKind &Out, Path P) {
+  return enumFromJSON(V, Out, P, AllSuppressionKinds);
+}
+bool fromJSON(const Value &V, TUStatus &Out, Path P) { return enumFromJSON(V, Out, P, AllStatuses); }
+
+Value toJSON(const SourceLoc &L) {
+  return Object{{"file", L.file}, {"line", L.line}, {"column", L.column},
+                {"endLine", L.endLine}, {"endColumn", L.endColumn}};
+}
+bool fromJSON(const Value &V, SourceLoc &L, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("file", L.file) && mapUnsigned(O, "line", L.line, P) &&
+         mapUnsigned(O, "column", L.column, P) && mapUnsigned(O, "endLine", L.endLine, P) &&
+         mapUnsigned(O, "endColumn", L.endColumn, P);
+}
+
+static Value toJSON(const StateDecl &D) {
+  return Object{{"id", D.id},
+                {"kind", toString(D.kind)},
+                {"name", D.name},
+                {"type", D.type},
+                {"shape", toString(D.shape)},
+                {"loc", toJSON(D.loc)},
+                {"threadLocal", D.threadLocal},
+                {"isConst", D.isConst},
+                {"fromMacro", D.fromMacro},
+                {"owner", D.owner},
+                {"typeRecord", D.typeRecord},
+                {"elementRecord", D.elementRecord},
+                {"closureCopy", D.closureCopy}};
+}
+bool fromJSON(const Value &V, StateDecl &D, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("id", D.id) && O.map("kind", D.kind) && O.map("name", D.name) &&
+         O.map("type", D.type) && O.map("shape", D.shape) && O.map("loc", D.loc) &&
+         O.map("threadLocal", D.threadLocal) && O.map("isConst", D.isConst) &&
+         O.map("fromMacro", D.fromMacro) && O.map("owner", D.owner) &&
+         O.map("typeRecord", D.typeRecord) && O.map("elementRecord", D.elementRecord) &&
+         O.map("closureCopy", D.closureCopy);
+}
+
+static Value toJSON(const RecordFact &R) {
+  return Object{{"id", R.id}, {"name", R.name}, {"loc", toJSON(R.loc)}, {"bases", strings(R.bases)}};
+}
+bool fromJSON(const Value &V, RecordFact &R, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("id", R.id) && O.map("name", R.name) && O.map("loc", R.loc) &&
+         O.map("bases", R.bases);
+}
+
+static Value toJSON(const FunctionFact &F) {
+  return Object{{"id", F.id},
+                {"name", F.name},
+                {"loc", toJSON(F.loc)},
+                {"record", F.record},
+                {"parent", F.parent},
+                {"isLambda", F.isLambda},
+                {"isVirtual", F.isVirtual},
+                {"isCtorOrDtor", F.isCtorOrDtor},
+                {"isMain", F.isMain},
+                {"overrides", strings(F.overrides)},
+                {"captureRecords", strings(F.captureRecords)},
+                {"returnsStatic", F.returnsStatic}};
+}
+bool fromJSON(const Value &V, FunctionFact &F, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("id", F.id) && O.map("name", F.name) && O.map("loc", F.loc) &&
+         O.map("record", F.record) && O.map("parent", F.parent) &&
+         O.map("isLambda", F.isLambda) && O.map("isVirtual", F.isVirtual) &&
+         O.map("isCtorOrDtor", F.isCtorOrDtor) && O.map("isMain", F.isMain) &&
+         O.map("overrides", F.overrides) && O.map("captureRecords", F.captureRecords) &&
+         O.map("returnsStatic", F.returnsStatic);
+}
+
+static Value toJSON(const Access &A) {
+  return Object{{"target", A.target},   {"function", A.function},
+                {"kind", toString(A.kind)}, {"detail", A.detail},
+                {"loc", toJSON(A.loc)},   {"throughThis", A.throughThis},
+                {"sessionKeyed", A.sessionKeyed}};
+}
+bool fromJSON(const Value &V, Access &A, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("target", A.target) && O.map("function", A.function) &&
+         O.map("kind", A.kind) && O.map("detail", A.detail) && O.map("loc", A.loc) &&
+         O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed);
+}
+
+static Value toJSON(const CallEdge &C) {
+  return Object{{"caller", C.caller}, {"callee", C.callee}, {"kind", toString(C.kind)},
+                {"loc", toJSON(C.loc)}};
+}
+bool fromJSON(const Value &V, CallEdge &C, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("caller", C.caller) && O.map("callee", C.callee) && O.map("kind", C.kind) &&
+         O.map("loc", C.loc);
+}
+
+static Value toJSON(const CallableRef &C) {
+  return Object{{"holder", C.holder},         {"callable", C.callable},
+                {"callee", C.callee},         {"calleeName", C.calleeName},
+                {"label", C.label},           {"thisRecord", C.thisRecord},
+                {"loc", toJSON(C.loc)}};
+}
+bool fromJSON(const Value &V, CallableRef &C, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("holder", C.holder) && O.map("callable", C.callable) &&
+         O.map("callee", C.callee) && O.map("calleeName", C.calleeName) &&
+         O.map("label", C.label) && O.map("thisRecord", C.thisRecord) && O.map("loc", C.loc);
+}
+
+static Value toJSON(const FileOp &F) {
+  return Object{{"function", F.function}, {"api", F.api},       {"kind", toString(F.kind)},
+                {"mode", F.mode},         {"target", F.target}, {"append", F.append},
+                {"logLike", F.logLike},   {"loc", toJSON(F.loc)}};
+}
+bool fromJSON(const Value &V, FileOp &F, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("function", F.function) && O.map("api", F.api) && O.map("kind", F.kind) &&
+         O.map("mode", F.mode) && O.map("target", F.target) && O.map("append", F.append) &&
+         O.map("logLike", F.logLike) && O.map("loc", F.loc);
+}
+
+static Value toJSON(const PoolFact &F) {
+  Object O{{"id", F.id},           {"name", F.name},         {"type", F.type},
+           {"function", F.function}, {"sizeText", F.sizeText}, {"loc", toJSON(F.loc)}};
+  if (F.size)
+    O["size"] = *F.size;
+  return O;
+}
+bool fromJSON(const Value &V, PoolFact &F, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("id", F.id) && O.map("name", F.name) && O.map("type", F.type) &&
+         O.map("function", F.function) && O.mapOptional("size", F.size) &&
+         O.map("sizeText", F.sizeText) && O.map("loc", F.loc);
+}
+
+static Value toJSON(const SuppressionComment &S) {
+  return Object{{"kind", toString(S.kind)}, {"rules", strings(S.rules)}, {"reason", S.reason},
+                {"loc", toJSON(S.loc)}};
+}
+bool fromJSON(const Value &V, SuppressionComment &S, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("kind", S.kind) && O.map("rules", S.rules) && O.map("reason", S.reason) &&
+         O.map("loc", S.loc);
+}
+
+template <typename T> static Value list(const std::vector<T> &V) {
+  Array A;
+  A.reserve(V.size());
+  for (const T &E : V)
+    A.push_back(toJSON(E));
+  return A;
+}
+
+Value toJSON(const TUFacts &F) {
+  return Object{{"version", FactsFormatVersion},
+                {"file", F.file},
+                {"status", toString(F.status)},
+                {"firstError", F.firstError},
+                {"errorCount", F.errorCount},
+                {"decls", list(F.decls)},
+                {"records", list(F.records)},
+                {"functions", list(F.functions)},
+                {"accesses", list(F.accesses)},
+                {"calls", list(F.calls)},
+                {"callables", list(F.callables)},
+                {"fileOps", list(F.fileOps)},
+                {"pools", list(F.pools)},
+                {"suppressions", list(F.suppressions)}};
+}
+
+static bool fromJSON(const Value &V, TUFacts &F, Path P) {
+  ObjectMapper O(V, P);
+  int Version = 0;
+  if (!O || !O.map("version", Version))
+    return false;
+  if (Version != FactsFormatVersion) {
+    P.field("version").report("unsupported facts format version");
+    return false;
+  }
+  return O.map("file", F.file) && O.map("status", F.status) &&
+         O.map("firstError", F.firstError) && mapUnsigned(O, "errorCount", F.errorCount, P) &&
+         O.map("decls", F.decls) && O.map("records", F.records) &&
+         O.map("functions", F.functions) && O.map("accesses", F.accesses) &&
+         O.map("calls", F.calls) && O.map("callables", F.callables) &&
+         O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
+         O.map("suppressions", F.suppressions);
+}
+
+llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {
+  TUFacts F;
+  llvm::json::Path::Root Root("facts");
+  if (!fromJSON(V, F, Root))
+    return Root.getError();
+  return F;
+}
+
+} // namespace sa

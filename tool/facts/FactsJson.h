@@ -1,0 +1,20 @@
+// JSON form of facts: the cache entries and the `--facts-out` files of sharded scans.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+namespace sa {
+
+/// Bumped whenever the facts layout or meaning changes; older files are rejected, not misread.
+inline constexpr int FactsFormatVersion = 1;
+
+llvm::json::Value toJSON(const SourceLoc &);
+llvm::json::Value toJSON(const TUFacts &);
+
+/// Reads facts written by toJSON. Errors name the offending path inside the document.
+llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
+
+} // namespace sa

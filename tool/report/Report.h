@@ -1,0 +1,38 @@
+// What every report format renders: findings, the TUs, the gate, remarks. Plain data.
+#pragma once
+
+#include "gate/Gate.h"
+#include "link/Finding.h"
+#include "link/Program.h"
+#include "support/Paths.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct ScanReport {
+  ProjectPaths paths;             // for reading source lines and naming the root
+  std::vector<Finding> findings;  // sorted (findingLess)
+  std::vector<TUSummary> tus;     // sorted by file
+  std::vector<std::string> notes; // remarks about the analysis
+  GateResult gate;
+};
+
+/// Counts per level of the findings that are not suppressed.
+struct LevelCounts {
+  unsigned error = 0, warning = 0, note = 0;
+  unsigned total() const { return error + warning + note; }
+  void add(Level L);
+};
+
+struct TextOptions {
+  bool color = false;
+};
+
+void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options);
+void writeJson(llvm::raw_ostream &OS, const ScanReport &R);
+
+} // namespace sa

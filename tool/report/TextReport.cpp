@@ -1,0 +1,178 @@
+#include "report/Report.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <map>
+#include <memory>
+
+namespace sa {
+
+void LevelCounts::add(Level L) {
+  switch (L) {
+  case Level::Error: ++error; break;
+  case Level::Warning: ++warning; break;
+  case Level::Note: ++note; break;
+  }
+}
+
+namespace {
+
+class SourceLines {
+public:
+  explicit SourceLines(const ProjectPaths &Paths) : Paths(Paths) {}
+
+  /// The text of a 1-based line, without its newline; empty when unavailable.
+  llvm::StringRef line(const std::string &File, unsigned Line) {
+    auto &Buffer = Buffers[File];
+    if (!Buffer) {
+      auto B = llvm::MemoryBuffer::getFile(Paths.absolute(File), /*IsText=*/true);
+      if (!B)
+        return {};
+      Buffer = std::move(*B);
+    }
+    llvm::StringRef Text = Buffer->getBuffer();
+    for (unsigned I = 1; I < Line; ++I) {
+      size_t NL = Text.find('\n');
+      if (NL == llvm::StringRef::npos)
+        return {};
+      Text = Text.drop_front(NL + 1);
+    }
+    return Text.take_until([](char C) { return C == '\n' || C == '\r'; });
+  }
+
+private:
+  const ProjectPaths &Paths;
+  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Buffers;
+};
+
+llvm::raw_ostream::Colors levelColor(Level L) {
+  switch (L) {
+  case Level::Error: return llvm::raw_ostream::RED;
+  case Level::Warning: return llvm::raw_ostream::MAGENTA;
+  case Level::Note: return llvm::raw_ostream::CYAN;
+  }
+  return llvm::raw_ostream::WHITE;
+}
+
+void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceLines &Lines, bool Color) {
+  auto Bold = [&] {
+    if (Color)
+      OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  };
+  auto Reset = [&] {
+    if (Color)
+      OS.resetColor();
+  };
+  Bold();
+  OS << F.loc.file << ":" << F.loc.line << ":" << F.loc.column << ": ";
+  if (Color)
+    OS.changeColor(levelColor(F.level), true);
+  OS << toString(F.level) << ": ";
+  Reset();
+  Bold();
+  OS << F.message << " [" << F.rule << "]";
+  Reset();
+  OS << "\n";
+
+  llvm::StringRef Text = Lines.line(F.loc.file, F.loc.line);
+  if (!Text.empty()) {
+    std::string Gutter = std::to_string(F.loc.line);
+    OS << llvm::right_justify(Gutter, 5) << " | " << Text << "\n";
+    OS << "      | ";
+    // Tabs stay tabs so the caret lines up with the source whatever the tab width.
+    for (unsigned I = 1; I < F.loc.column && I - 1 < Text.size(); ++I)
+      OS << (Text[I - 1] == '\t' ? '\t' : ' ');
+    if (Color)
+      OS.changeColor(llvm::raw_ostream::GREEN, true);
+    OS << "^";
+    unsigned End = F.loc.endLine == F.loc.line ? F.loc.endColumn : F.loc.column + 1;
+    for (unsigned I = F.loc.column + 1; I < End && I - 1 < Text.size(); ++I)
+      OS << "~";
+    Reset();
+    OS << "\n";
+  }
+  for (const Evidence &E : F.evidence) {
+    OS << "  ";
+    if (E.loc.valid())
+      OS << E.loc.file << ":" << E.loc.line << ":" << E.loc.column << ": ";
+    OS << E.message << "\n";
+  }
+  if (!F.hint.empty()) {
+    OS << "  ";
+    if (Color)
+      OS.changeColor(llvm::raw_ostream::GREEN);
+    OS << "hint:";
+    Reset();
+    OS << " " << F.hint << "\n";
+  }
+}
+
+std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
+  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
+}
+
+} // namespace
+
+void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options) {
+  bool Color = Options.color;
+  SourceLines Lines(R.paths);
+  LevelCounts Total;
+  std::map<std::string, LevelCounts> ByRule;
+  for (const Finding &F : R.findings) {
+    if (F.suppressed)
+      continue;
+    writeFinding(OS, F, Lines, Color);
+    Total.add(F.level);
+    ByRule[F.rule].add(F.level);
+  }
+  if (!R.findings.empty())
+    OS << "\n";
+
+  OS << "state-audit: " << plural(Total.total(), "finding", "findings");
+  if (Total.total())
+    OS << " (" << plural(Total.error, "error", "errors") << ", "
+       << plural(Total.warning, "warning", "warnings") << ", "
+       << plural(Total.note, "note", "notes") << ")";
+  OS << "\n";
+  if (!ByRule.empty()) {
+    OS << "  " << llvm::left_justify("rule", 18) << llvm::right_justify("error", 7)
+       << llvm::right_justify("warning", 9) << llvm::right_justify("note", 6) << "\n";
+    for (const auto &[Rule, C] : ByRule)
+      OS << "  " << llvm::left_justify(Rule, 18) << llvm::right_justify(std::to_string(C.error), 7)
+         << llvm::right_justify(std::to_string(C.warning), 9)
+         << llvm::right_justify(std::to_string(C.note), 6) << "\n";
+  }
+  unsigned Broken = 0, Failed = 0;
+  for (const TUSummary &T : R.tus) {
+    Broken += T.status == TUStatus::CompileErrors;
+    Failed += T.status == TUStatus::Failed;
+  }
+  OS << "  " << plural(R.tus.size(), "translation unit", "translation units") << " analysed";
+  if (Broken || Failed)
+    OS << " (" << Broken << " with compile errors, " << Failed << " failed)";
+  OS << "\n";
+  if (R.gate.suppressed)
+    OS << "  " << plural(R.gate.suppressed, "finding", "findings") << " suppressed in source\n";
+  if (R.gate.baselined)
+    OS << "  " << plural(R.gate.baselined, "finding", "findings") << " unchanged from the baseline\n";
+  for (const std::string &N : R.notes)
+    OS << "  note: " << N << "\n";
+  if (R.gate.failOn) {
+    OS << "  gate (--fail-on " << toString(*R.gate.failOn) << "): ";
+    if (R.gate.failed) {
+      OS << "FAILED, " << plural(R.gate.failing, "finding", "findings") << " at or above "
+         << toString(*R.gate.failOn) << ":";
+      for (const auto &[Rule, N] : R.gate.failingByRule)
+        OS << " " << Rule << " " << N;
+      OS << "\n";
+    } else {
+      OS << "passed\n";
+    }
+  }
+  if (R.gate.incomplete)
+    OS << "  analysis INCOMPLETE: some translation units could not be analysed\n";
+}
+
+} // namespace sa

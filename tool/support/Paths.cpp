@@ -1,0 +1,78 @@
+#include "support/Paths.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace sa {
+
+std::string canonicalPath(llvm::StringRef P, llvm::StringRef Base) {
+  llvm::SmallString<256> Abs(P);
+  if (!path::is_absolute(Abs)) {
+    llvm::SmallString<256> Dir(Base);
+    if (Dir.empty())
+      fs::current_path(Dir);
+    path::append(Dir, Abs);
+    Abs = Dir;
+  }
+  path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  llvm::SmallString<256> Real;
+  if (!fs::real_path(Abs, Real))
+    return std::string(Real);
+  return std::string(Abs);
+}
+
+bool isWithin(llvm::StringRef P, llvm::StringRef Dir) {
+  if (Dir.empty() || !P.starts_with(Dir))
+    return false;
+  if (P.size() == Dir.size())
+    return true;
+  return Dir.ends_with("/") || P[Dir.size()] == '/';
+}
+
+ProjectPaths::ProjectPaths(std::string R, std::vector<std::string> Ex)
+    : Root(std::move(R)), Excluded(std::move(Ex)) {}
+
+std::optional<std::string> ProjectPaths::projectRelative(llvm::StringRef File) const {
+  if (!isWithin(File, Root))
+    return std::nullopt;
+  for (const std::string &E : Excluded)
+    if (isWithin(File, E))
+      return std::nullopt;
+  llvm::StringRef Rel = File.drop_front(Root.size());
+  Rel = Rel.ltrim('/');
+  return path::convert_to_slash(Rel);
+}
+
+std::string ProjectPaths::display(llvm::StringRef File) const {
+  if (isWithin(File, Root) && File.size() > Root.size())
+    return path::convert_to_slash(File.drop_front(Root.size()).ltrim('/'));
+  return std::string(File);
+}
+
+std::string ProjectPaths::absolute(llvm::StringRef Rel) const {
+  if (path::is_absolute(Rel))
+    return std::string(Rel);
+  llvm::SmallString<256> P(Root);
+  path::append(P, Rel);
+  return std::string(P);
+}
+
+std::string guessProjectRoot(llvm::StringRef Start) {
+  std::string S = canonicalPath(Start);
+  llvm::SmallString<256> Dir(S);
+  if (!fs::is_directory(Dir))
+    path::remove_filename(Dir);
+  for (llvm::StringRef D = Dir; !D.empty(); D = path::parent_path(D)) {
+    llvm::SmallString<256> Git(D);
+    path::append(Git, ".git");
+    if (fs::exists(Git))
+      return std::string(D);
+  }
+  return std::string(Dir);
+}
+
+} // namespace sa
