@@ -1,0 +1,25 @@
+#include "GlobalVariableCheck.h"
+
+#include "StateDecls.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace sa {
+
+void GlobalVariableCheck::registerMatchers(MatchFinder &Finder) {
+  Finder.addMatcher(
+      varDecl(hasGlobalStorage(), unless(isStaticLocal()), unless(isInstantiated())).bind("var"),
+      this);
+}
+
+void GlobalVariableCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *VD = Result.Nodes.getNodeAs<VarDecl>("var");
+  if (VD->isStaticDataMember() || !VD->getDeclContext()->getRedeclContext()->isFileContext() ||
+      VD->getTLSKind() != VarDecl::TLS_None || !isReportableDefinition(VD))
+    return;
+  if (auto D = makeStateDecl(Ctx, VD, StateKind::Global))
+    Ctx.facts().decls.push_back(std::move(*D));
+}
+
+} // namespace sa

@@ -1,0 +1,53 @@
+// Planning and running a scan: which TUs, with which commands, on how many workers.
+#pragma once
+
+#include "extract/Extractor.h"
+#include "facts/Facts.h"
+#include "support/Paths.h"
+
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct ScanRequest {
+  std::vector<std::string> paths;     // files or directories restricting the TUs
+  std::string buildDir;               // -p: directory holding compile_commands.json
+  std::vector<std::string> extraArgs; // after "--"
+  std::vector<std::string> excludes;  // directories that are not the project's code
+  std::string root;                   // project root; guessed when empty
+  std::string resourceDir;            // clang's resource directory
+  bool searchDatabase = true;         // look for compile_commands.json upward when no -p
+};
+
+struct TUJob {
+  std::string file;      // absolute
+  std::string directory; // working directory of the command
+  std::vector<std::string> arguments; // adjusted for clang
+};
+
+struct ScanPlan {
+  ProjectPaths paths;
+  std::string database; // compile_commands.json used, empty when none
+  std::vector<TUJob> jobs; // sorted by file
+  std::vector<std::string> warnings; // one line each, for stderr
+};
+
+/// Errors here are usage or input errors (exit code 2): a missing path, a broken database,
+/// nothing to analyse.
+llvm::Expected<ScanPlan> planScan(const ScanRequest &Request);
+
+/// Called after each TU, from the worker that ran it (calls are serialised).
+using TUDoneCallback = std::function<void(const TUJob &, const TUFacts &, double Seconds)>;
+
+/// Runs every job on `Jobs` workers (0: one per core). Results are in plan order whatever
+/// the number of workers, so reports do not depend on -j.
+std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
+                             const TUDoneCallback &OnDone = {});
+
+bool isSourceFile(llvm::StringRef Path);
+
+} // namespace sa

@@ -1,0 +1,84 @@
+// Per-TU extraction state shared by the checks: turns Clang declarations and locations into the
+// ids and project-relative locations that facts carry, and decides what is the project's code.
+#pragma once
+
+#include "facts/Facts.h"
+#include "support/Paths.h"
+
+#include "clang/AST/Type.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <optional>
+#include <string>
+
+namespace clang {
+class ASTContext;
+class CXXRecordDecl;
+class Decl;
+class FunctionDecl;
+class NamedDecl;
+class Preprocessor;
+class SourceManager;
+class ValueDecl;
+} // namespace clang
+
+namespace sa {
+
+class ExtractContext {
+public:
+  ExtractContext(const ProjectPaths &Paths, TUFacts &Facts) : Paths(Paths), Facts(Facts) {}
+
+  void attach(clang::ASTContext &Ctx, clang::Preprocessor &PP);
+  clang::ASTContext &ast() const { return *Ctx; }
+  clang::Preprocessor &preprocessor() const { return *PP; }
+  const clang::SourceManager &sourceManager() const;
+  const ProjectPaths &paths() const { return Paths; }
+  TUFacts &facts() { return Facts; }
+
+  /// Project location of a token (the outermost macro expansion for macro-made code), or
+  /// nullopt for system headers, excluded directories and files outside the root. The end
+  /// column is exclusive.
+  std::optional<SourceLoc> projectLoc(clang::SourceLocation Loc);
+  std::optional<SourceLoc> projectRange(clang::SourceRange R);
+  bool isProjectCode(clang::SourceLocation Loc);
+
+  /// Facts id of a declaration: its USR, qualified by file for internal linkage (two `static
+  /// int n;` in different .cpp files are different variables, one in a header is one).
+  std::string declId(const clang::Decl *D);
+  /// Id of a function: the uninstantiated pattern's, so every instantiation is one function;
+  /// lambdas get "lambda:<file>:<line>:<col>".
+  std::string functionId(const clang::FunctionDecl *FD);
+  /// Id of a class: the pattern's for template specialisations.
+  std::string recordId(const clang::CXXRecordDecl *RD);
+
+  /// "Server::start", "lambda in Server::start".
+  std::string functionName(const clang::FunctionDecl *FD);
+  /// A function as a scope for qualified names: "Server::start::(lambda)".
+  std::string scopeName(const clang::FunctionDecl *FD);
+  std::string qualifiedName(const clang::NamedDecl *D);
+  std::string typeName(clang::QualType T) const;
+
+  /// Records a FunctionFact for `FD` once per TU; returns its id ("" for null).
+  std::string noteFunction(const clang::FunctionDecl *FD);
+  /// Records a RecordFact for a project class once per TU; returns its id ("" when not project).
+  std::string noteRecord(const clang::CXXRecordDecl *RD);
+
+  /// The function whose body contains `D` (lambdas' call operators included), or null.
+  static const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);
+
+private:
+  std::optional<std::string> projectFile(clang::FileID FID);
+  std::string lambdaId(const clang::CXXRecordDecl *Closure);
+
+  const ProjectPaths &Paths;
+  TUFacts &Facts;
+  clang::ASTContext *Ctx = nullptr;
+  clang::Preprocessor *PP = nullptr;
+  llvm::DenseMap<clang::FileID, std::optional<std::string>> FileCache;
+  llvm::DenseSet<const clang::Decl *> NotedFunctions;
+  llvm::DenseSet<const clang::Decl *> NotedRecords;
+};
+
+} // namespace sa

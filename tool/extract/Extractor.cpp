@@ -1,0 +1,156 @@
+#include "extract/Extractor.h"
+
+#include "CheckRegistry.h"
+#include "extract/ExtractContext.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+using namespace clang;
+
+namespace sa {
+
+namespace {
+
+/// Keeps the first error of a TU and counts them; prints nothing.
+class ErrorCollector : public DiagnosticConsumer {
+public:
+  explicit ErrorCollector(const ProjectPaths &Paths) : Paths(Paths) {}
+
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error || !First.empty())
+      return;
+    llvm::SmallString<256> Message;
+    Info.FormatDiagnostic(Message);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      const SourceManager &SM = Info.getSourceManager();
+      PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Info.getLocation()));
+      if (P.isValid())
+        Where = Paths.display(canonicalPath(P.getFilename())) + ":" +
+                std::to_string(P.getLine()) + ":" + std::to_string(P.getColumn()) + ": ";
+    }
+    First = Where + "error: " + std::string(Message);
+  }
+
+  std::string First;
+
+private:
+  const ProjectPaths &Paths;
+};
+
+class ExtractConsumer : public ASTConsumer {
+public:
+  ExtractConsumer(ExtractContext &Ctx, CompilerInstance &CI, const ExtractOptions &Options)
+      : Ctx(Ctx), CI(CI), Options(Options) {
+    Checks = createChecks(Ctx);
+    for (auto &C : Checks) {
+      C->registerMatchers(Finder);
+      C->registerPPCallbacks(CI.getPreprocessor());
+    }
+  }
+
+  void Initialize(ASTContext &Context) override { Ctx.attach(Context, CI.getPreprocessor()); }
+
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    for (Decl *D : DG)
+      if (Ctx.isProjectCode(D->getLocation()))
+        TopLevel.push_back(D);
+    return true;
+  }
+
+  void HandleTranslationUnit(ASTContext &Context) override {
+    // Only the project's own declarations are traversed: findings cannot live in system or
+    // third-party headers, and skipping them is most of the work of a TU.
+    Context.setTraversalScope(TopLevel);
+    Finder.matchAST(Context);
+    for (auto &C : Checks)
+      C->onEndOfTranslationUnit();
+  }
+
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return Options.SkipForeignBodies && !Ctx.isProjectCode(D->getLocation());
+  }
+
+private:
+  ExtractContext &Ctx;
+  CompilerInstance &CI;
+  const ExtractOptions &Options;
+  ast_matchers::MatchFinder Finder;
+  std::vector<std::unique_ptr<Check>> Checks;
+  std::vector<Decl *> TopLevel;
+};
+
+class ExtractAction : public ASTFrontendAction {
+public:
+  ExtractAction(ExtractContext &Ctx, const ExtractOptions &Options)
+      : Ctx(Ctx), Options(Options) {}
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    if (Options.SkipForeignBodies)
+      CI.getFrontendOpts().SkipFunctionBodies = true;
+    // Errors are reported once per TU by the collector; clang's "N errors generated." would
+    // be a second, unasked-for line.
+    CI.getDiagnosticOpts().ShowCarets = false;
+    return std::make_unique<ExtractConsumer>(Ctx, CI, Options);
+  }
+
+private:
+  ExtractContext &Ctx;
+  const ExtractOptions &Options;
+};
+
+} // namespace
+
+TUFacts extractTU(const std::string &File, const std::string &Directory,
+                  const std::vector<std::string> &CommandLine, const ProjectPaths &Paths,
+                  const ExtractOptions &Options) {
+  TUFacts Facts;
+  Facts.file = Paths.display(File);
+  ExtractContext Ctx(Paths, Facts);
+  ErrorCollector Errors(Paths);
+
+  auto Run = [&] {
+    // A private file system view whose working directory is the compile command's: relative
+    // include paths resolve as the build saw them, without changing the process's directory.
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = llvm::vfs::createPhysicalFileSystem();
+    FS->setCurrentWorkingDirectory(Directory);
+    llvm::IntrusiveRefCntPtr<FileManager> Files(new FileManager(FileSystemOptions(), FS));
+    tooling::ToolInvocation Invocation(CommandLine,
+                                       std::make_unique<ExtractAction>(Ctx, Options),
+                                       Files.get());
+    Invocation.setDiagnosticConsumer(&Errors);
+    return Invocation.run();
+  };
+
+  bool Ran = false;
+  llvm::CrashRecoveryContext Recovery;
+  if (!Recovery.RunSafely([&] { Ran = Run(); })) {
+    Facts = TUFacts();
+    Facts.file = Paths.display(File);
+    Facts.status = TUStatus::Failed;
+    Facts.firstError = "the parser crashed on this file";
+    return Facts;
+  }
+  Facts.errorCount = Errors.getNumErrors();
+  Facts.firstError = Errors.First;
+  if (Errors.getNumErrors() > 0)
+    Facts.status = TUStatus::CompileErrors;
+  else if (!Ran) {
+    Facts.status = TUStatus::Failed;
+    Facts.firstError = "clang could not run this command";
+  }
+  normalize(Facts);
+  return Facts;
+}
+
+} // namespace sa

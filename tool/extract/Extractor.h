@@ -1,0 +1,27 @@
+// Runs one TU through Clang and the checks, producing its facts. The only entry point into
+// Clang for the rest of the tool.
+#pragma once
+
+#include "facts/Facts.h"
+#include "support/Paths.h"
+
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct ExtractOptions {
+  /// Skip parsing the bodies of functions outside the project (system headers, excluded and
+  /// third-party directories): they cannot hold findings.
+  bool SkipForeignBodies = true;
+};
+
+/// Parses `File` with the given compiler command line (argv[0] first, already adjusted to
+/// clang) from `Directory`, runs every check, and returns the TU's facts. Never throws or
+/// aborts: a TU that cannot be parsed comes back with status Failed and the reason, one that
+/// has compile errors with CompileErrors and the first error.
+TUFacts extractTU(const std::string &File, const std::string &Directory,
+                  const std::vector<std::string> &CommandLine, const ProjectPaths &Paths,
+                  const ExtractOptions &Options);
+
+} // namespace sa

@@ -1,0 +1,28 @@
+// What a type means as state: is it mutable, what shape is it, which class does it hold.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include "clang/AST/Type.h"
+
+namespace clang {
+class ASTContext;
+class CXXRecordDecl;
+} // namespace clang
+
+namespace sa {
+
+/// True when a variable of type `T` is state that can change after initialisation:
+/// not const/constexpr all the way down. A const pointer to mutable data, a reference to
+/// mutable data and a const object with `mutable` fields are mutable; an empty class is not.
+bool isMutableType(clang::QualType T);
+
+TypeShape shapeOf(clang::QualType T, const clang::ASTContext &Ctx);
+
+/// The class a type names directly or through a pointer, reference, smart pointer or optional.
+const clang::CXXRecordDecl *heldRecord(clang::QualType T);
+
+/// The class stored in a container type (the Session in std::map<std::string, Session>).
+const clang::CXXRecordDecl *elementRecord(clang::QualType T, const clang::ASTContext &Ctx);
+
+} // namespace sa
