@@ -1,0 +1,93 @@
+// state-audit: finds state that persists between requests in C++ MCP servers.
+#include "Commands.h"
+#include "Version.h"
+
+#include "CLI/CLI.hpp"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace sa;
+
+namespace sa {
+void reportError(const std::string &Message) {
+  llvm::errs() << "state-audit: error: " << Message << "\n";
+}
+void reportWarning(const std::string &Message) {
+  llvm::errs() << "state-audit: warning: " << Message << "\n";
+}
+} // namespace sa
+
+int main(int argc, char **argv) {
+  // Everything after the first "--" goes to the compiler, as with clang-tidy.
+  std::vector<std::string> ExtraArgs;
+  int CliArgc = argc;
+  for (int I = 1; I < argc; ++I)
+    if (std::strcmp(argv[I], "--") == 0) {
+      ExtraArgs.assign(argv + I + 1, argv + argc);
+      CliArgc = I;
+      break;
+    }
+
+  CLI::App App{"state-audit: finds the state that keeps a C++ MCP server from scaling "
+               "horizontally"};
+  App.name("state-audit");
+  App.set_version_flag("--version", std::string("state-audit ") + STATE_AUDIT_VERSION);
+  App.require_subcommand(1);
+
+  ScanOptions Scan;
+  CLI::App *ScanCmd = App.add_subcommand("scan", "Analyse C/C++ sources and report findings");
+  ScanCmd->add_option("paths", Scan.paths,
+                      "Files or directories to analyse (default: every TU of the compile "
+                      "database, or the sources under the current directory)");
+  ScanCmd->add_option("-p,--build-dir", Scan.buildDir,
+                      "Directory holding compile_commands.json (default: searched upward from "
+                      "the first path)");
+  ScanCmd->add_option("--format", Scan.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}));
+  ScanCmd->add_option("-o,--output", Scan.output, "Write the report to FILE (atomically)");
+  ScanCmd->add_option("-j,--jobs", Scan.jobs, "Parallel workers (default: number of cores)")
+      ->check(CLI::NonNegativeNumber);
+  ScanCmd->add_option("--fail-on", Scan.failOn,
+                      "Exit 1 when findings at or above this level remain")
+      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  ScanCmd->add_option("--exclude", Scan.excludes,
+                      "Directory that is not the project's code (repeatable)");
+  ScanCmd->add_option("--root", Scan.root,
+                      "Project root: reports name files relative to it (default: the git "
+                      "work tree of the first path)");
+  ScanCmd->add_flag("--allow-compile-errors", Scan.allowCompileErrors,
+                    "Report what was found in TUs with compile errors instead of exiting 3");
+  ScanCmd->add_flag("--no-skip-bodies", Scan.noSkipBodies,
+                    "Parse function bodies in system and third-party headers too");
+  ScanCmd->add_option("--color", Scan.color, "Colour the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");
+
+  CLI::App *RulesCmd = App.add_subcommand("rules", "List the rules");
+
+  try {
+    App.parse(CliArgc, argv);
+  } catch (const CLI::Success &E) {
+    return App.exit(E);
+  } catch (const CLI::ParseError &E) {
+    if (E.get_exit_code() == 0)
+      return App.exit(E);
+    reportError(std::string(E.what()) + " (see state-audit --help)");
+    return 2;
+  }
+  if (!ExtraArgs.empty() && !ScanCmd->parsed()) {
+    reportError("arguments after -- are only accepted by 'scan'");
+    return 2;
+  }
+
+  llvm::CrashRecoveryContext::Enable();
+  if (ScanCmd->parsed()) {
+    Scan.extraArgs = ExtraArgs;
+    return runScanCommand(Scan);
+  }
+  if (RulesCmd->parsed())
+    return runRulesCommand();
+  return 2;
+}
