@@ -1,0 +1,105 @@
+#include "facts/FactsJson.h"
+
+#include <gtest/gtest.h>
+
+using namespace sa;
+
+namespace {
+
+TUFacts sample() {
+  TUFacts F;
+  F.file = "src/a.cpp";
+  F.status = TUStatus::CompileErrors;
+  F.firstError = "src/a.cpp:3:1: error: boom";
+  F.errorCount = 2;
+  StateDecl D;
+  D.id = "c:@g";
+  D.kind = StateKind::StaticLocal;
+  D.name = "f::cache";
+  D.type = "std::map<int, int>";
+  D.shape = TypeShape::KeyedContainer;
+  D.loc = {"src/a.cpp", 4, 7, 4, 12};
+  D.threadLocal = true;
+  D.owner = "c:@F@f#";
+  F.decls.push_back(D);
+  F.records.push_back({"c:@S@Server", "Server", {"src/s.h", 1, 7, 1, 13}, {"c:@S@Base"}});
+  FunctionFact Fn;
+  Fn.id = "c:@F@f#";
+  Fn.name = "f";
+  Fn.loc = {"src/a.cpp", 2, 6, 2, 7};
+  Fn.overrides = {"c:@S@Base@F@f#"};
+  Fn.isVirtual = true;
+  F.functions.push_back(Fn);
+  Access A;
+  A.target = "c:@g";
+  A.function = "c:@F@f#";
+  A.kind = AccessKind::MutatingCall;
+  A.detail = "insert";
+  A.loc = {"src/a.cpp", 5, 3, 5, 8};
+  A.sessionKeyed = true;
+  F.accesses.push_back(A);
+  F.calls.push_back({"c:@F@main#", "c:@F@f#", CallKind::Virtual, {"src/a.cpp", 9, 3, 9, 4}});
+  CallableRef C;
+  C.holder = "c:@F@main#";
+  C.callable = "lambda:src/a.cpp:10:20";
+  C.callee = "httplib::Server::Post";
+  C.calleeName = "Post";
+  C.label = "/mcp";
+  F.callables.push_back(C);
+  FileOp Op;
+  Op.function = "c:@F@f#";
+  Op.api = "fopen";
+  Op.mode = "a";
+  Op.append = Op.logLike = true;
+  Op.loc = {"src/a.cpp", 6, 3, 6, 9};
+  F.fileOps.push_back(Op);
+  PoolFact P;
+  P.id = "pool";
+  P.size = 20;
+  P.sizeText = "20";
+  F.pools.push_back(P);
+  F.suppressions.push_back({SuppressionKind::NoLintNextLine, {"global-variable"}, "why", {"src/a.cpp", 1, 1, 1, 2}});
+  return F;
+}
+
+TEST(FactsJson, RoundTripsEveryField) {
+  TUFacts F = sample();
+  llvm::json::Value V = toJSON(F);
+  auto Back = tuFactsFromJSON(V);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  // Serialising the result again gives the same document: nothing was lost or altered.
+  EXPECT_EQ(V, toJSON(*Back));
+  EXPECT_EQ(Back->decls[0].shape, TypeShape::KeyedContainer);
+  EXPECT_EQ(Back->decls[0].loc, F.decls[0].loc);
+  EXPECT_EQ(Back->calls[0].kind, CallKind::Virtual);
+  EXPECT_EQ(Back->pools[0].size, std::optional<std::int64_t>(20));
+  EXPECT_EQ(Back->suppressions[0].kind, SuppressionKind::NoLintNextLine);
+  EXPECT_EQ(Back->status, TUStatus::CompileErrors);
+}
+
+TEST(FactsJson, RejectsOtherVersionsAndBadValues) {
+  llvm::json::Value V = toJSON(sample());
+  V.getAsObject()->find("version")->second = FactsFormatVersion + 1;
+  auto Old = tuFactsFromJSON(V);
+  ASSERT_FALSE(bool(Old));
+  EXPECT_NE(llvm::toString(Old.takeError()).find("version"), std::string::npos);
+
+  llvm::json::Value Bad = toJSON(sample());
+  (*Bad.getAsObject()->getArray("decls"))[0].getAsObject()->find("shape")->second = "blob";
+  auto R = tuFactsFromJSON(Bad);
+  ASSERT_FALSE(bool(R));
+  EXPECT_NE(llvm::toString(R.takeError()).find("unknown value"), std::string::npos);
+}
+
+TEST(Facts, NormalizeSortsAndRemovesDuplicates) {
+  TUFacts F = sample();
+  F.accesses.push_back(F.accesses[0]);
+  Access Earlier = F.accesses[0];
+  Earlier.loc.line = 1;
+  F.accesses.push_back(Earlier);
+  normalize(F);
+  ASSERT_EQ(F.accesses.size(), 2u);
+  EXPECT_EQ(F.accesses[0].loc.line, 1u);
+}
+
+} // namespace

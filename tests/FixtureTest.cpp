@@ -1,0 +1,118 @@
+// Runs every fixture project under fixtures/ and compares its findings with the expectations
+// written inline in its sources. Any missing or unexpected finding fails the test.
+#include "FixtureExpectations.h"
+
+#include "driver/Scan.h"
+#include "link/Linker.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace sa::testing {
+namespace {
+
+std::vector<std::string> fixtureDirs() {
+  std::vector<std::string> Dirs;
+  std::error_code EC;
+  for (fs::directory_iterator It(SA_FIXTURES_DIR, EC), End; It != End && !EC; It.increment(EC))
+    if (It->type() == fs::file_type::directory_file)
+      Dirs.push_back(std::string(path::filename(It->path())));
+  std::sort(Dirs.begin(), Dirs.end());
+  return Dirs;
+}
+
+std::string readFile(const std::string &P) {
+  auto B = llvm::MemoryBuffer::getFile(P, /*IsText=*/true);
+  return B ? (*B)->getBuffer().str() : std::string();
+}
+
+struct FixtureConfig {
+  std::vector<std::string> args;
+  bool allowCompileErrors = false;
+};
+
+/// fixture.args: one compiler argument per line; "# allow-compile-errors" marks fixtures whose
+/// TUs are broken on purpose.
+FixtureConfig readConfig(const std::string &Dir) {
+  FixtureConfig C;
+  llvm::SmallString<256> P(Dir);
+  path::append(P, "fixture.args");
+  std::string Text = readFile(std::string(P));
+  llvm::SmallVector<llvm::StringRef> Lines;
+  llvm::StringRef(Text).split(Lines, '\n', -1, false);
+  for (llvm::StringRef L : Lines) {
+    L = L.trim();
+    if (L == "# allow-compile-errors")
+      C.allowCompileErrors = true;
+    else if (!L.empty() && !L.starts_with("#"))
+      C.args.push_back(L.str());
+  }
+  return C;
+}
+
+class FixtureTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
+  llvm::SmallString<256> Dir(SA_FIXTURES_DIR);
+  path::append(Dir, GetParam());
+  std::string Root = canonicalPath(Dir);
+  FixtureConfig Config = readConfig(Root);
+
+  ScanRequest Request;
+  Request.paths = {Root};
+  Request.root = Root;
+  Request.resourceDir = SA_CLANG_RESOURCE_DIR;
+  Request.extraArgs = Config.args;
+  Request.searchDatabase = false;
+  llvm::Expected<ScanPlan> Plan = planScan(Request);
+  ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());
+
+  std::vector<TUFacts> Facts = runScan(*Plan, 2, ExtractOptions{});
+  for (const TUFacts &TU : Facts)
+    if (!Config.allowCompileErrors)
+      EXPECT_EQ(TU.status, TUStatus::Ok) << TU.file << ": " << TU.firstError;
+  LinkResult Linked = link(mergeFacts(Facts));
+
+  std::vector<Expectation> Expected;
+  std::vector<std::string> Errors;
+  std::error_code EC;
+  for (fs::recursive_directory_iterator It(Root, EC, false), End; It != End && !EC;
+       It.increment(EC)) {
+    llvm::StringRef P = It->path();
+    llvm::StringRef Ext = path::extension(P);
+    if (It->type() != fs::file_type::regular_file ||
+        !(Ext == ".cpp" || Ext == ".h" || Ext == ".hpp" || Ext == ".c"))
+      continue;
+    std::string Rel = Plan->paths.display(canonicalPath(P));
+    auto Found = parseExpectations(Rel, readFile(std::string(P)), Errors);
+    Expected.insert(Expected.end(), Found.begin(), Found.end());
+  }
+  for (const std::string &E : Errors)
+    ADD_FAILURE() << "bad expectation: " << E;
+  EXPECT_FALSE(Expected.empty()) << "a fixture without expectations tests nothing";
+
+  MatchResult M = matchFindings(Expected, Linked.findings);
+  for (const std::string &S : M.missing)
+    ADD_FAILURE() << "missing finding: " << S;
+  for (const std::string &S : M.unexpected)
+    ADD_FAILURE() << "unexpected finding: " << S;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(fixtureDirs()),
+                         [](const ::testing::TestParamInfo<std::string> &Info) {
+                           std::string Name = Info.param;
+                           std::replace(Name.begin(), Name.end(), '-', '_');
+                           return Name;
+                         });
+
+} // namespace
+} // namespace sa::testing
