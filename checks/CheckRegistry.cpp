@@ -1,7 +1,11 @@
 #include "CheckRegistry.h"
 
+#include "CapturedStateCheck.h"
+#include "ConnectionPoolCheck.h"
 #include "FileWriteCheck.h"
 #include "GlobalVariableCheck.h"
+#include "MemberStateCheck.h"
+#include "SingletonCheck.h"
 #include "StaticLocalCheck.h"
 #include "StaticMemberCheck.h"
 #include "ThreadLocalCheck.h"
@@ -15,6 +19,10 @@ std::vector<std::unique_ptr<Check>> createChecks(ExtractContext &Ctx) {
   Checks.push_back(std::make_unique<StaticMemberCheck>(Ctx));
   Checks.push_back(std::make_unique<ThreadLocalCheck>(Ctx));
   Checks.push_back(std::make_unique<FileWriteCheck>(Ctx));
+  Checks.push_back(std::make_unique<MemberStateCheck>(Ctx));
+  Checks.push_back(std::make_unique<CapturedStateCheck>(Ctx));
+  Checks.push_back(std::make_unique<SingletonCheck>(Ctx));
+  Checks.push_back(std::make_unique<ConnectionPoolCheck>(Ctx));
   return Checks;
 }
 

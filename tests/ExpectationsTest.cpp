@@ -34,7 +34,7 @@ TEST(Expectations, ParsesLevelRuleTextAndOffsets) {
   EXPECT_EQ(E[0].line, 1u);
   EXPECT_EQ(E[0].level, Level::Warning);
   EXPECT_EQ(E[0].rule, "global-variable");
-  EXPECT_EQ(E[0].text, "'x'");
+  EXPECT_EQ(E[0].texts, std::vector<std::string>{"'x'"});
   EXPECT_EQ(E[1].line, 3u);
   EXPECT_EQ(E[1].commentLine, 2u);
   EXPECT_EQ(E[1].level, Level::Error);
@@ -73,6 +73,18 @@ TEST(Expectations, LevelRuleLineAndTextMustAllAgree) {
   EXPECT_FALSE(matchFindings(E, {finding("b.cpp", 1, Level::Error, "global-variable", "'x'")}).ok());
   EXPECT_FALSE(matchFindings(E, {finding("a.cpp", 1, Level::Error, "global-variable", "'y'")}).ok());
   EXPECT_TRUE(matchFindings(E, {finding("a.cpp", 1, Level::Error, "global-variable", "'x'")}).ok());
+}
+
+TEST(Expectations, EveryTextMustMatch) {
+  std::vector<std::string> Errors;
+  auto E = parseExpectations("a.cpp", "int x; // expect: error global-variable {{'x'}} {{Redis}}\n",
+                             Errors);
+  ASSERT_EQ(E.size(), 1u);
+  EXPECT_EQ(E[0].texts.size(), 2u);
+  Finding F = finding("a.cpp", 1, Level::Error, "global-variable", "'x'");
+  EXPECT_FALSE(matchFindings(E, {F}).ok());
+  F.hint = "a Redis hash";
+  EXPECT_TRUE(matchFindings(E, {F}).ok());
 }
 
 TEST(Expectations, EachFindingSatisfiesOneExpectation) {

@@ -2,6 +2,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
+
 namespace sa::testing {
 
 std::vector<Expectation> parseExpectations(const std::string &File, const std::string &Text,
@@ -58,15 +60,19 @@ std::vector<Expectation> parseExpectations(const std::string &File, const std::s
       E.line = static_cast<unsigned>(static_cast<int>(LineNo) + Offset);
       E.level = *L;
       E.rule = Rule.str();
-      if (C.consume_front("{{")) {
+      bool Bad = false;
+      while (C.consume_front("{{")) {
         size_t End = C.find("}}");
         if (End == llvm::StringRef::npos) {
           Fail("unterminated {{");
+          Bad = true;
           break;
         }
-        E.text = C.take_front(End).str();
-        C = C.drop_front(End + 2);
+        E.texts.push_back(C.take_front(End).str());
+        C = C.drop_front(End + 2).ltrim();
       }
+      if (Bad)
+        break;
       Out.push_back(std::move(E));
     }
   }
@@ -79,8 +85,6 @@ std::string describe(const Finding &F) {
 }
 
 static bool contains(const Finding &F, const std::string &Text) {
-  if (Text.empty())
-    return true;
   if (F.message.find(Text) != std::string::npos || F.symbol.find(Text) != std::string::npos ||
       F.hint.find(Text) != std::string::npos || F.type.find(Text) != std::string::npos)
     return true;
@@ -88,6 +92,13 @@ static bool contains(const Finding &F, const std::string &Text) {
     if (E.message.find(Text) != std::string::npos)
       return true;
   return false;
+}
+
+static std::string texts(const Expectation &E) {
+  std::string Out;
+  for (const std::string &T : E.texts)
+    Out += " {{" + T + "}}";
+  return Out;
 }
 
 MatchResult matchFindings(const std::vector<Expectation> &Expected,
@@ -98,23 +109,25 @@ MatchResult matchFindings(const std::vector<Expectation> &Expected,
   // specific one on the same line needs.
   std::vector<const Expectation *> Order;
   for (const Expectation &E : Expected)
-    if (!E.text.empty())
+    if (!E.texts.empty())
       Order.push_back(&E);
   for (const Expectation &E : Expected)
-    if (E.text.empty())
+    if (E.texts.empty())
       Order.push_back(&E);
   for (const Expectation *E : Order) {
     bool Matched = false;
     for (size_t I = 0; I < Found.size() && !Matched; ++I) {
       const Finding &F = Found[I];
       if (Used[I] || F.loc.file != E->file || F.loc.line != E->line || F.level != E->level ||
-          F.rule != E->rule || !contains(F, E->text))
+          F.rule != E->rule ||
+          !std::all_of(E->texts.begin(), E->texts.end(),
+                       [&](const std::string &T) { return contains(F, T); }))
         continue;
       Used[I] = Matched = true;
     }
     if (!Matched)
       R.missing.push_back(E->file + ":" + std::to_string(E->line) + ": " + toString(E->level) +
-                          " " + E->rule + (E->text.empty() ? "" : " {{" + E->text + "}}") +
+                          " " + E->rule + texts(*E) +
                           " (expectation on line " + std::to_string(E->commentLine) + ")");
   }
   for (size_t I = 0; I < Found.size(); ++I)

@@ -14,7 +14,8 @@ struct Expectation {
   unsigned line = 0;
   Level level = Level::Warning;
   std::string rule;
-  std::string text;         // must occur in the finding's message, symbol, evidence or hint
+  std::vector<std::string> texts; // each must occur in the finding's message, symbol,
+                                  // evidence, hint or type
   unsigned commentLine = 0; // where the expectation is written
 };
 

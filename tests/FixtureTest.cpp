@@ -24,7 +24,9 @@ std::vector<std::string> fixtureDirs() {
   std::vector<std::string> Dirs;
   std::error_code EC;
   for (fs::directory_iterator It(SA_FIXTURES_DIR, EC), End; It != End && !EC; It.increment(EC))
-    if (It->type() == fs::file_type::directory_file)
+    // "_sdk" and other "_" directories hold headers shared by fixtures, not fixtures.
+    if (It->type() == fs::file_type::directory_file &&
+        !path::filename(It->path()).starts_with("_"))
       Dirs.push_back(std::string(path::filename(It->path())));
   std::sort(Dirs.begin(), Dirs.end());
   return Dirs;
@@ -72,6 +74,7 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
   Request.root = Root;
   Request.resourceDir = SA_CLANG_RESOURCE_DIR;
   Request.extraArgs = Config.args;
+  Request.extraArgs.push_back("-I" SA_FIXTURES_DIR "/_sdk");
   Request.searchDatabase = false;
   llvm::Expected<ScanPlan> Plan = planScan(Request);
   ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());

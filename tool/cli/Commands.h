@@ -19,6 +19,7 @@ struct ScanOptions {
   bool allowCompileErrors = false;
   bool noSkipBodies = false;
   std::string color = "auto";
+  std::string factsOut;
   std::vector<std::string> extraArgs;
 };
 

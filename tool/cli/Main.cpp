@@ -61,6 +61,8 @@ int main(int argc, char **argv) {
                     "Report what was found in TUs with compile errors instead of exiting 3");
   ScanCmd->add_flag("--no-skip-bodies", Scan.noSkipBodies,
                     "Parse function bodies in system and third-party headers too");
+  ScanCmd->add_option("--facts-out", Scan.factsOut,
+                      "Also write the extracted facts to FILE (for 'merge' and debugging)");
   ScanCmd->add_option("--color", Scan.color, "Colour the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");

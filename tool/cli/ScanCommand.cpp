@@ -2,6 +2,7 @@
 #include "Version.h"
 
 #include "driver/Scan.h"
+#include "facts/FactsJson.h"
 #include "gate/Gate.h"
 #include "link/Linker.h"
 #include "report/Report.h"
@@ -60,6 +61,14 @@ int runScanCommand(const ScanOptions &O) {
           llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError
                        << "\n";
       });
+
+  if (!O.factsOut.empty()) {
+    llvm::json::Value Doc = factsFileToJSON(Facts);
+    if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
+      reportError("cannot write '" + O.factsOut + "': " + llvm::toString(std::move(E)));
+      return 2;
+    }
+  }
 
   Program P = mergeFacts(Facts);
   LinkResult L = link(P);

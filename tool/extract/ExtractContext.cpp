@@ -97,6 +97,11 @@ std::string ExtractContext::declId(const Decl *D) {
   if (!D)
     return {};
   D = D->getCanonicalDecl();
+  // Locals (statics and captured ones) are named by where they are declared: the same in a
+  // template and its instantiations, and in every TU that includes an inline function.
+  if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->isLocalVarDeclOrParm())
+    return "local:" + locationKey(sourceManager(), VD->getLocation(), projectLoc(VD->getLocation())) +
+           ":" + VD->getNameAsString();
   llvm::SmallString<128> USR;
   const auto *ND = dyn_cast<NamedDecl>(D);
   std::optional<SourceLoc> Where = projectLoc(D->getLocation());
@@ -134,8 +139,12 @@ std::string ExtractContext::functionId(const FunctionDecl *FD) {
     return {};
   FD = pattern(FD);
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-    if (MD->getParent()->isLambda())
-      return lambdaId(MD->getParent());
+    if (MD->getParent()->isLambda()) {
+      // The call operator is the lambda; its conversion to a function pointer is not.
+      if (MD->getOverloadedOperator() == OO_Call)
+        return lambdaId(MD->getParent());
+      return lambdaId(MD->getParent()) + "#" + MD->getNameAsString();
+    }
   return declId(FD);
 }
 
@@ -214,6 +223,52 @@ static const CXXRecordDecl *thisClassOfLambda(const CXXRecordDecl *Closure) {
   return nullptr;
 }
 
+FunctionFact *ExtractContext::functionFact(const std::string &Id) {
+  auto It = FunctionIndex.find(Id);
+  return It == FunctionIndex.end() ? nullptr : &Facts.functions[It->second];
+}
+
+const FieldDecl *ExtractContext::patternField(const FieldDecl *F) {
+  const auto *RD = dyn_cast<CXXRecordDecl>(F->getParent());
+  const CXXRecordDecl *P = RD ? RD->getTemplateInstantiationPattern() : nullptr;
+  if (!P || P == RD)
+    return F;
+  for (const FieldDecl *Candidate : P->fields())
+    if (Candidate->getFieldIndex() == F->getFieldIndex())
+      return Candidate;
+  return F;
+}
+
+std::string ExtractContext::fieldId(const FieldDecl *F) { return declId(patternField(F)); }
+
+std::string ExtractContext::closureStateId(const CXXRecordDecl *Closure, const VarDecl *V) {
+  return "closure:" + lambdaId(Closure) + ":" + V->getNameAsString();
+}
+
+bool ExtractContext::isProjectRecord(const CXXRecordDecl *RD) {
+  return RD && !RD->isLambda() && isProjectCode(RD->getLocation());
+}
+
+std::string ExtractContext::withoutTemplateArgs(llvm::StringRef Name) {
+  std::string Out;
+  int Depth = 0;
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    // "operator<", "operator<<" and "operator<=" are names, not argument lists.
+    if (Name.substr(0, I).ends_with("operator") && (C == '<' || C == '>')) {
+      Out += C;
+      continue;
+    }
+    if (C == '<')
+      ++Depth;
+    else if (C == '>' && Depth > 0)
+      --Depth;
+    else if (Depth == 0)
+      Out += C;
+  }
+  return Out;
+}
+
 std::string ExtractContext::noteFunction(const FunctionDecl *FD) {
   if (!FD)
     return {};
@@ -249,10 +304,14 @@ std::string ExtractContext::noteFunction(const FunctionDecl *FD) {
     } else {
       F.record = recordId(Parent);
       F.isVirtual = MD->isVirtual();
-      for (const CXXMethodDecl *O : MD->overridden_methods())
+      for (const CXXMethodDecl *O : MD->overridden_methods()) {
         F.overrides.push_back(functionId(O));
+        F.overrideNames.push_back(withoutTemplateArgs(qualifiedName(pattern(O))));
+      }
     }
   }
+  FunctionIds.push_back(Id);
+  FunctionIndex[FunctionIds.back()] = Facts.functions.size();
   Facts.functions.push_back(std::move(F));
   return Id;
 }
@@ -273,10 +332,17 @@ std::string ExtractContext::noteRecord(const CXXRecordDecl *RD) {
   R.id = Id;
   R.name = qualifiedName(RD);
   R.loc = *Loc;
-  if (RD->hasDefinition())
+  if (RD->hasDefinition()) {
     for (const CXXBaseSpecifier &B : RD->bases())
       if (const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl())
         R.bases.push_back(recordId(Base));
+    for (const FieldDecl *Field : RD->fields()) {
+      if (const CXXRecordDecl *Held = heldRecord(Field->getType()); isProjectRecord(Held))
+        R.heldRecords.push_back(recordId(Held));
+      if (isMutableType(Field->getType()) && shapeOf(Field->getType(), *Ctx) != TypeShape::Lock)
+        R.fieldNames.push_back(Field->getNameAsString());
+    }
+  }
   Facts.records.push_back(std::move(R));
   return Id;
 }

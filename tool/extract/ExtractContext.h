@@ -10,6 +10,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,8 @@ namespace clang {
 class ASTContext;
 class CXXRecordDecl;
 class Decl;
+class FieldDecl;
+class VarDecl;
 class FunctionDecl;
 class NamedDecl;
 class Preprocessor;
@@ -62,11 +65,24 @@ public:
 
   /// Records a FunctionFact for `FD` once per TU; returns its id ("" for null).
   std::string noteFunction(const clang::FunctionDecl *FD);
+  /// The FunctionFact recorded for `Id` in this TU, or null.
+  FunctionFact *functionFact(const std::string &Id);
   /// Records a RecordFact for a project class once per TU; returns its id ("" when not project).
   std::string noteRecord(const clang::CXXRecordDecl *RD);
 
+  /// Id of a non-static data member (the template pattern's for class templates).
+  std::string fieldId(const clang::FieldDecl *F);
+  /// Id of the copy of `V` kept in a mutable lambda's closure (by-copy and init captures).
+  std::string closureStateId(const clang::CXXRecordDecl *Closure, const clang::VarDecl *V);
+  /// True for a class defined in the project's own code (not a lambda).
+  bool isProjectRecord(const clang::CXXRecordDecl *RD);
+
   /// The function whose body contains `D` (lambdas' call operators included), or null.
   static const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);
+  /// The field of the class template pattern that `F` was instantiated from (or `F`).
+  static const clang::FieldDecl *patternField(const clang::FieldDecl *F);
+  /// "ns::C<int>::f" -> "ns::C::f": template arguments left out, for name patterns.
+  static std::string withoutTemplateArgs(llvm::StringRef Name);
 
 private:
   std::optional<std::string> projectFile(clang::FileID FID);
@@ -78,6 +94,8 @@ private:
   clang::Preprocessor *PP = nullptr;
   llvm::DenseMap<clang::FileID, std::optional<std::string>> FileCache;
   llvm::DenseSet<const clang::Decl *> NotedFunctions;
+  llvm::DenseMap<llvm::StringRef, size_t> FunctionIndex; // id -> index in Facts.functions
+  std::deque<std::string> FunctionIds;                    // owns the keys of FunctionIndex
   llvm::DenseSet<const clang::Decl *> NotedRecords;
 };
 

@@ -1,6 +1,7 @@
 #include "extract/Extractor.h"
 
 #include "CheckRegistry.h"
+#include "extract/BehaviorCollector.h"
 #include "extract/ExtractContext.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -74,6 +75,7 @@ public:
     Finder.matchAST(Context);
     for (auto &C : Checks)
       C->onEndOfTranslationUnit();
+    BehaviorCollector(Ctx).collect(Context);
   }
 
   bool shouldSkipFunctionBody(Decl *D) override {

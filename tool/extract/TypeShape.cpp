@@ -97,7 +97,7 @@ bool isLockName(llvm::StringRef Name) {
              .Cases("mutex", "recursive_mutex", "timed_mutex", "recursive_timed_mutex", true)
              .Cases("shared_mutex", "shared_timed_mutex", "condition_variable", true)
              .Cases("condition_variable_any", "once_flag", "counting_semaphore", true)
-             .Cases("latch", "barrier", true)
+             .Cases("latch", "barrier", "thread", "jthread", true)
              .Default(false) ||
          Name.ends_with_insensitive("mutex") || Name.ends_with("SpinLock") ||
          Name.ends_with("spinlock");
@@ -210,8 +210,14 @@ TypeShape shapeOf(QualType T, const ASTContext &Ctx) {
     if (Name == "bitset")
       return TypeShape::Set;
   }
-  if (isLockName(Name))
+  if (isLockName(Name) && (RD->isInStdNamespace() || !Name.equals_insensitive("thread")))
     return TypeShape::Lock;
+  // A container of threads or mutexes is bookkeeping of this process's own resources.
+  if (const TypeDecl *VT = memberType(RD, "value_type", Ctx))
+    if (const auto *Alias = dyn_cast<TypedefNameDecl>(VT))
+      if (const CXXRecordDecl *E = Alias->getUnderlyingType()->getAsCXXRecordDecl())
+        if (E->isInStdNamespace() && E->getIdentifier() && isLockName(E->getName()))
+          return TypeShape::Lock;
   if (memberType(RD, "mapped_type", Ctx))
     return TypeShape::KeyedContainer;
   if (memberType(RD, "key_type", Ctx))

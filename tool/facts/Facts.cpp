@@ -52,6 +52,7 @@ const char *toString(AccessKind K) {
   case AccessKind::Lookup: return "lookup";
   case AccessKind::Read: return "read";
   case AccessKind::LimitCheck: return "limit-check";
+  case AccessKind::Bind: return "bind";
   }
   return "?";
 }
@@ -106,6 +107,7 @@ bool isWrite(AccessKind K) {
   case AccessKind::Lookup:
   case AccessKind::Read:
   case AccessKind::LimitCheck:
+  case AccessKind::Bind:
     return false;
   }
   return false;
@@ -116,11 +118,13 @@ auto key(const StateDecl &D) { return std::tie(D.id, D.loc); }
 auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
 auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
 auto key(const Access &A) {
-  return std::tie(A.target, A.function, A.loc, A.kind, A.detail, A.throughThis, A.sessionKeyed);
+  return std::tie(A.target, A.function, A.loc, A.kind, A.detail, A.throughThis, A.sessionKeyed,
+                  A.decides);
 }
 auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc); }
 auto key(const CallableRef &C) {
-  return std::tie(C.holder, C.callable, C.callee, C.loc, C.calleeName, C.label, C.thisRecord);
+  return std::tie(C.holder, C.callable, C.callee, C.loc, C.calleeName, C.label, C.thisRecord,
+                  C.viaReturn, C.stored);
 }
 auto key(const FileOp &F) { return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target); }
 auto key(const PoolFact &P) { return std::tie(P.loc, P.id, P.name); }

@@ -80,7 +80,9 @@ struct RecordFact {
   std::string id;
   std::string name;
   SourceLoc loc;
-  std::vector<std::string> bases; // ids of direct bases
+  std::vector<std::string> bases;        // ids of direct bases
+  std::vector<std::string> heldRecords;  // records its fields hold directly or through a pointer
+  std::vector<std::string> fieldNames;   // its mutable non-static fields, for evidence
 };
 
 struct FunctionFact {
@@ -93,9 +95,11 @@ struct FunctionFact {
   bool isVirtual = false;
   bool isCtorOrDtor = false;
   bool isMain = false;
-  std::vector<std::string> overrides;   // ids of the methods this one directly overrides
+  std::vector<std::string> overrides;     // ids of the methods this one directly overrides
+  std::vector<std::string> overrideNames; // their qualified names (bases may be third-party)
   std::vector<std::string> captureRecords; // lambdas: records reached through captured variables
-  std::string returnsStatic;            // id of static-storage state whose address/reference it returns
+  std::vector<std::string> returnedCallables; // callables it returns (factories of handlers)
+  std::string returnsStatic;              // static-storage state whose address/reference it returns
 };
 
 enum class AccessKind {
@@ -106,8 +110,9 @@ enum class AccessKind {
   RefArg,         // passed by non-const reference or pointer
   Escape,         // address taken into code that cannot be seen
   Lookup,         // x.find(k), x.count(k), const x.at(k): read of a keyed container
-  Read,           // value read where it decides something (condition, return, comparison)
+  Read,           // value read
   LimitCheck,     // compared against a per-instance cap: sessions_.size() >= kMaxSessions
+  Bind,           // a non-const member function of a project class runs on this object
 };
 
 /// A write (or an interesting read) of a piece of state, and the function it happens in.
@@ -117,8 +122,11 @@ struct Access {
   AccessKind kind = AccessKind::Assign;
   std::string detail;   // "push_back", "operator[]", ".last_seen", the cap's name for LimitCheck
   SourceLoc loc;
-  bool throughThis = false;  // field written through `this` (lifetime decided by the object)
+  bool throughThis = false;  // field accessed through its object (`this`, a pointer, a
+                             // reference): the object's lifetime decides
   bool sessionKeyed = false; // keyed by a session id / Mcp-Session-Id value
+  bool decides = false;      // the value is used (a condition, a return, a computation), not
+                             // discarded as in a statement `++hits;`
 };
 
 enum class CallKind {
@@ -144,6 +152,8 @@ struct CallableRef {
   std::string calleeName; // unqualified: "Post", "add_tool", "thread"
   std::string label;      // first string-literal argument of the call: "/mcp", "remember"
   std::string thisRecord; // record of an object bound with it (captured `this`, bind(&C::f, this))
+  bool viaReturn = false; // `callable` is a function whose returned callables are handed over
+  bool stored = false;    // assigned to a variable or field (callee names it) instead of passed
   SourceLoc loc;
 };
 
@@ -169,6 +179,7 @@ struct PoolFact {
   std::string id;
   std::string name;     // variable or field holding it
   std::string type;
+  std::string record;   // the pool class (its fields are the pool's own bookkeeping)
   std::string function; // where it is constructed
   std::optional<std::int64_t> size;
   std::string sizeText; // the size expression as written

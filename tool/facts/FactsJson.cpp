@@ -37,7 +37,7 @@ constexpr TypeShape AllShapes[] = {
 constexpr AccessKind AllAccessKinds[] = {
     AccessKind::Assign, AccessKind::CompoundAssign, AccessKind::IncDec,
     AccessKind::MutatingCall, AccessKind::RefArg, AccessKind::Escape,
-    AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck};
+    AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck, AccessKind::Bind};
 constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct};
 constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modify,
                                          FileOpKind::OpenUnknown};
@@ -116,12 +116,18 @@ bool fromJSON(const Value &V, StateDecl &D, Path P) {
 }
 
 static Value toJSON(const RecordFact &R) {
-  return Object{{"id", R.id}, {"name", R.name}, {"loc", toJSON(R.loc)}, {"bases", strings(R.bases)}};
+  return Object{{"id", R.id},
+                {"name", R.name},
+                {"loc", toJSON(R.loc)},
+                {"bases", strings(R.bases)},
+                {"heldRecords", strings(R.heldRecords)},
+                {"fieldNames", strings(R.fieldNames)}};
 }
 bool fromJSON(const Value &V, RecordFact &R, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("id", R.id) && O.map("name", R.name) && O.map("loc", R.loc) &&
-         O.map("bases", R.bases);
+         O.map("bases", R.bases) && O.map("heldRecords", R.heldRecords) &&
+         O.map("fieldNames", R.fieldNames);
 }
 
 static Value toJSON(const FunctionFact &F) {
@@ -135,7 +141,9 @@ static Value toJSON(const FunctionFact &F) {
                 {"isCtorOrDtor", F.isCtorOrDtor},
                 {"isMain", F.isMain},
                 {"overrides", strings(F.overrides)},
+                {"overrideNames", strings(F.overrideNames)},
                 {"captureRecords", strings(F.captureRecords)},
+                {"returnedCallables", strings(F.returnedCallables)},
                 {"returnsStatic", F.returnsStatic}};
 }
 bool fromJSON(const Value &V, FunctionFact &F, Path P) {
@@ -144,7 +152,9 @@ bool fromJSON(const Value &V, FunctionFact &F, Path P) {
          O.map("record", F.record) && O.map("parent", F.parent) &&
          O.map("isLambda", F.isLambda) && O.map("isVirtual", F.isVirtual) &&
          O.map("isCtorOrDtor", F.isCtorOrDtor) && O.map("isMain", F.isMain) &&
-         O.map("overrides", F.overrides) && O.map("captureRecords", F.captureRecords) &&
+         O.map("overrides", F.overrides) && O.map("overrideNames", F.overrideNames) &&
+         O.map("captureRecords", F.captureRecords) &&
+         O.map("returnedCallables", F.returnedCallables) &&
          O.map("returnsStatic", F.returnsStatic);
 }
 
@@ -152,13 +162,14 @@ static Value toJSON(const Access &A) {
   return Object{{"target", A.target},   {"function", A.function},
                 {"kind", toString(A.kind)}, {"detail", A.detail},
                 {"loc", toJSON(A.loc)},   {"throughThis", A.throughThis},
-                {"sessionKeyed", A.sessionKeyed}};
+                {"sessionKeyed", A.sessionKeyed}, {"decides", A.decides}};
 }
 bool fromJSON(const Value &V, Access &A, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("target", A.target) && O.map("function", A.function) &&
          O.map("kind", A.kind) && O.map("detail", A.detail) && O.map("loc", A.loc) &&
-         O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed);
+         O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed) &&
+         O.map("decides", A.decides);
 }
 
 static Value toJSON(const CallEdge &C) {
@@ -175,13 +186,15 @@ static Value toJSON(const CallableRef &C) {
   return Object{{"holder", C.holder},         {"callable", C.callable},
                 {"callee", C.callee},         {"calleeName", C.calleeName},
                 {"label", C.label},           {"thisRecord", C.thisRecord},
+                {"viaReturn", C.viaReturn},   {"stored", C.stored},
                 {"loc", toJSON(C.loc)}};
 }
 bool fromJSON(const Value &V, CallableRef &C, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("holder", C.holder) && O.map("callable", C.callable) &&
          O.map("callee", C.callee) && O.map("calleeName", C.calleeName) &&
-         O.map("label", C.label) && O.map("thisRecord", C.thisRecord) && O.map("loc", C.loc);
+         O.map("label", C.label) && O.map("thisRecord", C.thisRecord) &&
+         O.map("viaReturn", C.viaReturn) && O.map("stored", C.stored) && O.map("loc", C.loc);
 }
 
 static Value toJSON(const FileOp &F) {
@@ -197,7 +210,7 @@ bool fromJSON(const Value &V, FileOp &F, Path P) {
 }
 
 static Value toJSON(const PoolFact &F) {
-  Object O{{"id", F.id},           {"name", F.name},         {"type", F.type},
+  Object O{{"id", F.id},           {"name", F.name},         {"type", F.type}, {"record", F.record},
            {"function", F.function}, {"sizeText", F.sizeText}, {"loc", toJSON(F.loc)}};
   if (F.size)
     O["size"] = *F.size;
@@ -206,7 +219,7 @@ static Value toJSON(const PoolFact &F) {
 bool fromJSON(const Value &V, PoolFact &F, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("id", F.id) && O.map("name", F.name) && O.map("type", F.type) &&
-         O.map("function", F.function) && O.mapOptional("size", F.size) &&
+         O.map("record", F.record) && O.map("function", F.function) && O.mapOptional("size", F.size) &&
          O.map("sizeText", F.sizeText) && O.map("loc", F.loc);
 }
 
@@ -269,6 +282,36 @@ llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {
   if (!fromJSON(V, F, Root))
     return Root.getError();
   return F;
+}
+
+Value factsFileToJSON(const std::vector<TUFacts> &TUs) {
+  Array A;
+  for (const TUFacts &F : TUs)
+    A.push_back(toJSON(F));
+  return Object{{"format", "state-audit-facts"}, {"version", FactsFormatVersion}, {"tus", std::move(A)}};
+}
+
+llvm::Expected<std::vector<TUFacts>> factsFileFromJSON(const Value &V) {
+  const Object *O = V.getAsObject();
+  auto Fail = [](const llvm::Twine &Why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), Why.str());
+  };
+  if (!O || O->getString("format") != llvm::StringRef("state-audit-facts"))
+    return Fail("not a state-audit facts file");
+  if (O->getInteger("version") != FactsFormatVersion)
+    return Fail("facts format version " + llvm::Twine(O->getInteger("version").value_or(0)) +
+                ", this state-audit reads version " + llvm::Twine(FactsFormatVersion));
+  const Array *TUs = O->getArray("tus");
+  if (!TUs)
+    return Fail("missing \"tus\"");
+  std::vector<TUFacts> Out;
+  for (size_t I = 0; I < TUs->size(); ++I) {
+    auto F = tuFactsFromJSON((*TUs)[I]);
+    if (!F)
+      return Fail("TU " + llvm::Twine(I + 1) + ": " + llvm::toString(F.takeError()));
+    Out.push_back(std::move(*F));
+  }
+  return Out;
 }
 
 } // namespace sa

@@ -17,4 +17,8 @@ llvm::json::Value toJSON(const TUFacts &);
 /// Reads facts written by toJSON. Errors name the offending path inside the document.
 llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
 
+/// A facts file (`scan --facts-out`): the facts of several TUs, for `merge`.
+llvm::json::Value factsFileToJSON(const std::vector<TUFacts> &TUs);
+llvm::Expected<std::vector<TUFacts>> factsFileFromJSON(const llvm::json::Value &);
+
 } // namespace sa

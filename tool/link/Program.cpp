@@ -50,6 +50,8 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
         // A record's bases are the same in every TU; the union guards against a TU that saw
         // only part of the definition during error recovery.
         mergeStrings(It->second.bases, R.bases);
+        mergeStrings(It->second.heldRecords, R.heldRecords);
+        mergeStrings(It->second.fieldNames, R.fieldNames);
         if (R.loc < It->second.loc)
           It->second.loc = R.loc;
       }
@@ -59,7 +61,9 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
       if (!Inserted) {
         FunctionFact &M = It->second;
         mergeStrings(M.overrides, F.overrides);
+        mergeStrings(M.overrideNames, F.overrideNames);
         mergeStrings(M.captureRecords, F.captureRecords);
+        mergeStrings(M.returnedCallables, F.returnedCallables);
         if (M.returnsStatic.empty())
           M.returnsStatic = F.returnsStatic;
         if (F.loc < M.loc) {

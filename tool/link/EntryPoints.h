@@ -1,0 +1,56 @@
+// Which code runs per request: the entry-point configuration and its default patterns.
+//
+// Extraction records every callable handed to any call, with the call's name; this file
+// decides which of those calls register request handlers (cpp-httplib's Post, an MCP SDK's
+// add_tool, Asio's async_read, ...), which start background work (std::thread, a pool's
+// submit), and which overridden virtuals are handler interfaces. Patterns are globs matched
+// against the unqualified name, or against the qualified name when they contain "::";
+// a "re:" prefix makes a regular expression.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Regex.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct EntryPointOptions {
+  std::vector<std::string> registrationCalls; // calls whose callable arguments handle requests
+  std::vector<std::string> excludedCalls;     // callbacks that never run per request (signal, atexit)
+  std::vector<std::string> backgroundCalls;   // threads, pools, timers: background work
+  std::vector<std::string> handlerMethods;    // overridden virtuals that handle requests
+  std::vector<std::string> entryFunctions;    // functions named as entry points explicitly
+  std::vector<std::string> longLivedClasses;  // classes whose objects outlive requests
+
+  /// The defaults: common C++ MCP SDKs, HTTP/WebSocket/RPC libraries, Asio/Beast.
+  static EntryPointOptions defaults();
+};
+
+/// A compiled list of name patterns.
+class NamePatterns {
+public:
+  NamePatterns() = default;
+  explicit NamePatterns(const std::vector<std::string> &Patterns);
+
+  /// Errors found while compiling (bad globs or regexes), one line each.
+  const std::vector<std::string> &errors() const { return Errors; }
+
+  bool matches(llvm::StringRef Unqualified, llvm::StringRef Qualified) const;
+  bool matches(llvm::StringRef Qualified) const;
+  bool empty() const { return Globs.empty() && Regexes.empty(); }
+
+private:
+  struct Glob {
+    llvm::GlobPattern pattern;
+    bool qualified;
+  };
+  std::vector<Glob> Globs;
+  std::vector<std::unique_ptr<llvm::Regex>> Regexes;
+  std::vector<std::string> Errors;
+};
+
+} // namespace sa
