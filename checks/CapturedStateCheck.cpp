@@ -28,8 +28,11 @@ void CapturedStateCheck::check(const MatchFinder::MatchResult &Result) {
     if (!VD || VD->hasGlobalStorage())
       continue;
     bool ByRef = C.getCaptureKind() == LCK_ByRef;
-    // A reference captured by reference is the referee, which lives elsewhere.
-    if (ByRef && VD->getType()->isReferenceType())
+    // A reference captured by reference is the referee. A reference parameter naming a library
+    // container is kept (the handler writes its caller's state through it); references to the
+    // project's objects and reference locals (aliases) are not.
+    if (ByRef && VD->getType()->isReferenceType() &&
+        (!isa<ParmVarDecl>(VD) || Ctx.isProjectRecord(heldRecord(VD->getType()))))
       continue;
     // A by-copy capture is state only when the lambda may change its copy.
     if (!ByRef && !LE->isMutable())
@@ -42,8 +45,9 @@ void CapturedStateCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     StateDecl D;
     D.kind = StateKind::CapturedLocal;
+    D.reference = VD->getType()->isReferenceType();
     D.type = Ctx.typeName(T);
-    D.shape = shapeOf(T, Ctx.ast());
+    D.shape = Ctx.shape(T);
     D.loc = *Loc;
     if (ByRef) {
       D.id = Ctx.declId(VD);

@@ -36,7 +36,7 @@ void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
   Finder.addMatcher(
       callExpr(callee(functionDecl(hasAnyName("::std::make_unique", "::std::make_shared"))
                           .bind("factory")),
-               optionally(forFunction(functionDecl().bind("fn"))))
+               optionally(forFunction(functionDecl().bind("fn"))), Holder)
           .bind("make"),
       this);
 }
@@ -65,6 +65,8 @@ void ConnectionPoolCheck::check(const MatchFinder::MatchResult &Result) {
     Pool = TA->get(0).getAsType()->getAsCXXRecordDecl();
     Args = llvm::ArrayRef<const Expr *>(Make->getArgs(), Make->getNumArgs());
     At = Make;
+    if (const auto *V = Result.Nodes.getNodeAs<VarDecl>("holder"))
+      Name = V->getNameAsString();
   }
   if (!Pool || !Pool->getIdentifier() || !isConnectionPoolName(Pool->getName()))
     return;

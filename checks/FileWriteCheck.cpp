@@ -329,8 +329,11 @@ void FileWriteCheck::check(const MatchFinder::MatchResult &Result) {
       return;
     }
     if (const auto *F = Result.Nodes.getNodeAs<FunctionDecl>("modify")) {
-      record(Result, Call, Fn, F->getNameAsString(), FileOpKind::Modify, Mode{}, Arg(0),
-             HolderName);
+      // The *at variants take a directory descriptor first; the path comes next.
+      llvm::StringRef Name = F->getName();
+      bool DirFirst = Name.ends_with("at") && Name != "symlinkat" && Name != "creat";
+      record(Result, Call, Fn, F->getNameAsString(), FileOpKind::Modify, Mode{},
+             Arg(DirFirst ? 1 : 0), HolderName);
       return;
     }
     if (const auto *F = Result.Nodes.getNodeAs<FunctionDecl>("fs")) {
@@ -347,7 +350,12 @@ void FileWriteCheck::check(const MatchFinder::MatchResult &Result) {
   }
   const auto *Class = Result.Nodes.getNodeAs<ClassTemplateSpecializationDecl>("class");
   llvm::StringRef ClassName = Class->getSpecializedTemplate()->getName();
-  std::string Api = "std::" + ClassName.drop_front(strlen("basic_")).str();
+  // basic_ofstream<wchar_t> is std::wofstream.
+  bool Wide = Class->getTemplateArgs().size() > 0 &&
+              Class->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+              Class->getTemplateArgs()[0].getAsType()->isWideCharType();
+  std::string Api = std::string("std::") + (Wide ? "w" : "") +
+                    ClassName.drop_front(strlen("basic_")).str();
   if (const auto *Construct = Result.Nodes.getNodeAs<CXXConstructExpr>("construct")) {
     const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructorDecl>("ctor");
     // Only the constructors given a file name open a file (not default, copy or move).

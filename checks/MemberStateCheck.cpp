@@ -21,8 +21,10 @@ void MemberStateCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   std::string RecordId = Ctx.noteRecord(RD);
   for (const FieldDecl *F : RD->fields()) {
-    // A reference member names an object that lives elsewhere; it is not state itself.
-    if (F->isInvalidDecl() || F->getType()->isReferenceType() || !isMutableType(F->getType()))
+    // A reference to one of the project's objects names an object that lives elsewhere; a
+    // reference to a library container is how this object reaches state, and is kept.
+    if (F->isInvalidDecl() || !isMutableType(F->getType()) ||
+        (F->getType()->isReferenceType() && Ctx.isProjectRecord(heldRecord(F->getType()))))
       continue;
     std::optional<SourceLoc> Loc = Ctx.projectLoc(F->getLocation());
     if (!Loc || F->getName().empty())
@@ -32,9 +34,10 @@ void MemberStateCheck::check(const MatchFinder::MatchResult &Result) {
     D.kind = StateKind::Field;
     D.name = Ctx.qualifiedName(F);
     D.type = Ctx.typeName(F->getType());
-    D.shape = shapeOf(F->getType(), Ctx.ast());
+    D.shape = Ctx.shape(F->getType());
     D.loc = *Loc;
     D.fromMacro = F->getLocation().isMacroID();
+    D.reference = F->getType()->isReferenceType();
     D.owner = RecordId;
     if (const CXXRecordDecl *Held = heldRecord(F->getType()); Ctx.isProjectRecord(Held))
       D.typeRecord = Ctx.noteRecord(Held);

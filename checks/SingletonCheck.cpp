@@ -11,9 +11,15 @@ namespace sa {
 
 void SingletonCheck::registerMatchers(MatchFinder &Finder) {
   auto StaticVar = declRefExpr(to(varDecl(hasGlobalStorage()).bind("instance")));
+  // return s; return *p; return &s; and through a smart pointer: return *p; return p.get();
   auto Returned = ignoringParenImpCasts(
-      anyOf(StaticVar, unaryOperator(hasAnyOperatorName("*", "&"),
-                                     hasUnaryOperand(ignoringParenImpCasts(StaticVar)))));
+      anyOf(StaticVar,
+            unaryOperator(hasAnyOperatorName("*", "&"),
+                          hasUnaryOperand(ignoringParenImpCasts(StaticVar))),
+            cxxOperatorCallExpr(hasOverloadedOperatorName("*"),
+                                hasArgument(0, ignoringParenImpCasts(StaticVar))),
+            cxxMemberCallExpr(callee(cxxMethodDecl(hasName("get"))),
+                              on(ignoringParenImpCasts(StaticVar)))));
   Finder.addMatcher(
       returnStmt(hasReturnValue(Returned),
                  forFunction(functionDecl(returns(anyOf(referenceType(), pointerType())),

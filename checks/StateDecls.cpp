@@ -32,9 +32,11 @@ std::optional<StateDecl> makeStateDecl(ExtractContext &Ctx, const VarDecl *VD, S
   D.kind = Kind;
   D.name = Ctx.qualifiedName(VD);
   D.type = Ctx.typeName(VD->getType());
-  D.shape = shapeOf(VD->getType(), Ctx.ast());
+  D.shape = Ctx.shape(VD->getType());
   D.loc = *Loc;
   D.threadLocal = VD->getTLSKind() != VarDecl::TLS_None;
+  D.reference = VD->getType()->isReferenceType();
+  D.isConst = VD->getType().getCanonicalType().isConstQualified();
   D.fromMacro = VD->getLocation().isMacroID();
   if (Kind == StateKind::StaticMember)
     D.owner = Ctx.noteRecord(dyn_cast<CXXRecordDecl>(VD->getDeclContext()));

@@ -56,7 +56,7 @@ TEST(Cli, VersionAndRules) {
   EXPECT_NE(V.out.find("state-audit 0."), std::string::npos);
   RunResult R = run({"rules"});
   EXPECT_EQ(R.code, 0);
-  EXPECT_EQ(lines(R.out), 10u);
+  EXPECT_EQ(lines(R.out), 11u);
   for (const char *Id : {"global-variable", "static-local", "static-member", "thread-local",
                          "file-write", "member-state", "session-state"})
     EXPECT_NE(R.out.find(Id), std::string::npos) << Id;

@@ -22,7 +22,14 @@ TUFacts sample() {
   D.threadLocal = true;
   D.owner = "c:@F@f#";
   F.decls.push_back(D);
-  F.records.push_back({"c:@S@Server", "Server", {"src/s.h", 1, 7, 1, 13}, {"c:@S@Base"}});
+  RecordFact R;
+  R.id = "c:@S@Server";
+  R.name = "Server";
+  R.loc = {"src/s.h", 1, 7, 1, 13};
+  R.bases = {"c:@S@Base"};
+  R.heldRecords = {"c:@S@Impl"};
+  R.fieldNames = {"sessions_"};
+  F.records.push_back(R);
   FunctionFact Fn;
   Fn.id = "c:@F@f#";
   Fn.name = "f";
@@ -58,7 +65,12 @@ TUFacts sample() {
   P.size = 20;
   P.sizeText = "20";
   F.pools.push_back(P);
-  F.suppressions.push_back({SuppressionKind::NoLintNextLine, {"global-variable"}, "why", {"src/a.cpp", 1, 1, 1, 2}});
+  SuppressionComment S;
+  S.kind = SuppressionKind::NoLintNextLine;
+  S.rules = {"global-variable"};
+  S.reason = "why";
+  S.loc = {"src/a.cpp", 1, 1, 1, 2};
+  F.suppressions.push_back(S);
   return F;
 }
 

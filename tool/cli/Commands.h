@@ -7,24 +7,33 @@
 
 namespace sa {
 
+struct ReportOptions {
+  std::string format = "text"; // text, json, sarif, markdown, codequality
+  std::string output;
+  std::string failOn;          // empty: the configuration's, else "error"
+  bool allowCompileErrors = false;
+  std::string color = "auto";
+  std::string configFile;
+  std::string baseline;
+  std::vector<std::string> baselinePathMap;
+  bool sarifIncludeSuppressed = false;
+};
+
 struct ScanOptions {
   std::vector<std::string> paths;
   std::string buildDir;
-  std::string format = "text";
-  std::string output;
   unsigned jobs = 0;
-  std::string failOn = "error";
   std::vector<std::string> excludes;
   std::string root;
-  bool allowCompileErrors = false;
   bool noSkipBodies = false;
-  std::string color = "auto";
   std::string factsOut;
   std::vector<std::string> extraArgs;
+  ReportOptions report;
 };
 
 int runScanCommand(const ScanOptions &Options);
 int runRulesCommand();
+int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump);
 
 /// Prints "state-audit: error: <message>" to stderr.
 void reportError(const std::string &Message);

@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
   App.require_subcommand(1);
 
   ScanOptions Scan;
+  ReportOptions &Rep = Scan.report;
   CLI::App *ScanCmd = App.add_subcommand("scan", "Analyse C/C++ sources and report findings");
   ScanCmd->add_option("paths", Scan.paths,
                       "Files or directories to analyse (default: every TU of the compile "
@@ -44,28 +45,48 @@ int main(int argc, char **argv) {
   ScanCmd->add_option("-p,--build-dir", Scan.buildDir,
                       "Directory holding compile_commands.json (default: searched upward from "
                       "the first path)");
-  ScanCmd->add_option("--format", Scan.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}));
-  ScanCmd->add_option("-o,--output", Scan.output, "Write the report to FILE (atomically)");
+  ScanCmd->add_option("--format", Rep.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown", "codequality"}));
+  ScanCmd->add_option("-o,--output", Rep.output, "Write the report to FILE (atomically)");
   ScanCmd->add_option("-j,--jobs", Scan.jobs, "Parallel workers (default: number of cores)")
       ->check(CLI::NonNegativeNumber);
-  ScanCmd->add_option("--fail-on", Scan.failOn,
-                      "Exit 1 when findings at or above this level remain")
+  ScanCmd->add_option("--fail-on", Rep.failOn,
+                      "Exit 1 when findings at or above this level remain (default: the "
+                      "configuration's fail-on, else error)")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  ScanCmd->add_option("--config", Rep.configFile,
+                      "Configuration file (default: .state-audit.yaml from the first path "
+                      "upward)");
+  ScanCmd->add_option("--baseline", Rep.baseline,
+                      "An earlier SARIF report: its findings are 'unchanged' and do not fail "
+                      "the gate");
+  ScanCmd->add_option("--baseline-path-map", Rep.baselinePathMap,
+                      "OLD=NEW: match baseline results under a renamed path (repeatable)");
+  ScanCmd->add_flag("--sarif-include-suppressed", Rep.sarifIncludeSuppressed,
+                    "Keep suppressed findings in SARIF, with suppressions[]");
   ScanCmd->add_option("--exclude", Scan.excludes,
                       "Directory that is not the project's code (repeatable)");
   ScanCmd->add_option("--root", Scan.root,
                       "Project root: reports name files relative to it (default: the git "
                       "work tree of the first path)");
-  ScanCmd->add_flag("--allow-compile-errors", Scan.allowCompileErrors,
+  ScanCmd->add_flag("--allow-compile-errors", Rep.allowCompileErrors,
                     "Report what was found in TUs with compile errors instead of exiting 3");
   ScanCmd->add_flag("--no-skip-bodies", Scan.noSkipBodies,
                     "Parse function bodies in system and third-party headers too");
   ScanCmd->add_option("--facts-out", Scan.factsOut,
                       "Also write the extracted facts to FILE (for 'merge' and debugging)");
-  ScanCmd->add_option("--color", Scan.color, "Colour the text report")
+  ScanCmd->add_option("--color", Rep.color, "Colour the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");
+
+  std::string ConfigFile, ConfigStart = ".";
+  bool ConfigDump = false;
+  CLI::App *ConfigCmd =
+      App.add_subcommand("config", "Show the configuration file in effect, or dump it");
+  ConfigCmd->add_flag("--dump", ConfigDump,
+                      "Print the effective configuration as YAML, defaults included");
+  ConfigCmd->add_option("--config", ConfigFile, "Configuration file to read");
+  ConfigCmd->add_option("path", ConfigStart, "Where to look for .state-audit.yaml from");
 
   CLI::App *RulesCmd = App.add_subcommand("rules", "List the rules");
 
@@ -91,5 +112,7 @@ int main(int argc, char **argv) {
   }
   if (RulesCmd->parsed())
     return runRulesCommand();
+  if (ConfigCmd->parsed())
+    return runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
   return 2;
 }

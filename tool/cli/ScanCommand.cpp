@@ -1,15 +1,15 @@
 #include "Commands.h"
 #include "Version.h"
 
+#include "config/Config.h"
 #include "driver/Scan.h"
 #include "facts/FactsJson.h"
-#include "gate/Gate.h"
-#include "link/Linker.h"
+#include "gate/Review.h"
 #include "report/Report.h"
 #include "support/Output.h"
 
-#include "llvm/Support/Process.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -19,7 +19,7 @@ namespace sa {
 
 namespace {
 
-bool useColor(const ScanOptions &O) {
+bool useColor(const ReportOptions &O) {
   if (O.color == "always")
     return true;
   if (O.color == "never" || !O.output.empty() || std::getenv("NO_COLOR"))
@@ -27,15 +27,31 @@ bool useColor(const ScanOptions &O) {
   return llvm::sys::Process::StandardOutIsDisplayed() && llvm::outs().has_colors();
 }
 
+/// --config FILE, else .state-audit.yaml from `Start` upward, else the defaults.
+llvm::Expected<Config> effectiveConfig(const std::string &Explicit, const std::string &Start) {
+  std::string Path = Explicit.empty() ? findConfig(Start) : Explicit;
+  if (Path.empty())
+    return Config();
+  return loadConfig(Path);
+}
+
 } // namespace
 
 int runScanCommand(const ScanOptions &O) {
   auto Start = std::chrono::steady_clock::now();
+  llvm::Expected<Config> Conf =
+      effectiveConfig(O.report.configFile, O.paths.empty() ? std::string(".") : O.paths.front());
+  if (!Conf) {
+    reportError(llvm::toString(Conf.takeError()));
+    return 2;
+  }
+
   ScanRequest Request;
   Request.paths = O.paths;
   Request.buildDir = O.buildDir;
   Request.extraArgs = O.extraArgs;
   Request.excludes = O.excludes;
+  Request.excludeGlobs = Conf->exclude;
   Request.root = O.root;
   Request.resourceDir = STATE_AUDIT_CLANG_RESOURCE_DIR;
   if (const char *Env = std::getenv("STATE_AUDIT_RESOURCE_DIR"))
@@ -49,10 +65,34 @@ int runScanCommand(const ScanOptions &O) {
   for (const std::string &W : Plan->warnings)
     reportWarning(W);
 
+  // Input problems that do not need parsing are reported before the work starts.
+  ReviewOptions Review;
+  Review.config = *Conf;
+  Review.allowCompileErrors = O.report.allowCompileErrors;
+  std::string FailOn = !O.report.failOn.empty() ? O.report.failOn
+                                                : Conf->failOn.value_or("error");
+  Review.failOn = parseLevel(FailOn);
+  if (!O.report.baseline.empty()) {
+    auto B = loadBaseline(O.report.baseline);
+    if (!B) {
+      reportError(llvm::toString(B.takeError()));
+      return 2;
+    }
+    Review.baseline = std::move(*B);
+  }
+  for (const std::string &M : O.report.baselinePathMap) {
+    auto Mapping = parsePathMapping(M);
+    if (!Mapping) {
+      reportError(llvm::toString(Mapping.takeError()));
+      return 2;
+    }
+    Review.baselinePathMap.push_back(*Mapping);
+  }
+
   ExtractOptions Extract;
   Extract.SkipForeignBodies = !O.noSkipBodies;
   std::vector<TUFacts> Facts =
-      runScan(*Plan, O.jobs, Extract, [&](const TUJob &Job, const TUFacts &F, double) {
+      runScan(*Plan, O.jobs, Extract, [&](const TUJob &, const TUFacts &F, double) {
         if (F.status == TUStatus::CompileErrors)
           llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
                        << (F.errorCount == 1 ? " compile error" : " compile errors")
@@ -71,20 +111,27 @@ int runScanCommand(const ScanOptions &O) {
   }
 
   Program P = mergeFacts(Facts);
-  LinkResult L = link(P);
-
+  sa::Review Reviewed = review(P, Review);
   ScanReport Report;
   Report.paths = Plan->paths;
-  Report.findings = std::move(L.findings);
+  Report.findings = std::move(Reviewed.findings);
+  Report.absent = std::move(Reviewed.absent);
   Report.tus = P.tus;
-  Report.notes = std::move(L.notes);
-  Report.gate = evaluateGate(Report.findings, Report.tus, parseLevel(O.failOn),
-                             O.allowCompileErrors);
+  Report.notes = std::move(Reviewed.notes);
+  Report.gate = Reviewed.gate;
+  Report.entryPoints = Reviewed.entryPoints;
 
-  bool Color = useColor(O);
-  llvm::Error E = writeOutput(O.output, [&](llvm::raw_ostream &OS) {
-    if (O.format == "json")
+  bool Color = useColor(O.report);
+  const std::string &Format = O.report.format;
+  llvm::Error E = writeOutput(O.report.output, [&](llvm::raw_ostream &OS) {
+    if (Format == "json")
       writeJson(OS, Report);
+    else if (Format == "sarif")
+      writeSarif(OS, Report, SarifOptions{O.report.sarifIncludeSuppressed, "state-audit/"});
+    else if (Format == "markdown")
+      writeMarkdown(OS, Report);
+    else if (Format == "codequality")
+      writeCodeQuality(OS, Report);
     else {
       if (Color)
         OS.enable_colors(true);
@@ -93,7 +140,7 @@ int runScanCommand(const ScanOptions &O) {
     }
   });
   if (E) {
-    reportError("cannot write '" + O.output + "': " + llvm::toString(std::move(E)));
+    reportError("cannot write '" + O.report.output + "': " + llvm::toString(std::move(E)));
     return 2;
   }
   double Seconds =
@@ -101,6 +148,21 @@ int runScanCommand(const ScanOptions &O) {
   llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s\n",
                                Plan->jobs.size(), Seconds);
   return exitCodeFor(Report.gate);
+}
+
+int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump) {
+  llvm::Expected<Config> Conf = effectiveConfig(ConfigFile, Start);
+  if (!Conf) {
+    reportError(llvm::toString(Conf.takeError()));
+    return 2;
+  }
+  if (Dump)
+    llvm::outs() << dumpConfig(*Conf);
+  else
+    llvm::outs() << (Conf->path.empty() ? std::string("(no configuration file: defaults)")
+                                         : Conf->path)
+                 << "\n";
+  return 0;
 }
 
 } // namespace sa

@@ -103,7 +103,7 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
                      [&](const std::string &P) { return isWithin(P, BuildDir); }))
       Excluded.push_back(BuildDir);
   }
-  Plan.paths = ProjectPaths(Root, Excluded);
+  Plan.paths = ProjectPaths(Root, Excluded, R.excludeGlobs);
 
   auto Selected = [&](const std::string &File) {
     if (Paths.empty())
@@ -167,7 +167,7 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       std::vector<std::string> Files =
           fs::is_directory(P) ? sourcesUnder(P, Excluded) : std::vector<std::string>{P};
       for (const std::string &F : Files)
-        if (isSourceFile(F) || !fs::is_directory(P))
+        if (!fs::is_directory(P) || (isSourceFile(F) && InProject(F)))
           AddJob(F, Cwd, DefaultCommand(F));
     }
     if (Plan.jobs.empty())

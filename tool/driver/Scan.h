@@ -18,6 +18,7 @@ struct ScanRequest {
   std::string buildDir;               // -p: directory holding compile_commands.json
   std::vector<std::string> extraArgs; // after "--"
   std::vector<std::string> excludes;  // directories that are not the project's code
+  std::vector<std::string> excludeGlobs; // root-relative globs (from the configuration)
   std::string root;                   // project root; guessed when empty
   std::string resourceDir;            // clang's resource directory
   bool searchDatabase = true;         // look for compile_commands.json upward when no -p

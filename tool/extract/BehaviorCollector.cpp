@@ -52,14 +52,6 @@ struct Target {
   std::string path;
 };
 
-bool isSmartPointer(QualType T) {
-  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
-    return false;
-  llvm::StringRef N = RD->getName();
-  return N == "unique_ptr" || N == "shared_ptr" || N == "weak_ptr";
-}
-
 /// std container and wrapper calls that reach into the object (their result refers to its
 /// contents) or compute a value from it.
 std::optional<Step::Kind> containerCallKind(llvm::StringRef Name) {
@@ -215,7 +207,9 @@ public:
 
   bool VisitUnaryOperator(UnaryOperator *UO) {
     if (UO->isIncrementDecrementOp()) {
-      record(chainOf(UO->getSubExpr()), AccessKind::IncDec, UO, "");
+      record(chainOf(UO->getSubExpr()), AccessKind::IncDec, UO,
+             std::string(UO->isPrefix() ? "prefix" : "postfix") +
+                 (UO->isIncrementOp() ? "++" : "--"));
     } else if (UO->getOpcode() == UO_AddrOf && !Handled.count(UO)) {
       // The address of a global or static goes somewhere we do not follow.
       Chain C = chainOf(UO->getSubExpr());
@@ -242,7 +236,10 @@ public:
       record(chainOf(Object), AccessKind::CompoundAssign, OC, "");
       break;
     case OO_PlusPlus: case OO_MinusMinus:
-      record(chainOf(Object), AccessKind::IncDec, OC, "");
+      // The postfix form has a second, int argument.
+      record(chainOf(Object), AccessKind::IncDec, OC,
+             std::string(OC->getNumArgs() == 1 ? "prefix" : "postfix") +
+                 (Op == OO_PlusPlus ? "++" : "--"));
       break;
     case OO_Subscript: {
       if (Handled.count(OC))
@@ -502,10 +499,10 @@ private:
             X = U->getSubExpr();
           }
           // Only lvalues can be written through the parameter; temporaries are not state.
-          if (Writable && !PointerArg && !A->isGLValue())
-            ;
-          else
-            record(chainOf(X), AccessKind::RefArg, A, "");
+          if (!Writable || PointerArg || A->isGLValue())
+            record(chainOf(X), AccessKind::RefArg, A,
+                   std::string(PointerArg ? "pointer" : "reference") + ":" +
+                       (FD ? calleeName(FD) : std::string()));
         }
       }
       if (FD && isCallableWrapper(FD))
@@ -677,8 +674,10 @@ private:
     if (!E || Depth > 5)
       return false;
     E = skipImplicit(E);
+    // A literal key is the same for every session; only the header's name marks a value
+    // read from it.
     if (const auto *S = dyn_cast<StringLiteral>(E))
-      return S->getString().contains_insensitive("session");
+      return S->getString().contains_insensitive("mcp-session-id");
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       if (mentionsSession(DRE->getDecl()->getName()))
         return true;
@@ -726,8 +725,10 @@ private:
       if (!C.capturesVariable() || C.getCapturedVar() != VD)
         continue;
       if (C.getCaptureKind() == LCK_ByRef) {
-        // A reference parameter captured by reference is the caller's object, not a local.
-        if (isa<ParmVarDecl>(VD) && VD->getType()->isReferenceType())
+        // A reference to one of the project's objects is that object: its fields are judged
+        // through it. Any other reference parameter captured by a handler is the holder.
+        if (VD->getType()->isReferenceType() &&
+            (!isa<ParmVarDecl>(VD) || Ctx.isProjectRecord(heldRecord(VD->getType()))))
           return std::nullopt;
         return Ctx.declId(VD);
       }
@@ -855,8 +856,10 @@ private:
       if (ME->isArrow())
         I.steps.push_back({Step::Deref, nullptr, "->", false});
       I.steps.push_back({Step::Field, FD, FD->getNameAsString(), false});
-      // A reference member is not state itself: it names an object that lives elsewhere.
-      if (FD->getType()->isReferenceType())
+      // A reference member to one of the project's objects is not state itself: that object
+      // lives elsewhere and its own fields are judged. A reference to a library container is
+      // how this object reaches the state: it stays the holder.
+      if (FD->getType()->isReferenceType() && Ctx.isProjectRecord(heldRecord(FD->getType())))
         I.steps.push_back({Step::Deref, nullptr, "", false});
       return I;
     }
@@ -870,7 +873,8 @@ private:
                             OC->getNumArgs() > 1 && isSessionKey(OC->getArg(1))});
       case OO_Arrow:
       case OO_Star:
-        if (isSmartPointer(Obj->getType()))
+        // libstdc++ implements shared_ptr's operator-> in a base: look through the cast.
+        if (isSmartPointer(Obj->getType()) || isSmartPointer(skipImplicit(Obj)->getType()))
           return Extend(Obj, {Step::Deref, nullptr, "->", false});
         return Extend(Obj, {Step::Element, nullptr, "", false}); // an iterator's element
       default:
@@ -882,7 +886,8 @@ private:
       const Expr *Obj = MC->getImplicitObjectArgument();
       if (!MD || !Obj || !MD->getIdentifier())
         return C;
-      if (MD->getName() == "get" && isSmartPointer(Obj->getType()))
+      if (MD->getName() == "get" &&
+          (isSmartPointer(Obj->getType()) || isSmartPointer(skipImplicit(Obj)->getType())))
         return Extend(Obj, {Step::Deref, nullptr, ".get()", false});
       if (Ctx.isProjectRecord(MD->getParent()))
         return C;

@@ -245,6 +245,12 @@ std::string ExtractContext::closureStateId(const CXXRecordDecl *Closure, const V
   return "closure:" + lambdaId(Closure) + ":" + V->getNameAsString();
 }
 
+TypeShape ExtractContext::shape(QualType T) {
+  return shapeOf(T, *Ctx, [this](const CXXRecordDecl *RD) {
+    return !isProjectCode(RD->getLocation());
+  });
+}
+
 bool ExtractContext::isProjectRecord(const CXXRecordDecl *RD) {
   return RD && !RD->isLambda() && isProjectCode(RD->getLocation());
 }
@@ -339,7 +345,7 @@ std::string ExtractContext::noteRecord(const CXXRecordDecl *RD) {
     for (const FieldDecl *Field : RD->fields()) {
       if (const CXXRecordDecl *Held = heldRecord(Field->getType()); isProjectRecord(Held))
         R.heldRecords.push_back(recordId(Held));
-      if (isMutableType(Field->getType()) && shapeOf(Field->getType(), *Ctx) != TypeShape::Lock)
+      if (isMutableType(Field->getType()) && !isNotState(shape(Field->getType())))
         R.fieldNames.push_back(Field->getNameAsString());
     }
   }

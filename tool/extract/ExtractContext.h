@@ -35,6 +35,7 @@ public:
 
   void attach(clang::ASTContext &Ctx, clang::Preprocessor &PP);
   clang::ASTContext &ast() const { return *Ctx; }
+  bool attached() const { return Ctx != nullptr; }
   clang::Preprocessor &preprocessor() const { return *PP; }
   const clang::SourceManager &sourceManager() const;
   const ProjectPaths &paths() const { return Paths; }
@@ -76,6 +77,8 @@ public:
   std::string closureStateId(const clang::CXXRecordDecl *Closure, const clang::VarDecl *V);
   /// True for a class defined in the project's own code (not a lambda).
   bool isProjectRecord(const clang::CXXRecordDecl *RD);
+  /// The shape of a type, with "library" meaning code outside the project.
+  TypeShape shape(clang::QualType T);
 
   /// The function whose body contains `D` (lambdas' call operators included), or null.
   static const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);

@@ -3,6 +3,7 @@
 #include "CheckRegistry.h"
 #include "extract/BehaviorCollector.h"
 #include "extract/ExtractContext.h"
+#include "extract/SuppressionCollector.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -51,13 +52,15 @@ private:
 class ExtractConsumer : public ASTConsumer {
 public:
   ExtractConsumer(ExtractContext &Ctx, CompilerInstance &CI, const ExtractOptions &Options)
-      : Ctx(Ctx), CI(CI), Options(Options) {
+      : Ctx(Ctx), CI(CI), Options(Options), Suppressions(Ctx) {
     Checks = createChecks(Ctx);
     for (auto &C : Checks) {
       C->registerMatchers(Finder);
       C->registerPPCallbacks(CI.getPreprocessor());
     }
+    CI.getPreprocessor().addCommentHandler(&Suppressions);
   }
+  ~ExtractConsumer() override { CI.getPreprocessor().removeCommentHandler(&Suppressions); }
 
   void Initialize(ASTContext &Context) override { Ctx.attach(Context, CI.getPreprocessor()); }
 
@@ -89,6 +92,7 @@ private:
   ast_matchers::MatchFinder Finder;
   std::vector<std::unique_ptr<Check>> Checks;
   std::vector<Decl *> TopLevel;
+  SuppressionCollector Suppressions;
 };
 
 class ExtractAction : public ASTFrontendAction {

@@ -3,6 +3,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace clang;
@@ -103,6 +104,24 @@ bool isLockName(llvm::StringRef Name) {
          Name.ends_with("spinlock");
 }
 
+/// Clients of external services by their class name: Redis, database and HTTP clients, RPC
+/// stubs and channels. They are where state should go, not state.
+/// A project's own class counts only when it says Client: its `Connection` may well keep
+/// per-connection buffers.
+bool isClientName(llvm::StringRef Name, bool Library = true) {
+  if (Name.ends_with("Client") || Name.ends_with("client"))
+    return true;
+  return Library && (Name.ends_with("Connection") || Name.ends_with("connection") ||
+                     Name == "Redis" || Name == "RedisCluster" || Name.ends_with("Stub") ||
+                     Name == "Channel" || Name == "redisContext" ||
+                     Name == "redisAsyncContext" || Name == "pg_conn" || Name == "st_mysql");
+}
+
+bool inSystemHeader(const Decl *D) {
+  const SourceManager &SM = D->getASTContext().getSourceManager();
+  return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+}
+
 bool isTypedefNamed(QualType T, std::initializer_list<llvm::StringRef> Names) {
   for (QualType Cur = T; !Cur.isNull();) {
     if (const auto *TT = Cur->getAs<TypedefType>()) {
@@ -154,15 +173,40 @@ const CXXRecordDecl *elementRecord(QualType T, const ASTContext &Ctx) {
   return nullptr;
 }
 
-TypeShape shapeOf(QualType T, const ASTContext &Ctx) {
+bool isSmartPointer(QualType T) {
+  if (T.isNull())
+    return false;
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
+    return false;
+  llvm::StringRef N = RD->getName();
+  return N == "unique_ptr" || N == "shared_ptr" || N == "weak_ptr" ||
+         N == "__shared_ptr" || N == "__shared_ptr_access" || N == "__weak_ptr";
+}
+
+TypeShape shapeOf(QualType T, const ASTContext &Ctx,
+                  llvm::function_ref<bool(const CXXRecordDecl *)> IsLibrary) {
   if (T.isNull())
     return TypeShape::Other;
+  auto Library = [&](const CXXRecordDecl *RD) {
+    return IsLibrary ? IsLibrary(RD) : inSystemHeader(RD);
+  };
   if (isTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t", "pthread_cond_t",
                          "pthread_once_t", "pthread_spinlock_t"}))
     return TypeShape::Lock;
   if (isTypedefNamed(T, {"FILE"}))
     return TypeShape::Stream;
+  if (isTypedefNamed(T, {"PGconn", "MYSQL", "CURL", "redisContext"}))
+    return TypeShape::Client;
   T = T.getNonReferenceType();
+  // A pointer or smart pointer to a lock or a client is one too.
+  if (const CXXRecordDecl *Held = heldRecord(T); Held && Held->getIdentifier()) {
+    bool Indirect = T->isPointerType() || (T->getAsCXXRecordDecl() != Held);
+    if (Indirect && isClientName(Held->getName(), Library(Held)))
+      return TypeShape::Client;
+    if (Indirect && isLockName(Held->getName()) && Held->isInStdNamespace())
+      return TypeShape::Lock;
+  }
   if (T->isAtomicType())
     return TypeShape::Atomic;
   if (T->isBooleanType())
@@ -212,6 +256,8 @@ TypeShape shapeOf(QualType T, const ASTContext &Ctx) {
   }
   if (isLockName(Name) && (RD->isInStdNamespace() || !Name.equals_insensitive("thread")))
     return TypeShape::Lock;
+  if (isClientName(Name, Library(RD)))
+    return TypeShape::Client;
   // A container of threads or mutexes is bookkeeping of this process's own resources.
   if (const TypeDecl *VT = memberType(RD, "value_type", Ctx))
     if (const auto *Alias = dyn_cast<TypedefNameDecl>(VT))

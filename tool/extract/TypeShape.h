@@ -4,6 +4,7 @@
 #include "facts/Facts.h"
 
 #include "clang/AST/Type.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace clang {
 class ASTContext;
@@ -17,7 +18,13 @@ namespace sa {
 /// mutable data and a const object with `mutable` fields are mutable; an empty class is not.
 bool isMutableType(clang::QualType T);
 
-TypeShape shapeOf(clang::QualType T, const clang::ASTContext &Ctx);
+/// `IsLibrary` says whether a class is someone else's code (for names such as Redis or
+/// *Connection, which mark clients only in libraries); by default: declared in a system header.
+TypeShape shapeOf(clang::QualType T, const clang::ASTContext &Ctx,
+                  llvm::function_ref<bool(const clang::CXXRecordDecl *)> IsLibrary = nullptr);
+
+/// std::unique_ptr, shared_ptr, weak_ptr, or the bases they implement operator-> in.
+bool isSmartPointer(clang::QualType T);
 
 /// The class a type names directly or through a pointer, reference, smart pointer or optional.
 const clang::CXXRecordDecl *heldRecord(clang::QualType T);

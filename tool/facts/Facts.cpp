@@ -35,6 +35,7 @@ const char *toString(TypeShape S) {
   case TypeShape::Object: return "object";
   case TypeShape::Atomic: return "atomic";
   case TypeShape::Lock: return "lock";
+  case TypeShape::Client: return "client";
   case TypeShape::Stream: return "stream";
   case TypeShape::Callable: return "callable";
   }

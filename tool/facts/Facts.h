@@ -54,7 +54,9 @@ enum class TypeShape {
   Pointer,      // raw pointer, reference, smart pointer, optional
   Object,       // class with mutable fields
   Atomic,       // std::atomic<T>
-  Lock,         // mutex, condition variable, once_flag: not state by itself
+  Lock,         // mutex, condition variable, once_flag, thread: not state by itself
+  Client,       // a handle to an external service (a Redis or database client, an RPC
+                // stub): where state should go, not state itself
   Stream,       // FILE*, std::ofstream, ...
   Callable,     // std::function, function pointer
 };
@@ -67,8 +69,9 @@ struct StateDecl {
   TypeShape shape = TypeShape::Other;
   SourceLoc loc;    // the definition (expansion location for macro-made declarations)
   bool threadLocal = false;
-  bool isConst = false;      // immutable: const/constexpr all the way down (fields only; others
-                             // are recorded only when mutable)
+  bool isConst = false;      // the variable itself is const (a const pointer to mutable data,
+                             // a const object with mutable members): it cannot be reassigned
+  bool reference = false;    // a reference: the state it names is owned elsewhere
   bool fromMacro = false;    // declared by a macro expansion
   std::string owner;         // StaticLocal/CapturedLocal: owning function id; Field/StaticMember: record id
   std::string typeRecord;    // record the type names directly or through a pointer/smart pointer
@@ -221,6 +224,8 @@ const char *toString(FileOpKind);
 const char *toString(SuppressionKind);
 const char *toString(TUStatus);
 bool isWrite(AccessKind);
+/// Locks, threads and clients of external services hold no request data of their own.
+inline bool isNotState(TypeShape S) { return S == TypeShape::Lock || S == TypeShape::Client; }
 
 /// Sorts every list and removes exact duplicates, so facts compare and serialise stably.
 void normalize(TUFacts &);

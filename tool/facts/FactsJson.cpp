@@ -33,7 +33,7 @@ constexpr TypeShape AllShapes[] = {
     TypeShape::Other,   TypeShape::KeyedContainer, TypeShape::Set,      TypeShape::Sequence,
     TypeShape::String,  TypeShape::Integer,        TypeShape::Floating, TypeShape::Boolean,
     TypeShape::Pointer, TypeShape::Object,         TypeShape::Atomic,   TypeShape::Lock,
-    TypeShape::Stream,  TypeShape::Callable};
+    TypeShape::Stream,  TypeShape::Callable,       TypeShape::Client};
 constexpr AccessKind AllAccessKinds[] = {
     AccessKind::Assign, AccessKind::CompoundAssign, AccessKind::IncDec,
     AccessKind::MutatingCall, AccessKind::RefArg, AccessKind::Escape,
@@ -99,6 +99,7 @@ static Value toJSON(const StateDecl &D) {
                 {"loc", toJSON(D.loc)},
                 {"threadLocal", D.threadLocal},
                 {"isConst", D.isConst},
+                {"reference", D.reference},
                 {"fromMacro", D.fromMacro},
                 {"owner", D.owner},
                 {"typeRecord", D.typeRecord},
@@ -110,6 +111,7 @@ bool fromJSON(const Value &V, StateDecl &D, Path P) {
   return O && O.map("id", D.id) && O.map("kind", D.kind) && O.map("name", D.name) &&
          O.map("type", D.type) && O.map("shape", D.shape) && O.map("loc", D.loc) &&
          O.map("threadLocal", D.threadLocal) && O.map("isConst", D.isConst) &&
+         O.map("reference", D.reference) &&
          O.map("fromMacro", D.fromMacro) && O.map("owner", D.owner) &&
          O.map("typeRecord", D.typeRecord) && O.map("elementRecord", D.elementRecord) &&
          O.map("closureCopy", D.closureCopy);

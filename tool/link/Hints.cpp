@@ -101,6 +101,7 @@ std::string stateHint(const StateDecl &D, const StateUsage &U) {
   case TypeShape::Boolean:
   case TypeShape::Other:
   case TypeShape::Lock:
+  case TypeShape::Client:
     break;
   }
   return seen(D, U) + "if requests write it, keep it in a shared store (Redis, a database); "

@@ -38,18 +38,25 @@ const char *locationRule(const StateDecl &D) {
   return "global-variable";
 }
 
-std::string kindPhrase(const StateDecl &D) {
+std::string kindPhrase(const StateDecl &D, bool Background = false) {
   std::string Q = "'" + D.name + "'";
   if (D.threadLocal)
     return "thread_local " + Q;
+  const char *Into = Background ? "background work" : "a handler";
   switch (D.kind) {
   case StateKind::Global: return "mutable global " + Q;
   case StateKind::StaticLocal: return "function-local static " + Q;
   case StateKind::StaticMember: return "static data member " + Q;
-  case StateKind::Field: return "field " + Q + " of a long-lived object";
+  case StateKind::Field:
+    return D.reference ? "field " + Q + " (a reference to state owned elsewhere) of a long-lived object"
+                       : "field " + Q + " of a long-lived object";
   case StateKind::CapturedLocal:
-    return D.closureCopy ? "closure state " + Q + " of a handler lambda"
-                         : "local " + Q + ", captured by reference into a handler,";
+    if (D.closureCopy)
+      return std::string("closure state ") + Q + " of a " +
+             (Background ? "background lambda" : "handler lambda");
+    if (D.reference)
+      return "parameter " + Q + " (a reference to its caller's state), captured by reference into " + Into + ",";
+    return "local " + Q + ", captured by reference into " + std::string(Into) + ",";
   }
   return Q;
 }
@@ -146,6 +153,17 @@ private:
     return Out;
   }
 
+  /// Splits "path.marker" where the marker is what extraction appended after the path.
+  static std::pair<std::string, std::string> splitMarker(llvm::StringRef Detail,
+                                                         llvm::StringRef Marker) {
+    size_t At = Detail.rfind(Marker);
+    if (At == llvm::StringRef::npos)
+      return {Detail.str(), ""};
+    llvm::StringRef Path = Detail.take_front(At);
+    Path.consume_back(".");
+    return {Path.str(), Detail.drop_front(At + Marker.size()).str()};
+  }
+
   static std::string operation(const StateDecl &D, const Access &A) {
     std::string Name = shortName(D.name).str();
     std::string Detail = A.detail;
@@ -154,12 +172,30 @@ private:
     switch (A.kind) {
     case AccessKind::Assign: return Name + Detail + " = …";
     case AccessKind::CompoundAssign: return Name + Detail + " updated";
-    case AccessKind::IncDec: return "++" + Name + Detail;
+    case AccessKind::IncDec: {
+      for (llvm::StringRef Op : {"prefix++", "prefix--", "postfix++", "postfix--"}) {
+        auto [Path, Rest] = splitMarker(A.detail, Op);
+        if (Path.size() != A.detail.size())
+          return Op.starts_with("prefix") ? Op.take_back(2).str() + Name + Path
+                                          : Name + Path + Op.take_back(2).str();
+      }
+      return "++" + Name + Detail;
+    }
     case AccessKind::MutatingCall:
       if (llvm::StringRef(Detail).consume_back(".operator()"))
         return Name + Detail.substr(0, Detail.size() - strlen(".operator()")) + "()";
       return Name + Detail + "()";
-    case AccessKind::RefArg: return Name + Detail + " passed by non-const reference";
+    case AccessKind::RefArg: {
+      for (llvm::StringRef Kind : {"pointer:", "reference:"}) {
+        auto [Path, Callee] = splitMarker(A.detail, Kind);
+        if (Path.size() == A.detail.size())
+          continue;
+        std::string To = Callee.empty() ? std::string() : " to " + Callee;
+        return Kind == "pointer:" ? "&" + Name + Path + " passed" + To
+                                  : Name + Path + " passed by non-const reference" + To;
+      }
+      return Name + Detail + " passed by non-const reference";
+    }
     case AccessKind::Escape: return "&" + Name + Detail;
     default: return Name + Detail;
     }
@@ -251,12 +287,31 @@ private:
 
   bool isSessionState(const Use &U) const {
     const StateDecl &D = *U.decl;
-    if (nameMentionsSession(shortName(D.name)) || nameMentionsSession(D.type))
+    // A thread_local named after the session is usually the current request's context; it
+    // holds per-session data only when it is keyed by a session id.
+    if (!D.threadLocal && (nameMentionsSession(shortName(D.name)) || nameMentionsSession(D.type)))
       return true;
     if (const RecordFact *E = P.record(D.elementRecord); E && nameMentionsSession(E->name))
       return true;
     for (const Access *A : U.accesses)
       if (A->sessionKeyed)
+        return true;
+    return false;
+  }
+
+  /// A request function reads it that neither writes it nor is called by a writer: the value
+  /// travels from one request to another through the thread.
+  bool carriedBetweenRequests(const Use &U) const {
+    std::set<std::string> Writers, Downstream;
+    for (const Access *A : U.accesses)
+      if (isWrite(A->kind) && phaseOf(A->function) == Phase::Request)
+        Writers.insert(A->function);
+    for (const std::string &W : Writers)
+      for (const std::string &C : calleesOf(W))
+        Downstream.insert(C);
+    for (const Access *A : U.accesses)
+      if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
+          phaseOf(A->function) == Phase::Request && !Downstream.count(A->function))
         return true;
     return false;
   }
@@ -279,8 +334,8 @@ private:
 
   void judge(const Use &U) {
     const StateDecl &D = *U.decl;
-    if (D.shape == TypeShape::Lock)
-      return; // a mutex guards state; it is not state itself
+    if (isNotState(D.shape))
+      return; // a mutex guards state and a Redis client reaches it; neither is state itself
     if (SingletonOf.count(D.id))
       return; // reported through its accessor and its fields
     if (D.kind == StateKind::Field && !LongLived.count(D.owner))
@@ -332,6 +387,10 @@ private:
                     "requests (" + Chain + "); every request of a session must reach the "
                     "instance that created it (sticky sessions), and the session is lost "
                     "when that instance stops";
+      } else if (D.threadLocal && carriedBetweenRequests(U)) {
+        F.message = kindPhrase(D) + " is written while serving one request (" + Chain +
+                    ") and read by another: requests land on arbitrary threads and "
+                    "instances, so the reader sees whatever its thread served last";
       } else if (D.threadLocal) {
         F.level = Level::Note;
         F.message = kindPhrase(D) + " is written while serving requests (" + Chain +
@@ -381,7 +440,7 @@ private:
     } else if (!ByPhase[Phase::Background].empty()) {
       F.level = Level::Warning;
       const Access &First = *ByPhase[Phase::Background].front();
-      F.message = kindPhrase(D) + " is written by background work started at start-up (" +
+      F.message = kindPhrase(D, /*Background=*/true) + " is written by background work started at start-up (" +
                   chainText(First.function, Phase::Background, operation(D, First)) +
                   "): per-instance state that changes while serving";
       addWriteEvidence(D, ByPhase[Phase::Background], Phase::Background, F);
@@ -406,13 +465,25 @@ private:
       if (D.kind == StateKind::Field || (ProjectObject && !Binds.empty()))
         return;
       F.level = Level::Note;
-      F.message = kindPhrase(D) + " is never written after initialisation: it could be const";
-      F.hint = "declare it const (or constexpr) so that it stays safe to share between "
-               "instances";
+      if (D.reference || D.isConst) {
+        F.message = kindPhrase(D) + " is never written through after initialisation, but " +
+                    (D.reference ? "refers to" : "gives access to") +
+                    " mutable data: it could be made const all the way down";
+        F.hint = D.reference ? "make it a reference to const"
+                             : "make what it points to const, or drop the mutable members";
+      } else {
+        F.message = kindPhrase(D) + " is never written after initialisation: it could be const";
+        F.hint = "declare it const (or constexpr) so that it stays safe to share between "
+                 "instances";
+      }
     }
+    // Per-session data is session-state whether a request or background work writes it.
+    if (Usage.session && F.level == Level::Warning)
+      F.rule = "session-state";
     if (F.hint.empty())
       F.hint = stateHint(D, Usage);
     RuleOf[D.id] = F.rule;
+    LevelOf[D.id] = F.level;
     Findings.push_back(std::move(F));
     judgeCaps(U);
   }
@@ -432,6 +503,10 @@ private:
         else if (Detail.ends_with("operator[]"))
           S.operations.insert("operator[]");
       }
+      if ((A->kind == AccessKind::Assign || A->kind == AccessKind::IncDec ||
+           A->kind == AccessKind::CompoundAssign) &&
+          llvm::StringRef(A->detail).starts_with("[]") && D.shape == TypeShape::KeyedContainer)
+        S.operations.insert("operator[]");
       if (A->kind == AccessKind::IncDec || A->kind == AccessKind::CompoundAssign ||
           llvm::StringRef(A->detail).ends_with("fetch_add") ||
           llvm::StringRef(A->detail).ends_with("fetch_sub"))
@@ -442,12 +517,17 @@ private:
 
     // A per-instance metric: a number only counted while serving, never deciding anything
     // (comparisons with a per-instance cap aside: those are reported as caps).
-    if ((D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic) && !RequestWrites.empty()) {
+    // A map of counters (stats["logins"]++) counts per key the same way.
+    bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
+                    D.shape == TypeShape::KeyedContainer;
+    if (Counters && !RequestWrites.empty()) {
       bool OnlyCounts = true;
       for (const Access *A : RequestWrites) {
         bool Counting = A->kind == AccessKind::IncDec || A->kind == AccessKind::CompoundAssign ||
                         llvm::StringRef(A->detail).ends_with("fetch_add") ||
                         llvm::StringRef(A->detail).ends_with("fetch_sub");
+        if (D.shape == TypeShape::KeyedContainer && !llvm::StringRef(A->detail).starts_with("[]"))
+          Counting = false;
         if (!Counting || A->decides)
           OnlyCounts = false;
       }
@@ -464,21 +544,32 @@ private:
     // A cache: looked up and filled on a miss in the same request function. It caches
     // derived data when nothing that code reads is written while serving.
     if (D.shape == TypeShape::KeyedContainer || D.shape == TypeShape::Set) {
-      std::map<std::string, std::pair<bool, bool>> LookupInsert;
+      // Per request function: looked up, inserted, erased.
+      struct Pattern {
+        bool lookup = false, insert = false, erase = false;
+      };
+      std::map<std::string, Pattern> ByFunction;
       for (const Access *A : U.accesses) {
         if (phaseOf(A->function) != Phase::Request)
           continue;
-        if (A->kind == AccessKind::Lookup)
-          LookupInsert[A->function].first = true;
+        Pattern &Pat = ByFunction[A->function];
         llvm::StringRef Detail(A->detail);
+        if (A->kind == AccessKind::Lookup)
+          Pat.lookup = true;
         if ((A->kind == AccessKind::MutatingCall || A->kind == AccessKind::Assign) &&
             (Detail.ends_with("emplace") || Detail.ends_with("insert") ||
              Detail.ends_with("try_emplace") || Detail.ends_with("insert_or_assign") ||
              Detail.ends_with("operator[]") || Detail.starts_with("[]")))
-          LookupInsert[A->function].second = true;
+          Pat.insert = true;
+        if (A->kind == AccessKind::MutatingCall && (Detail.ends_with("erase") || Detail.ends_with("clear")))
+          Pat.erase = true;
       }
-      for (const auto &[Fn, LI] : LookupInsert) {
-        if (!LI.first || !LI.second)
+      // Filled on a miss: looked up and inserted by the same function. A table of pending
+      // work also erases what it finds; a cache says so in its name when it evicts.
+      std::string Name = llvm::StringRef(shortName(D.name)).lower();
+      bool NamedCache = llvm::StringRef(Name).contains("cache") || llvm::StringRef(Name).contains("memo");
+      for (const auto &[Fn, Pat] : ByFunction) {
+        if (!Pat.lookup || !Pat.insert || (Pat.erase && !NamedCache))
           continue;
         S.cache = true;
         bool ReadsLiveState = false;
@@ -550,46 +641,51 @@ private:
     }
   }
 
+  /// A singleton accessor takes the level of the worst finding on its class's fields: what
+  /// it hands out is exactly that state.
   void judgeSingletons() {
     for (const auto &[StateId, Accessors] : SingletonOf) {
       const StateDecl *Instance = P.state(StateId);
       if (!Instance)
         continue;
       const RecordFact *Class = P.record(Instance->typeRecord);
-      std::vector<std::string> Written, Configured;
+      std::optional<Level> Worst;
+      std::map<Level, std::vector<std::string>> FieldsAt;
       for (const auto &[Id, D] : P.states) {
-        if (D.kind != StateKind::Field || !inClassOrBases(D.owner, Instance->typeRecord))
+        auto L = LevelOf.find(Id);
+        if (D.kind != StateKind::Field || L == LevelOf.end() ||
+            !inClassOrBases(D.owner, Instance->typeRecord))
           continue;
-        Phase Best = Phase::Startup;
-        bool Any = false;
-        for (const Access *A : writesOf(Uses.at(Id))) {
-          Any = true;
-          if (phaseOf(A->function) == Phase::Request)
-            Best = Phase::Request;
-        }
-        if (Any)
-          (Best == Phase::Request ? Written : Configured).push_back(std::string(shortName(D.name)));
+        FieldsAt[L->second].push_back(std::string(shortName(D.name)));
+        if (!Worst || L->second > *Worst)
+          Worst = L->second;
       }
-      if (Written.empty() && Configured.empty())
+      if (!Worst)
         continue;
+      std::string Fields = llvm::join(FieldsAt[*Worst], ", ");
       for (const FunctionFact *Accessor : Accessors) {
         Finding F;
         F.rule = "singleton";
+        F.level = *Worst;
         F.loc = Accessor->loc;
         F.symbol = Accessor->name;
         F.type = Instance->type;
         F.stateId = StateId;
         std::string ClassName = Class ? Class->name : Instance->type;
-        if (!Written.empty()) {
-          F.level = Level::Error;
-          F.message = "'" + Accessor->name + "' returns the process-wide " + ClassName +
-                      ", whose fields are written while serving requests (" +
-                      llvm::join(Written, ", ") + "); every instance has its own";
-        } else {
-          F.level = Level::Note;
-          F.message = "'" + Accessor->name + "' returns the process-wide " + ClassName +
-                      ", whose fields are set only at start-up (" +
-                      llvm::join(Configured, ", ") + ")";
+        std::string Head = "'" + Accessor->name + "' returns the process-wide " + ClassName;
+        switch (*Worst) {
+        case Level::Error:
+          F.message = Head + ", whose fields are written while serving requests (" + Fields +
+                      "); every instance has its own";
+          break;
+        case Level::Warning:
+          F.message = Head + ", whose fields change outside requests and start-up (" + Fields +
+                      "); every instance has its own";
+          break;
+        case Level::Note:
+          F.message = Head + ", whose fields are set only at start-up or are instance-local "
+                             "by nature (" + Fields + ")";
+          break;
         }
         F.evidence.push_back({"the instance: " + Instance->name, Instance->loc});
         F.hint = "pass the object explicitly and keep what requests write in a shared store "
@@ -632,41 +728,44 @@ private:
              (Op.mode.empty() ? std::string() : " (" + Op.mode + ")");
       break;
     case FileOpKind::OpenUnknown:
-      Does = "'" + Op.api + "' opens " + What +
-             " with a mode that could not be determined (if it writes";
+      Does = "'" + Op.api + "' opens " + What + " with a mode that could not be determined";
       break;
     case FileOpKind::Modify:
       Does = "'" + Op.api + "' changes the local filesystem" +
              (Op.target.empty() ? std::string() : " (" + Op.target + ")");
       break;
     }
-    std::string Close = Op.kind == FileOpKind::OpenUnknown ? ")" : "";
     Phase Ph = phaseOf(Op.function);
     std::string Chain = chainText(Op.function, Ph, "");
+    if (Chain.empty())
+      Chain = "a namespace-scope initialiser";
+    bool Unknown = Op.kind == FileOpKind::OpenUnknown;
+    std::string Consequence =
+        Unknown ? "; if it writes, the file exists on this instance only"
+                : "; the file exists on this instance only";
     switch (Ph) {
     case Phase::Request:
       F.level = Level::Error;
-      F.message = Does + " while serving requests (" + Chain + ")" + Close +
-                  "; the file exists on this instance only";
+      F.message = Does + " while serving requests (" + Chain + ")" + Consequence;
       if (std::vector<std::string> C = R.requestChain(Op.function); !C.empty())
         if (const EntryPoint *E = R.entryFor(C.front()))
           F.evidence.push_back({"request entry point: " + E->description, E->loc});
       break;
     case Phase::Startup:
       F.level = Level::Note;
-      F.message = Does + " at start-up (" + Chain + ")" + Close +
-                  ": a file local to this instance, written before serving";
+      F.message = Does + " at start-up (" + Chain + "): " +
+                  (Unknown ? "if it writes, the file is " : "a file ") +
+                  "local to this instance, written before serving";
       break;
     case Phase::Background:
       F.level = Level::Warning;
-      F.message = Does + " in background work started at start-up (" + Chain + ")" + Close +
-                  "; the file exists on this instance only";
+      F.message = Does + " in background work started at start-up (" + Chain + ")" + Consequence;
       break;
     case Phase::Unplaced:
       F.level = Level::Warning;
-      F.message = Does + " in " + functionName(Op.function) + Close +
+      F.message = Does + " in " + functionName(Op.function) +
                   ", which is reached neither from a recognised request handler nor from "
-                  "main(); the file exists on this instance only";
+                  "main()" + Consequence;
       break;
     }
     Findings.push_back(std::move(F));
@@ -680,13 +779,16 @@ private:
     std::string Where = Pool.function.empty() ? std::string("namespace scope")
                                               : functionName(Pool.function);
     F.symbol = (Pool.name.empty() ? Pool.type : Pool.name) + " in " + Where;
-    std::string Size = Pool.size ? std::to_string(*Pool.size)
-                       : !Pool.sizeText.empty() ? Pool.sizeText
-                                                : std::string("its default number of");
+    std::string Size = Pool.size ? std::to_string(*Pool.size) : Pool.sizeText;
     std::string What = (Pool.name.empty() ? std::string("a ") + Pool.type
                                           : "'" + Pool.name + "', a " + Pool.type + ",");
-    F.message = What + " opens up to " + Size + " connections in every instance (in " + Where +
-                "): with N instances the downstream service sees N × " + Size + " connections";
+    if (Size.empty())
+      F.message = What + " opens a pool of its default size in every instance (in " + Where +
+                  "): with N instances the downstream service sees N pools";
+    else
+      F.message = What + " opens up to " + Size + " connections in every instance (in " +
+                  Where + "): with N instances the downstream service sees N × " + Size +
+                  " connections";
     const PoolBudget &B = Options.pools;
     if (Pool.size && B.maxInstances && B.downstreamLimit) {
       std::int64_t Total = *B.maxInstances * *Pool.size;
@@ -724,6 +826,7 @@ private:
   std::set<std::string> WrittenOnRequest;
   std::map<std::string, std::vector<const FunctionFact *>> SingletonOf;
   std::map<std::string, std::string> RuleOf;
+  std::map<std::string, Level> LevelOf;
   std::vector<Finding> Findings;
 };
 

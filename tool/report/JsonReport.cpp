@@ -76,8 +76,9 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
       for (const std::string &N : R.notes)
         J.value(N);
     });
-    J.attributeArray("findings", [&] {
-      for (const Finding &F : R.findings)
+    J.attribute("entryPoints", R.entryPoints);
+    auto Findings = [&](const std::vector<Finding> &List) {
+      for (const Finding &F : List)
         J.object([&] {
           J.attribute("rule", F.rule);
           J.attribute("level", toString(F.level));
@@ -101,7 +102,10 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
           if (F.baseline != BaselineState::None)
             J.attribute("baselineState", toString(F.baseline));
         });
-    });
+    };
+    J.attributeArray("findings", [&] { Findings(R.findings); });
+    if (!R.absent.empty())
+      J.attributeArray("absent", [&] { Findings(R.absent); });
   });
   OS << "\n";
 }

@@ -15,10 +15,12 @@ namespace sa {
 
 struct ScanReport {
   ProjectPaths paths;             // for reading source lines and naming the root
-  std::vector<Finding> findings;  // sorted (findingLess)
+  std::vector<Finding> findings;  // sorted (findingLess); suppressed ones marked
+  std::vector<Finding> absent;    // baseline results no longer found
   std::vector<TUSummary> tus;     // sorted by file
   std::vector<std::string> notes; // remarks about the analysis
   GateResult gate;
+  unsigned entryPoints = 0;
 };
 
 /// Counts per level of the findings that are not suppressed.
@@ -32,7 +34,17 @@ struct TextOptions {
   bool color = false;
 };
 
+struct SarifOptions {
+  bool includeSuppressed = false; // keep suppressed results, with suppressions[]
+  std::string automationId = "state-audit/";
+};
+
 void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options);
 void writeJson(llvm::raw_ostream &OS, const ScanReport &R);
+void writeSarif(llvm::raw_ostream &OS, const ScanReport &R, const SarifOptions &Options);
+/// A summary for a pull-request comment or a CI job summary.
+void writeMarkdown(llvm::raw_ostream &OS, const ScanReport &R);
+/// GitLab's code quality report (a subset of the Code Climate format).
+void writeCodeQuality(llvm::raw_ostream &OS, const ScanReport &R);
 
 } // namespace sa

@@ -1,4 +1,5 @@
 #include "report/Report.h"
+#include "report/SourceFiles.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
@@ -19,34 +20,6 @@ void LevelCounts::add(Level L) {
 
 namespace {
 
-class SourceLines {
-public:
-  explicit SourceLines(const ProjectPaths &Paths) : Paths(Paths) {}
-
-  /// The text of a 1-based line, without its newline; empty when unavailable.
-  llvm::StringRef line(const std::string &File, unsigned Line) {
-    auto &Buffer = Buffers[File];
-    if (!Buffer) {
-      auto B = llvm::MemoryBuffer::getFile(Paths.absolute(File), /*IsText=*/true);
-      if (!B)
-        return {};
-      Buffer = std::move(*B);
-    }
-    llvm::StringRef Text = Buffer->getBuffer();
-    for (unsigned I = 1; I < Line; ++I) {
-      size_t NL = Text.find('\n');
-      if (NL == llvm::StringRef::npos)
-        return {};
-      Text = Text.drop_front(NL + 1);
-    }
-    return Text.take_until([](char C) { return C == '\n' || C == '\r'; });
-  }
-
-private:
-  const ProjectPaths &Paths;
-  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Buffers;
-};
-
 llvm::raw_ostream::Colors levelColor(Level L) {
   switch (L) {
   case Level::Error: return llvm::raw_ostream::RED;
@@ -56,7 +29,7 @@ llvm::raw_ostream::Colors levelColor(Level L) {
   return llvm::raw_ostream::WHITE;
 }
 
-void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceLines &Lines, bool Color) {
+void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, bool Color) {
   auto Bold = [&] {
     if (Color)
       OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
@@ -117,11 +90,11 @@ std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
 
 void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options) {
   bool Color = Options.color;
-  SourceLines Lines(R.paths);
+  SourceFiles Lines(R.paths);
   LevelCounts Total;
   std::map<std::string, LevelCounts> ByRule;
   for (const Finding &F : R.findings) {
-    if (F.suppressed)
+    if (F.suppressed || F.baseline == BaselineState::Unchanged)
       continue;
     writeFinding(OS, F, Lines, Color);
     Total.add(F.level);
@@ -157,6 +130,9 @@ void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Op
     OS << "  " << plural(R.gate.suppressed, "finding", "findings") << " suppressed in source\n";
   if (R.gate.baselined)
     OS << "  " << plural(R.gate.baselined, "finding", "findings") << " unchanged from the baseline\n";
+  if (!R.absent.empty())
+    OS << "  " << plural(R.absent.size(), "baseline finding", "baseline findings")
+       << " no longer found (fixed)\n";
   for (const std::string &N : R.notes)
     OS << "  note: " << N << "\n";
   if (R.gate.failOn) {

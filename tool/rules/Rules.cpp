@@ -71,6 +71,12 @@ static const RuleInfo Rules[] = {
      "pool_size connections. Scaling out multiplies the connection count until the "
      "downstream limit is hit.",
      Level::Warning, "medium"},
+    {"suppression", "Suppression",
+     "inline suppressions without a reason, that suppress nothing, or left unclosed",
+     "A suppression records a decision that some state is acceptable. Without a reason the "
+     "decision cannot be reviewed; one that matches no finding has outlived the code it was "
+     "written for and would silently hide the next finding on its line.",
+     Level::Warning, "very-high"},
 };
 
 llvm::ArrayRef<RuleInfo> allRules() { return Rules; }

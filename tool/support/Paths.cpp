@@ -2,6 +2,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 
 namespace fs = llvm::sys::fs;
@@ -33,8 +34,9 @@ bool isWithin(llvm::StringRef P, llvm::StringRef Dir) {
   return Dir.ends_with("/") || P[Dir.size()] == '/';
 }
 
-ProjectPaths::ProjectPaths(std::string R, std::vector<std::string> Ex)
-    : Root(std::move(R)), Excluded(std::move(Ex)) {}
+ProjectPaths::ProjectPaths(std::string R, std::vector<std::string> Ex,
+                           std::vector<std::string> G)
+    : Root(std::move(R)), Excluded(std::move(Ex)), Globs(std::move(G)) {}
 
 std::optional<std::string> ProjectPaths::projectRelative(llvm::StringRef File) const {
   if (!isWithin(File, Root))
@@ -44,7 +46,19 @@ std::optional<std::string> ProjectPaths::projectRelative(llvm::StringRef File) c
       return std::nullopt;
   llvm::StringRef Rel = File.drop_front(Root.size());
   Rel = Rel.ltrim('/');
-  return path::convert_to_slash(Rel);
+  std::string Slashed = path::convert_to_slash(Rel);
+  for (const std::string &G : Globs) {
+    llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
+    if (isWithin(Slashed, Pattern))
+      return std::nullopt;
+    if (auto Compiled = llvm::GlobPattern::create(Pattern)) {
+      if (Compiled->match(Slashed))
+        return std::nullopt;
+    } else {
+      llvm::consumeError(Compiled.takeError());
+    }
+  }
+  return Slashed;
 }
 
 std::string ProjectPaths::display(llvm::StringRef File) const {

@@ -23,7 +23,10 @@ bool isWithin(llvm::StringRef Path, llvm::StringRef Dir);
 class ProjectPaths {
 public:
   ProjectPaths() = default;
-  ProjectPaths(std::string Root, std::vector<std::string> ExcludedDirs);
+  /// `ExcludedGlobs` match root-relative paths ('*' also matches '/'); a pattern without
+  /// wildcards also excludes everything below it ("third_party" = "third_party/*").
+  ProjectPaths(std::string Root, std::vector<std::string> ExcludedDirs,
+               std::vector<std::string> ExcludedGlobs = {});
 
   const std::string &root() const { return Root; }
   const std::vector<std::string> &excludedDirs() const { return Excluded; }
@@ -41,6 +44,7 @@ public:
 private:
   std::string Root;
   std::vector<std::string> Excluded;
+  std::vector<std::string> Globs;
 };
 
 /// The root used when none is given: the top of the git work tree holding `Start`, else `Start`

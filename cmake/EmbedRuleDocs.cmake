@@ -1,0 +1,16 @@
+# Writes a C++ source holding the text of docs/rules/<id>.md for every rule id in RULES.
+# Invoked at build time: cmake -DDOCS_DIR=... -DOUT=... -DRULES="a;b" -P EmbedRuleDocs.cmake
+set(body "// Generated from docs/rules/*.md by cmake/EmbedRuleDocs.cmake. Do not edit.\n")
+string(APPEND body "#include \"rules/RuleDocs.h\"\n\n#include \"llvm/ADT/StringSwitch.h\"\n\n")
+string(APPEND body "llvm::StringRef sa::ruleDocumentation(llvm::StringRef Id) {\n")
+string(APPEND body "  return llvm::StringSwitch<llvm::StringRef>(Id)\n")
+foreach(rule IN LISTS RULES)
+  set(page "${DOCS_DIR}/${rule}.md")
+  if(EXISTS "${page}")
+    file(READ "${page}" text)
+    string(APPEND body "      .Case(\"${rule}\", R\"sadoc(${text})sadoc\")\n")
+  endif()
+endforeach()
+string(APPEND body "      .Default(\"\");\n}\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,208 @@
+#include "config/Config.h"
+
+#include "support/Paths.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLTraits.h"
+
+using namespace sa;
+
+namespace {
+
+/// The integer fields of connection-pools, read as optional non-negative numbers.
+struct PoolBudgetYaml {
+  std::optional<int64_t> maxInstances;
+  std::optional<int64_t> downstreamLimit;
+};
+
+} // namespace
+
+namespace llvm {
+namespace yaml {
+
+template <> struct ScalarEnumerationTraits<Level> {
+  static void enumeration(IO &Io, Level &L) {
+    Io.enumCase(L, "error", Level::Error);
+    Io.enumCase(L, "warning", Level::Warning);
+    Io.enumCase(L, "note", Level::Note);
+  }
+};
+
+template <> struct MappingTraits<RuleConfig> {
+  static void mapping(IO &Io, RuleConfig &R) {
+    Io.mapOptional("enabled", R.enabled);
+    Io.mapOptional("level", R.level);
+  }
+};
+
+template <> struct CustomMappingTraits<std::map<std::string, RuleConfig>> {
+  static void inputOne(IO &Io, StringRef Key, std::map<std::string, RuleConfig> &M) {
+    if (!findRule(Key) && Key != "suppression") {
+      Io.setError("unknown rule '" + Key + "' (see state-audit rules)");
+      return;
+    }
+    Io.mapRequired(Key.str().c_str(), M[Key.str()]);
+  }
+  static void output(IO &Io, std::map<std::string, RuleConfig> &M) {
+    for (auto &[Key, Value] : M)
+      Io.mapRequired(Key.c_str(), Value);
+  }
+};
+
+template <> struct MappingTraits<EntryPointConfig> {
+  static void mapping(IO &Io, EntryPointConfig &E) {
+    Io.mapOptional("replace-defaults", E.replaceDefaults, false);
+    Io.mapOptional("registration-calls", E.registrationCalls);
+    Io.mapOptional("background-calls", E.backgroundCalls);
+    Io.mapOptional("excluded-calls", E.excludedCalls);
+    Io.mapOptional("handler-methods", E.handlerMethods);
+    Io.mapOptional("functions", E.functions);
+    Io.mapOptional("long-lived-classes", E.longLivedClasses);
+  }
+};
+
+template <> struct MappingTraits<PoolBudgetYaml> {
+  static void mapping(IO &Io, PoolBudgetYaml &P) {
+    Io.mapOptional("max-instances", P.maxInstances);
+    Io.mapOptional("downstream-limit", P.downstreamLimit);
+  }
+  static std::string validate(IO &, PoolBudgetYaml &P) {
+    if ((P.maxInstances && *P.maxInstances <= 0) || (P.downstreamLimit && *P.downstreamLimit <= 0))
+      return "connection-pools: max-instances and downstream-limit must be positive";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<Config> {
+  static void mapping(IO &Io, Config &C) {
+    Io.mapOptional("fail-on", C.failOn);
+    Io.mapOptional("exclude", C.exclude);
+    Io.mapOptional("rules", C.rules);
+    Io.mapOptional("entry-points", C.entryPoints);
+    PoolBudgetYaml Pools{C.connectionPools.maxInstances, C.connectionPools.downstreamLimit};
+    Io.mapOptional("connection-pools", Pools);
+    C.connectionPools.maxInstances = Pools.maxInstances;
+    C.connectionPools.downstreamLimit = Pools.downstreamLimit;
+  }
+  static std::string validate(IO &, Config &C) {
+    if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
+        *C.failOn != "never")
+      return "fail-on must be error, warning, note or never";
+    return {};
+  }
+};
+
+} // namespace yaml
+} // namespace llvm
+
+namespace sa {
+
+static void extend(std::vector<std::string> &Into, const std::vector<std::string> &From,
+                   bool Replace) {
+  if (Replace)
+    Into.clear();
+  Into.insert(Into.end(), From.begin(), From.end());
+}
+
+LinkOptions Config::linkOptions() const {
+  LinkOptions O;
+  EntryPointOptions &E = O.entryPoints;
+  bool R = entryPoints.replaceDefaults;
+  extend(E.registrationCalls, entryPoints.registrationCalls, R);
+  extend(E.backgroundCalls, entryPoints.backgroundCalls, R);
+  extend(E.excludedCalls, entryPoints.excludedCalls, R);
+  extend(E.handlerMethods, entryPoints.handlerMethods, R);
+  extend(E.entryFunctions, entryPoints.functions, false);
+  extend(E.longLivedClasses, entryPoints.longLivedClasses, false);
+  O.pools = connectionPools;
+  return O;
+}
+
+bool Config::ruleEnabled(llvm::StringRef Rule) const {
+  auto It = rules.find(Rule.str());
+  return It == rules.end() || It->second.enabled.value_or(true);
+}
+
+std::string Config::fingerprint() const {
+  Config Copy = *this;
+  Copy.path.clear();
+  return dumpConfig(Copy);
+}
+
+llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path) {
+  std::string Diagnostic;
+  auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
+    std::string &Out = *static_cast<std::string *>(Context);
+    if (!Out.empty())
+      return; // the first problem is the one to fix
+    llvm::raw_string_ostream OS(Out);
+    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
+       << ": error: " << D.getMessage();
+  };
+  Config C;
+  C.path = Path.str();
+  if (Content.trim().empty())
+    return C;
+  auto Buffer = llvm::MemoryBuffer::getMemBuffer(Content, Path);
+  llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
+  In >> C;
+  if (In.error()) {
+    if (Diagnostic.empty())
+      Diagnostic = Path.str() + ": error: not a valid configuration";
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+  }
+  C.path = Path.str();
+  return C;
+}
+
+llvm::Expected<Config> loadConfig(llvm::StringRef Path) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path.str() + ": cannot read: " + Buffer.getError().message());
+  return parseConfig((*Buffer)->getBuffer(), Path);
+}
+
+std::string findConfig(llvm::StringRef Start) {
+  llvm::SmallString<256> Dir(canonicalPath(Start));
+  if (!llvm::sys::fs::is_directory(Dir))
+    llvm::sys::path::remove_filename(Dir);
+  for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
+    llvm::SmallString<256> Candidate(D);
+    llvm::sys::path::append(Candidate, ".state-audit.yaml");
+    if (llvm::sys::fs::is_regular_file(Candidate))
+      return std::string(Candidate);
+  }
+  return {};
+}
+
+std::string dumpConfig(const Config &In) {
+  // Spell the defaults out: what the scan really uses.
+  Config C = In;
+  LinkOptions L = In.linkOptions();
+  C.entryPoints.replaceDefaults = true;
+  C.entryPoints.registrationCalls = L.entryPoints.registrationCalls;
+  C.entryPoints.backgroundCalls = L.entryPoints.backgroundCalls;
+  C.entryPoints.excludedCalls = L.entryPoints.excludedCalls;
+  C.entryPoints.handlerMethods = L.entryPoints.handlerMethods;
+  if (!C.failOn)
+    C.failOn = "error";
+  for (const RuleInfo &R : allRules()) {
+    RuleConfig &RC = C.rules[R.id];
+    if (!RC.enabled)
+      RC.enabled = true;
+  }
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  if (!In.path.empty())
+    OS << "# from " << In.path << "\n";
+  llvm::yaml::Output Y(OS);
+  Y << C;
+  return OS.str();
+}
+
+} // namespace sa

@@ -1,0 +1,156 @@
+#include "gate/Baseline.h"
+
+#include "link/Linker.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <map>
+#include <set>
+
+namespace sa {
+
+namespace {
+
+llvm::Error fail(llvm::StringRef Path, const llvm::Twine &Why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (Path + ": " + Why).str());
+}
+
+std::string percentDecode(llvm::StringRef S) {
+  std::string Out;
+  for (size_t I = 0; I < S.size(); ++I) {
+    unsigned Byte;
+    if (S[I] == '%' && I + 2 < S.size() && !S.substr(I + 1, 2).getAsInteger(16, Byte)) {
+      Out += static_cast<char>(Byte);
+      I += 2;
+    } else {
+      Out += S[I];
+    }
+  }
+  return Out;
+}
+
+std::string mapPath(const std::string &File, const PathMap &Map) {
+  for (const auto &[Old, New] : Map) {
+    llvm::StringRef F(File);
+    if (F == Old)
+      return New;
+    if (F.starts_with(Old) && F.drop_front(Old.size()).starts_with("/"))
+      return New + F.drop_front(Old.size()).str();
+  }
+  return File;
+}
+
+} // namespace
+
+llvm::Expected<std::pair<std::string, std::string>> parsePathMapping(llvm::StringRef Text) {
+  auto [Old, New] = Text.split('=');
+  if (Old.empty() || New.empty() || !Text.contains('='))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--baseline-path-map expects OLD=NEW, got '" + Text.str() + "'");
+  return std::make_pair(Old.rtrim('/').str(), New.rtrim('/').str());
+}
+
+llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return fail(Path, "cannot read: " + Buffer.getError().message());
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buffer)->getBuffer());
+  if (!Doc)
+    return fail(Path, "not valid JSON: " + llvm::toString(Doc.takeError()));
+  const llvm::json::Object *Root = Doc->getAsObject();
+  const llvm::json::Array *Runs = Root ? Root->getArray("runs") : nullptr;
+  if (!Runs)
+    return fail(Path, "not a SARIF log (no \"runs\")");
+  std::vector<BaselineResult> Out;
+  for (const llvm::json::Value &RunV : *Runs) {
+    const llvm::json::Object *Run = RunV.getAsObject();
+    const llvm::json::Object *Driver =
+        Run && Run->getObject("tool") ? Run->getObject("tool")->getObject("driver") : nullptr;
+    if (!Driver || Driver->getString("name") != llvm::StringRef("state-audit"))
+      continue;
+    const llvm::json::Array *Results = Run->getArray("results");
+    if (!Results)
+      continue;
+    for (const llvm::json::Value &RV : *Results) {
+      const llvm::json::Object *R = RV.getAsObject();
+      if (!R || R->getString("baselineState") == llvm::StringRef("absent"))
+        continue;
+      BaselineResult B;
+      B.rule = R->getString("ruleId").value_or("").str();
+      if (std::optional<Level> L = parseLevel(R->getString("level").value_or("warning")))
+        B.level = *L;
+      if (const llvm::json::Object *M = R->getObject("message"))
+        B.message = M->getString("text").value_or("").str();
+      if (const llvm::json::Object *F = R->getObject("fingerprints"))
+        B.fingerprint = F->getString("stateAudit/v1").value_or("").str();
+      if (const llvm::json::Object *P = R->getObject("properties"))
+        B.symbol = P->getString("symbol").value_or("").str();
+      const llvm::json::Array *Locs = R->getArray("locations");
+      if (Locs && !Locs->empty())
+        if (const llvm::json::Object *PL = (*Locs)[0].getAsObject()->getObject("physicalLocation")) {
+          if (const llvm::json::Object *A = PL->getObject("artifactLocation"))
+            B.loc.file = percentDecode(A->getString("uri").value_or(""));
+          if (const llvm::json::Object *Reg = PL->getObject("region")) {
+            B.loc.line = static_cast<unsigned>(Reg->getInteger("startLine").value_or(0));
+            B.loc.column = static_cast<unsigned>(Reg->getInteger("startColumn").value_or(0));
+            B.loc.endLine = static_cast<unsigned>(Reg->getInteger("endLine").value_or(B.loc.line));
+            B.loc.endColumn = static_cast<unsigned>(Reg->getInteger("endColumn").value_or(0));
+          }
+        }
+      if (B.rule.empty() || B.fingerprint.empty())
+        return fail(Path, "result " + llvm::Twine(Out.size() + 1) +
+                              " has no ruleId or stateAudit/v1 fingerprint; is this a "
+                              "state-audit SARIF report?");
+      Out.push_back(std::move(B));
+    }
+  }
+  return Out;
+}
+
+std::vector<Finding> applyBaseline(std::vector<Finding> &Findings,
+                                   const std::vector<BaselineResult> &Baseline,
+                                   const PathMap &Map) {
+  // With renamed paths the stored fingerprints no longer apply: recompute them from rule,
+  // new path and symbol, exactly as link computes a finding's.
+  std::vector<Finding> Old;
+  for (const BaselineResult &B : Baseline) {
+    Finding F;
+    F.rule = B.rule;
+    F.level = B.level;
+    F.loc = B.loc;
+    F.loc.file = mapPath(B.loc.file, Map);
+    F.symbol = B.symbol;
+    F.message = B.message;
+    F.fingerprint = B.fingerprint;
+    Old.push_back(std::move(F));
+  }
+  if (!Map.empty())
+    assignFingerprints(Old);
+
+  std::multiset<std::string> Remaining;
+  for (const Finding &F : Old)
+    Remaining.insert(F.fingerprint);
+  for (Finding &F : Findings) {
+    auto It = Remaining.find(F.fingerprint);
+    if (It != Remaining.end()) {
+      F.baseline = BaselineState::Unchanged;
+      Remaining.erase(It);
+    } else {
+      F.baseline = BaselineState::New;
+    }
+  }
+  std::vector<Finding> Absent;
+  for (Finding &F : Old) {
+    auto It = Remaining.find(F.fingerprint);
+    if (It == Remaining.end())
+      continue;
+    Remaining.erase(It);
+    F.baseline = BaselineState::Absent;
+    Absent.push_back(std::move(F));
+  }
+  return Absent;
+}
+
+} // namespace sa

@@ -1,0 +1,209 @@
+#include "gate/Suppressions.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <algorithm>
+#include <map>
+
+namespace sa {
+
+namespace {
+
+/// "a, b ,c" -> {"a", "b", "c"}
+std::vector<std::string> splitList(llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef> Parts;
+  List.split(Parts, ',', -1, false);
+  std::vector<std::string> Out;
+  for (llvm::StringRef P : Parts)
+    if (!P.trim().empty())
+      Out.push_back(P.trim().str());
+  return Out;
+}
+
+/// The reason after a suppression: separators users write (":", "-", "--") are dropped.
+std::string reasonOf(llvm::StringRef Rest) {
+  Rest = Rest.trim();
+  while (!Rest.empty() && (Rest.front() == ':' || Rest.front() == '-' || Rest.front() == '*'))
+    Rest = Rest.drop_front().ltrim();
+  return Rest.rtrim(" \t*/").str();
+}
+
+bool covers(const SuppressionComment &S, const std::string &Rule) {
+  return llvm::is_contained(S.rules, "*") || llvm::is_contained(S.rules, Rule);
+}
+
+bool explicitRules(const SuppressionComment &S) {
+  return S.kind == SuppressionKind::Allow || !llvm::is_contained(S.rules, "*");
+}
+
+std::string ruleList(const SuppressionComment &S) {
+  std::string Out;
+  for (const std::string &R : S.rules)
+    Out += (Out.empty() ? "" : ", ") + R;
+  return Out;
+}
+
+} // namespace
+
+std::optional<SuppressionComment> parseSuppressionComment(llvm::StringRef Text) {
+  llvm::StringRef T = Text.trim();
+  if (!T.consume_front("//") && !T.consume_front("/*"))
+    return std::nullopt;
+  T = T.ltrim(" \t/*!");
+
+  SuppressionComment S;
+  if (T.consume_front("state-audit:")) {
+    T = T.ltrim();
+    if (!T.consume_front("allow("))
+      return std::nullopt;
+    size_t Close = T.find(')');
+    if (Close == llvm::StringRef::npos)
+      return std::nullopt;
+    S.kind = SuppressionKind::Allow;
+    S.rules = splitList(T.take_front(Close));
+    for (std::string &R : S.rules)
+      if (llvm::StringRef(R).consume_front("state-audit-"))
+        R = R.substr(strlen("state-audit-"));
+    S.reason = reasonOf(T.drop_front(Close + 1));
+    return S;
+  }
+
+  size_t At = T.find("NOLINT");
+  if (At == llvm::StringRef::npos)
+    return std::nullopt;
+  llvm::StringRef N = T.drop_front(At);
+  if (N.consume_front("NOLINTNEXTLINE"))
+    S.kind = SuppressionKind::NoLintNextLine;
+  else if (N.consume_front("NOLINTBEGIN"))
+    S.kind = SuppressionKind::NoLintBegin;
+  else if (N.consume_front("NOLINTEND"))
+    S.kind = SuppressionKind::NoLintEnd;
+  else if (N.consume_front("NOLINT"))
+    S.kind = SuppressionKind::NoLint;
+  else
+    return std::nullopt;
+  if (!N.starts_with("(")) {
+    S.rules = {"*"};
+    S.reason = reasonOf(N);
+    return S;
+  }
+  size_t Close = N.find(')');
+  if (Close == llvm::StringRef::npos)
+    return std::nullopt;
+  for (const std::string &Check : splitList(N.substr(1, Close - 1))) {
+    llvm::StringRef C(Check);
+    if (C == "*" || C == "state-audit-*")
+      S.rules.push_back("*");
+    else if (C.consume_front("state-audit-"))
+      S.rules.push_back(C.str());
+  }
+  if (S.rules.empty())
+    return std::nullopt; // another tool's checks only
+  S.reason = reasonOf(N.drop_front(Close + 1));
+  return S;
+}
+
+std::vector<Finding> applySuppressions(std::vector<Finding> &Findings,
+                                       const std::vector<SuppressionComment> &Suppressions,
+                                       const std::vector<std::string> &InactiveRules) {
+  std::vector<Finding> Problems;
+  std::vector<bool> Used(Suppressions.size(), false);
+
+  // NOLINTBEGIN/NOLINTEND pairs, per file, matched like parentheses by their rule lists.
+  struct Range {
+    size_t begin;
+    unsigned endLine;
+  };
+  std::vector<Range> Ranges;
+  std::map<std::string, std::vector<size_t>> Open;
+  std::vector<size_t> Order(Suppressions.size());
+  for (size_t I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::sort(Order.begin(), Order.end(), [&](size_t A, size_t B) {
+    return Suppressions[A].loc < Suppressions[B].loc;
+  });
+  auto Problem = [&](const SuppressionComment &S, std::string Message, std::string Hint) {
+    Finding F;
+    F.rule = "suppression";
+    F.level = Level::Warning;
+    F.loc = S.loc;
+    F.symbol = std::string(toString(S.kind)) + "(" + ruleList(S) + ")";
+    F.message = std::move(Message);
+    F.hint = std::move(Hint);
+    Problems.push_back(std::move(F));
+  };
+  for (size_t I : Order) {
+    const SuppressionComment &S = Suppressions[I];
+    std::string Key = S.loc.file + "\n" + ruleList(S);
+    if (S.kind == SuppressionKind::NoLintBegin) {
+      Open[Key].push_back(I);
+    } else if (S.kind == SuppressionKind::NoLintEnd) {
+      auto &Stack = Open[Key];
+      if (Stack.empty()) {
+        Problem(S, "NOLINTEND(" + ruleList(S) + ") has no matching NOLINTBEGIN",
+                "pair it with a NOLINTBEGIN naming the same rules, or remove it");
+        continue;
+      }
+      Ranges.push_back({Stack.back(), S.loc.line});
+      Used[I] = true; // an END is accounted for by its BEGIN
+      Stack.pop_back();
+    }
+  }
+  for (auto &[Key, Stack] : Open)
+    for (size_t I : Stack)
+      Problem(Suppressions[I],
+              "NOLINTBEGIN(" + ruleList(Suppressions[I]) + ") is never closed by a NOLINTEND",
+              "close the region with NOLINTEND naming the same rules");
+
+  for (Finding &F : Findings) {
+    for (size_t I = 0; I < Suppressions.size() && !F.suppressed; ++I) {
+      const SuppressionComment &S = Suppressions[I];
+      if (S.loc.file != F.loc.file || !covers(S, F.rule))
+        continue;
+      bool Applies = false;
+      switch (S.kind) {
+      case SuppressionKind::Allow:
+        Applies = S.loc.line == F.loc.line || S.loc.line + 1 == F.loc.line;
+        break;
+      case SuppressionKind::NoLint:
+        Applies = S.loc.line == F.loc.line;
+        break;
+      case SuppressionKind::NoLintNextLine:
+        Applies = S.loc.line + 1 == F.loc.line;
+        break;
+      case SuppressionKind::NoLintBegin:
+        for (const Range &R : Ranges)
+          if (R.begin == I && F.loc.line > S.loc.line && F.loc.line < R.endLine)
+            Applies = true;
+        break;
+      case SuppressionKind::NoLintEnd:
+        break;
+      }
+      if (!Applies)
+        continue;
+      F.suppressed = true;
+      F.suppressionReason = S.reason;
+      Used[I] = true;
+    }
+  }
+
+  for (size_t I : Order) {
+    const SuppressionComment &S = Suppressions[I];
+    if (!explicitRules(S) || S.kind == SuppressionKind::NoLintEnd)
+      continue;
+    if (S.reason.empty())
+      Problem(S, "suppression of " + ruleList(S) + " gives no reason",
+              "say why this state is acceptable, e.g. '// state-audit: allow(" + ruleList(S) +
+                  ") read-only after start-up'");
+    bool AllInactive = std::all_of(S.rules.begin(), S.rules.end(), [&](const std::string &R) {
+      return llvm::is_contained(InactiveRules, R);
+    });
+    if (!Used[I] && !AllInactive)
+      Problem(S, "suppression of " + ruleList(S) + " matches no finding",
+              "remove it: the state it was written for is gone or has moved");
+  }
+  return Problems;
+}
+
+} // namespace sa

@@ -1,0 +1,292 @@
+// SARIF 2.1.0 for code review (GitHub code scanning and other viewers).
+#include "report/Report.h"
+
+#include "Version.h"
+#include "report/SourceFiles.h"
+#include "rules/RuleDocs.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <map>
+
+namespace sa {
+
+namespace {
+
+constexpr const char *InformationUri = "https://github.com/state-audit/state-audit";
+constexpr size_t MaxResults = 25000; // GitHub code scanning accepts at most 25,000 per run
+
+/// Percent-encodes what RFC 3986 does not allow in a path: everything but the unreserved
+/// characters and the separators a path uses.
+std::string uriPath(llvm::StringRef Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (isalnum(C) || C == '-' || C == '.' || C == '_' || C == '~' || C == '/')
+      Out += static_cast<char>(C);
+    else {
+      static const char Hex[] = "0123456789ABCDEF";
+      Out += '%';
+      Out += Hex[C >> 4];
+      Out += Hex[C & 15];
+    }
+  }
+  return Out;
+}
+
+const char *problemSeverity(Level L) {
+  switch (L) {
+  case Level::Error: return "error";
+  case Level::Warning: return "warning";
+  case Level::Note: return "recommendation";
+  }
+  return "warning";
+}
+
+std::vector<std::string> tagsFor(llvm::StringRef Rule) {
+  std::vector<std::string> Tags{"scalability", "maintainability", "state"};
+  if (Rule == "session-state")
+    Tags.push_back("sessions");
+  else if (Rule == "file-write")
+    Tags.push_back("filesystem");
+  else if (Rule == "connection-pool")
+    Tags.push_back("database");
+  else if (Rule == "suppression")
+    Tags = {"maintainability", "suppression"};
+  return Tags;
+}
+
+class Writer {
+public:
+  Writer(const ScanReport &R, const SarifOptions &O) : R(R), O(O), Sources(R.paths) {}
+
+  void write(llvm::raw_ostream &OS) {
+    llvm::json::OStream J(OS, 2);
+    std::vector<const Finding *> Results;
+    for (const Finding &F : R.findings)
+      if (!F.suppressed || O.includeSuppressed)
+        Results.push_back(&F);
+    for (const Finding &F : R.absent)
+      Results.push_back(&F);
+    bool Truncated = Results.size() > MaxResults;
+    if (Truncated) {
+      // Keep the most severe: GitHub shows the first results of a run.
+      std::stable_sort(Results.begin(), Results.end(), [](const Finding *A, const Finding *B) {
+        return A->level > B->level;
+      });
+      Results.resize(MaxResults);
+      std::sort(Results.begin(), Results.end(),
+                [](const Finding *A, const Finding *B) { return findingLess(*A, *B); });
+    }
+
+    J.object([&] {
+      J.attribute("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+      J.attribute("version", "2.1.0");
+      J.attributeArray("runs", [&] {
+        J.object([&] {
+          J.attributeObject("tool", [&] { driver(J); });
+          J.attributeObject("automationDetails", [&] { J.attribute("id", O.automationId); });
+          J.attributeObject("originalUriBaseIds", [&] {
+            J.attributeObject("%SRCROOT%", [&] {
+              J.attribute("uri", "file://" + uriPath(R.paths.root()) + "/");
+            });
+          });
+          J.attribute("columnKind", "utf16CodeUnits");
+          J.attributeArray("invocations", [&] { invocation(J, Truncated, Results.size()); });
+          J.attributeArray("results", [&] {
+            for (const Finding *F : Results)
+              result(J, *F);
+          });
+          if (Truncated)
+            J.attributeObject("properties", [&] {
+              J.attribute("truncated", true);
+              J.attribute("totalResults", static_cast<int64_t>(R.findings.size()));
+            });
+        });
+      });
+    });
+    OS << "\n";
+  }
+
+private:
+  void driver(llvm::json::OStream &J) {
+    J.attributeObject("driver", [&] {
+      J.attribute("name", "state-audit");
+      J.attribute("semanticVersion", STATE_AUDIT_VERSION);
+      J.attribute("version", STATE_AUDIT_VERSION);
+      J.attribute("informationUri", InformationUri);
+      J.attributeArray("rules", [&] {
+        for (const RuleInfo &Rule : allRules()) {
+          RuleIndex[Rule.id] = static_cast<int64_t>(RuleIndex.size());
+          J.object([&] {
+            J.attribute("id", Rule.id);
+            J.attribute("name", Rule.name);
+            J.attributeObject("shortDescription", [&] { J.attribute("text", Rule.summary); });
+            J.attributeObject("fullDescription", [&] { J.attribute("text", Rule.description); });
+            llvm::StringRef Doc = ruleDocumentation(Rule.id);
+            J.attributeObject("help", [&] {
+              J.attribute("text", std::string(Rule.description));
+              J.attribute("markdown", Doc.empty() ? std::string(Rule.description) : Doc.str());
+            });
+            J.attribute("helpUri", std::string(InformationUri) + "/blob/main/docs/rules/" +
+                                       Rule.id + ".md");
+            J.attributeObject("defaultConfiguration",
+                              [&] { J.attribute("level", toString(Rule.defaultLevel)); });
+            J.attributeObject("properties", [&] {
+              J.attributeArray("tags", [&] {
+                for (const std::string &T : tagsFor(Rule.id))
+                  J.value(T);
+              });
+              J.attribute("precision", Rule.precision);
+              J.attribute("problem.severity", problemSeverity(Rule.defaultLevel));
+            });
+          });
+        }
+      });
+    });
+  }
+
+  void artifact(llvm::json::OStream &J, const std::string &File) {
+    J.attributeObject("artifactLocation", [&] {
+      J.attribute("uri", uriPath(File));
+      J.attribute("uriBaseId", "%SRCROOT%");
+    });
+  }
+
+  void physical(llvm::json::OStream &J, const SourceLoc &L) {
+    J.attributeObject("physicalLocation", [&] {
+      artifact(J, L.file);
+      J.attributeObject("region", [&] {
+        unsigned EndLine = L.endLine ? L.endLine : L.line;
+        J.attribute("startLine", L.line);
+        J.attribute("startColumn", Sources.utf16Column(L.file, L.line, L.column));
+        J.attribute("endLine", EndLine);
+        J.attribute("endColumn",
+                    Sources.utf16Column(L.file, EndLine, L.endColumn ? L.endColumn : L.column + 1));
+      });
+    });
+  }
+
+  void invocation(llvm::json::OStream &J, bool Truncated, size_t Written) {
+    J.object([&] {
+      J.attribute("executionSuccessful", !R.gate.incomplete);
+      J.attributeArray("toolExecutionNotifications", [&] {
+        for (const TUSummary &T : R.tus) {
+          if (T.status == TUStatus::Ok)
+            continue;
+          J.object([&] {
+            J.attribute("level", T.status == TUStatus::Failed ? "error" : "warning");
+            J.attributeObject("descriptor", [&] {
+              J.attribute("id", T.status == TUStatus::Failed ? "tu-failed" : "tu-compile-errors");
+            });
+            J.attributeObject("message", [&] {
+              J.attribute("text", T.status == TUStatus::Failed
+                                      ? "The translation unit " + T.file +
+                                            " could not be analysed: " + T.firstError
+                                      : "The translation unit " + T.file + " has " +
+                                            std::to_string(T.errorCount) +
+                                            " compile errors; the first: " + T.firstError);
+            });
+            J.attributeArray("locations", [&] {
+              J.object([&] { J.attributeObject("physicalLocation", [&] { artifact(J, T.file); }); });
+            });
+          });
+        }
+        for (const std::string &N : R.notes)
+          J.object([&] {
+            J.attribute("level", "note");
+            J.attributeObject("message", [&] { J.attribute("text", N); });
+          });
+        if (Truncated)
+          J.object([&] {
+            J.attribute("level", "warning");
+            J.attributeObject("message", [&] {
+              J.attribute("text", "The report was truncated to the " + std::to_string(Written) +
+                                      " most severe of " + std::to_string(R.findings.size()) +
+                                      " results: GitHub code scanning accepts at most " +
+                                      std::to_string(MaxResults) + " per run.");
+            });
+          });
+      });
+    });
+  }
+
+  void result(llvm::json::OStream &J, const Finding &F) {
+    J.object([&] {
+      J.attribute("ruleId", F.rule);
+      if (auto It = RuleIndex.find(F.rule); It != RuleIndex.end())
+        J.attribute("ruleIndex", It->second);
+      J.attribute("level", toString(F.level));
+      J.attributeObject("message", [&] { J.attribute("text", F.message); });
+      J.attributeArray("locations", [&] {
+        J.object([&] {
+          physical(J, F.loc);
+          if (!F.symbol.empty())
+            J.attributeArray("logicalLocations", [&] {
+              J.object([&] { J.attribute("fullyQualifiedName", F.symbol); });
+            });
+        });
+      });
+      int64_t Id = 1;
+      bool AnyRelated = false;
+      for (const Evidence &E : F.evidence)
+        AnyRelated |= E.loc.valid();
+      if (AnyRelated)
+        J.attributeArray("relatedLocations", [&] {
+          for (const Evidence &E : F.evidence) {
+            if (!E.loc.valid())
+              continue;
+            J.object([&] {
+              J.attribute("id", Id++);
+              physical(J, E.loc);
+              J.attributeObject("message", [&] { J.attribute("text", E.message); });
+            });
+          }
+        });
+      std::string LineHash = Sources.lineHash(F.loc.file, F.loc.line);
+      if (!LineHash.empty())
+        J.attributeObject("partialFingerprints",
+                          [&] { J.attribute("primaryLocationLineHash", LineHash); });
+      J.attributeObject("fingerprints", [&] { J.attribute("stateAudit/v1", F.fingerprint); });
+      if (F.baseline != BaselineState::None)
+        J.attribute("baselineState", toString(F.baseline));
+      if (F.suppressed)
+        J.attributeArray("suppressions", [&] {
+          J.object([&] {
+            J.attribute("kind", "inSource");
+            J.attribute("status", "accepted");
+            if (!F.suppressionReason.empty())
+              J.attribute("justification", F.suppressionReason);
+          });
+        });
+      J.attributeObject("properties", [&] {
+        J.attribute("symbol", F.symbol);
+        if (!F.type.empty())
+          J.attribute("type", F.type);
+        if (!F.hint.empty())
+          J.attribute("hint", F.hint);
+        std::vector<std::string> Unplaced;
+        for (const Evidence &E : F.evidence)
+          if (!E.loc.valid())
+            Unplaced.push_back(E.message);
+        if (!Unplaced.empty())
+          J.attributeArray("evidence", [&] {
+            for (const std::string &M : Unplaced)
+              J.value(M);
+          });
+      });
+    });
+  }
+
+  const ScanReport &R;
+  const SarifOptions &O;
+  SourceFiles Sources;
+  std::map<std::string, int64_t> RuleIndex;
+};
+
+} // namespace
+
+void writeSarif(llvm::raw_ostream &OS, const ScanReport &R, const SarifOptions &O) {
+  Writer(R, O).write(OS);
+}
+
+} // namespace sa
