@@ -22,8 +22,21 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js runs the SARIF validators the tests use; Debian's is enough where none is installed.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "state-audit: installing ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The SARIF validators (SARIF Multitool, ajv), pinned by tools/sarif-validators/package-lock.json.
+validators="$(dirname "$0")/../tools/sarif-validators"
+multitool="$validators/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$multitool" ] || [ "$validators/package-lock.json" -nt "$validators/node_modules" ]; then
+  echo "state-audit: installing the SARIF validators (npm ci)"
+  (cd "$validators" && npm ci --no-audit --no-fund --loglevel=error)
+  # npm may leave install scripts unrun; the Multitool only needs to be executable.
+  chmod u+x "$multitool"
+  touch "$validators/node_modules"
 fi

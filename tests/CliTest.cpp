@@ -236,3 +236,186 @@ TEST(Cli, ExcludedDirectoriesAreNeverReported) {
 }
 
 } // namespace
+
+namespace {
+
+// A small server whose handler writes two globals: both errors.
+std::string serverSource(const std::string &ExtraGlobal = "", const std::string &Above = "") {
+  std::string S = Above +
+                  "#include <map>\n#include <string>\n#include <mcp.h>\n"
+                  "std::map<std::string, std::string> g_notes;\n"
+                  "long g_last_id = 0;\n" + ExtraGlobal +
+                  "int main() {\n  mcp::Server server(\"s\");\n"
+                  "  server.add_tool(\"remember\", [](const mcp::Json &a, mcp::Context &) -> mcp::Json {\n"
+                  "    g_notes[a.at(\"k\")] = a.at(\"v\");\n"
+                  "    return {{\"id\", std::to_string(++g_last_id)}};\n  });\n";
+  if (!ExtraGlobal.empty())
+    S += "  server.add_tool(\"more\", [](const mcp::Json &, mcp::Context &) -> mcp::Json {\n"
+         "    g_extra = 1;\n    return {};\n  });\n";
+  return S + "  server.run();\n}\n";
+}
+
+std::vector<std::string> scanArgs(const TempDir &T, std::vector<std::string> More) {
+  std::vector<std::string> A{"scan", T.path(), "--root", T.path()};
+  A.insert(A.end(), More.begin(), More.end());
+  A.push_back("--");
+  A.push_back("-I" + canonicalPath(std::string(SA_SOURCE_DIR) + "/fixtures/_sdk"));
+  return A;
+}
+
+llvm::json::Array results(const std::string &SarifPath) {
+  auto V = llvm::json::parse(readFile(SarifPath));
+  EXPECT_TRUE(bool(V));
+  if (!V)
+    return {};
+  return *(*V->getAsObject()->getArray("runs"))[0].getAsObject()->getArray("results");
+}
+
+std::map<std::string, std::string> stateBySymbol(const llvm::json::Array &Results) {
+  std::map<std::string, std::string> Out;
+  for (const llvm::json::Value &R : Results) {
+    const llvm::json::Object &O = *R.getAsObject();
+    Out[O.getObject("properties")->getString("symbol")->str()] =
+        O.getString("baselineState").value_or("none").str();
+  }
+  return Out;
+}
+
+TEST(CliBaseline, FullFlow) {
+  TempDir T, Out;
+  T.write("server.cpp", serverSource());
+  std::string Base = Out.file("base.sarif");
+  // 1. The first scan fails the gate and becomes the baseline.
+  RunResult First = run(scanArgs(T, {"--format", "sarif", "-o", Base}));
+  EXPECT_EQ(First.code, 1) << First.err;
+  // 2. Nothing new: the gate passes against the baseline.
+  RunResult Same = run(scanArgs(T, {"--baseline", Base}));
+  EXPECT_EQ(Same.code, 0) << Same.out;
+  EXPECT_NE(Same.out.find("2 findings unchanged from the baseline"), std::string::npos) << Same.out;
+  // 3. Lines inserted above: fingerprints survive, still nothing new.
+  T.write("server.cpp", serverSource("", "// a new header comment\n\n\n"));
+  EXPECT_EQ(run(scanArgs(T, {"--baseline", Base})).code, 0);
+  // 4. A new global written by a handler: only it fails the gate.
+  T.write("server.cpp", serverSource("int g_extra = 0;\n"));
+  std::string Now = Out.file("now.sarif");
+  RunResult New = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "-o", Now}));
+  EXPECT_EQ(New.code, 1);
+  auto States = stateBySymbol(results(Now));
+  EXPECT_EQ(States["g_extra"], "new");
+  EXPECT_EQ(States["g_notes"], "unchanged");
+  EXPECT_EQ(States["g_last_id"], "unchanged");
+  RunResult Text = run(scanArgs(T, {"--baseline", Base}));
+  EXPECT_NE(Text.out.find("'g_extra'"), std::string::npos);
+  EXPECT_EQ(Text.out.find("server.cpp:4:"), std::string::npos) << "unchanged findings are not listed";
+  EXPECT_NE(Text.out.find("gate (--fail-on error): FAILED, 1 finding"), std::string::npos) << Text.out;
+  // 5. An old one removed: it shows as absent, and the gate passes when nothing is new.
+  std::string Fixed = serverSource();
+  Fixed.replace(Fixed.find("long g_last_id = 0;\n"), strlen("long g_last_id = 0;\n"), "");
+  Fixed.replace(Fixed.find("std::to_string(++g_last_id)"), strlen("std::to_string(++g_last_id)"),
+                "\"1\"");
+  T.write("server.cpp", Fixed);
+  std::string After = Out.file("after.sarif");
+  RunResult Removed = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "-o", After}));
+  EXPECT_EQ(Removed.code, 0) << Removed.err;
+  EXPECT_EQ(stateBySymbol(results(After))["g_last_id"], "absent");
+  RunResult Md = run(scanArgs(T, {"--baseline", Base, "--format", "markdown"}));
+  EXPECT_NE(Md.out.find("Fixed since the baseline (1)"), std::string::npos) << Md.out;
+}
+
+TEST(CliBaseline, RenamedPathsWithAPathMap) {
+  TempDir T, Out;
+  T.write("src/old/server.cpp", serverSource());
+  std::string Base = Out.file("base.sarif");
+  run(scanArgs(T, {"--format", "sarif", "-o", Base}));
+  llvm::sys::fs::create_directories(T.file("src/new"));
+  ASSERT_FALSE(llvm::sys::fs::rename(T.file("src/old/server.cpp"), T.file("src/new/server.cpp")));
+  EXPECT_EQ(run(scanArgs(T, {"--baseline", Base})).code, 1);
+  EXPECT_EQ(run(scanArgs(T, {"--baseline", Base, "--baseline-path-map", "src/old=src/new"})).code, 0);
+  RunResult Bad = run(scanArgs(T, {"--baseline", Base, "--baseline-path-map", "nonsense"}));
+  EXPECT_EQ(Bad.code, 2);
+  RunResult Missing = run(scanArgs(T, {"--baseline", Out.file("missing.sarif")}));
+  EXPECT_EQ(Missing.code, 2);
+  EXPECT_NE(Missing.err.find("missing.sarif: cannot read"), std::string::npos);
+}
+
+TEST(CliFingerprints, StableWhenUnrelatedCodeMovesChangedWhenTheDeclarationChanges) {
+  TempDir T, Out;
+  auto Prints = [&](const std::string &Name) {
+    std::string Path = Out.file(Name);
+    run(scanArgs(T, {"--format", "sarif", "-o", Path}));
+    std::map<std::string, std::pair<std::string, std::string>> By;
+    for (const llvm::json::Value &R : results(Path)) {
+      const llvm::json::Object &O = *R.getAsObject();
+      By[O.getObject("properties")->getString("symbol")->str()] = {
+          O.getObject("fingerprints")->getString("stateAudit/v1")->str(),
+          O.getObject("partialFingerprints")->getString("primaryLocationLineHash")->str()};
+    }
+    return By;
+  };
+  T.write("server.cpp", serverSource());
+  auto Before = Prints("a.sarif");
+  T.write("server.cpp", serverSource("", "\n\n// unrelated\nstatic const int kUnrelated = 3;\n"));
+  auto Moved = Prints("b.sarif");
+  ASSERT_EQ(Before.size(), 2u);
+  EXPECT_EQ(Before, Moved) << "blank lines and unrelated code above change nothing";
+  std::string Renamed = serverSource();
+  for (size_t At; (At = Renamed.find("g_notes")) != std::string::npos;)
+    Renamed.replace(At, 7, "g_memos");
+  T.write("server.cpp", Renamed);
+  auto Changed = Prints("c.sarif");
+  ASSERT_TRUE(Changed.count("g_memos"));
+  EXPECT_NE(Changed["g_memos"].first, Before["g_notes"].first);
+  EXPECT_NE(Changed["g_memos"].second, Before["g_notes"].second);
+  EXPECT_EQ(Changed["g_last_id"], Before["g_last_id"]);
+}
+
+TEST(CliConfig, FoundUpwardOverriddenDumpedAndErrors) {
+  TempDir T;
+  T.write("server.cpp", serverSource());
+  T.write(".state-audit.yaml", "fail-on: never\n");
+  EXPECT_EQ(run(scanArgs(T, {})).code, 0) << "fail-on comes from the configuration";
+  EXPECT_EQ(run(scanArgs(T, {"--fail-on", "error"})).code, 1) << "the command line wins";
+  std::string Other = T.write("other.yaml", "rules:\n  global-variable: {enabled: false}\n");
+  RunResult Off = run(scanArgs(T, {"--config", Other, "--format", "json"}));
+  EXPECT_EQ(Off.code, 0);
+  EXPECT_EQ(Off.out.find("\"rule\": \"global-variable\""), std::string::npos);
+
+  RunResult Dump = run({"config", "--dump", T.path()});
+  EXPECT_EQ(Dump.code, 0);
+  EXPECT_NE(Dump.out.find("fail-on:         never"), std::string::npos) << Dump.out;
+  EXPECT_NE(Dump.out.find("registration-calls:"), std::string::npos);
+
+  T.write(".state-audit.yaml", "fail-on: never\nrulez: {}\n");
+  RunResult Bad = run(scanArgs(T, {}));
+  EXPECT_EQ(Bad.code, 2);
+  EXPECT_NE(Bad.err.find(".state-audit.yaml:2:1: error: unknown key 'rulez'"), std::string::npos)
+      << Bad.err;
+  EXPECT_EQ(lines(Bad.err), 1u) << Bad.err;
+  EXPECT_EQ(run({"config", "--dump", T.path()}).code, 2);
+}
+
+TEST(CliSuppressions, SilenceReportAndKeepInSarifOnRequest) {
+  TempDir T, Out;
+  std::string Src = serverSource();
+  Src.replace(Src.find("long g_last_id = 0;"), strlen("long g_last_id = 0;"),
+              "long g_last_id = 0;  // state-audit: allow(global-variable) ids are per instance by design");
+  T.write("server.cpp", Src);
+  RunResult R = run(scanArgs(T, {}));
+  EXPECT_EQ(R.out.find("'g_last_id'"), std::string::npos);
+  EXPECT_NE(R.out.find("1 finding suppressed in source"), std::string::npos) << R.out;
+  std::string Default = Out.file("d.sarif"), With = Out.file("w.sarif");
+  run(scanArgs(T, {"--format", "sarif", "-o", Default}));
+  run(scanArgs(T, {"--format", "sarif", "-o", With, "--sarif-include-suppressed"}));
+  EXPECT_EQ(results(Default).size(), 1u);
+  llvm::json::Array All = results(With);
+  ASSERT_EQ(All.size(), 2u);
+  bool Found = false;
+  for (const llvm::json::Value &V : All)
+    if (const llvm::json::Array *S = V.getAsObject()->getArray("suppressions")) {
+      Found = true;
+      EXPECT_EQ((*S)[0].getAsObject()->getString("justification"), "ids are per instance by design");
+    }
+  EXPECT_TRUE(Found);
+}
+
+} // namespace

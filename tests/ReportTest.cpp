@@ -112,3 +112,143 @@ TEST(JsonReport, SameInputSameBytes) {
 }
 
 } // namespace
+
+namespace {
+
+const llvm::json::Object &run0(const llvm::json::Value &V) {
+  return *(*V.getAsObject()->getArray("runs"))[0].getAsObject();
+}
+
+TEST(SarifReport, StructureRulesResultsAndFingerprints) {
+  TempDir T;
+  // A multi-byte character before the flagged name: UTF-16 columns differ from bytes.
+  T.write("src/my file.cpp", "// caf\xc3\xa9\nstd::string g_caf\xc3\xa9_name;\n");
+  ScanReport R;
+  R.paths = ProjectPaths(T.path(), {});
+  Finding F;
+  F.rule = "session-state";
+  F.level = Level::Error;
+  F.loc = {"src/my file.cpp", 2, 13, 2, 27};
+  F.symbol = "g_café_name";
+  F.message = "'g_café_name' holds per-session data.";
+  F.hint = "a Redis hash";
+  F.fingerprint = "f00d";
+  F.evidence = {{"written while serving: x", {"src/my file.cpp", 1, 1, 1, 3}}, {"no location", {}}};
+  Finding S = F;
+  S.loc.line = 1;
+  S.symbol = "suppressed one";
+  S.suppressed = true;
+  S.suppressionReason = "accepted";
+  R.findings = {S, F};
+  R.tus = {{"src/my file.cpp", TUStatus::CompileErrors, "src/my file.cpp:9:1: error: x", 1}};
+  R.gate = evaluateGate(R.findings, R.tus, Level::Error, false);
+
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  writeSarif(OS, R, SarifOptions{});
+  OS.flush();
+  auto V = llvm::json::parse(Out);
+  ASSERT_TRUE(bool(V)) << llvm::toString(V.takeError());
+  EXPECT_EQ(V->getAsObject()->getString("version"), "2.1.0");
+  const llvm::json::Object &Run = run0(*V);
+  const llvm::json::Object &Driver = *Run.getObject("tool")->getObject("driver");
+  EXPECT_EQ(Driver.getString("name"), "state-audit");
+  EXPECT_TRUE(Driver.getString("semanticVersion"));
+  const llvm::json::Array &Rules = *Driver.getArray("rules");
+  ASSERT_EQ(Rules.size(), allRules().size());
+  for (const llvm::json::Value &Rule : Rules) {
+    const llvm::json::Object &O = *Rule.getAsObject();
+    for (const char *Key : {"id", "name", "helpUri"})
+      EXPECT_TRUE(O.getString(Key)) << Key;
+    for (const char *Key : {"shortDescription", "fullDescription", "help", "defaultConfiguration",
+                            "properties"})
+      EXPECT_TRUE(O.getObject(Key)) << Key;
+    EXPECT_TRUE(O.getObject("help")->getString("markdown"));
+    EXPECT_TRUE(O.getObject("properties")->getString("precision"));
+    EXPECT_TRUE(O.getObject("properties")->getString("problem.severity"));
+    EXPECT_FALSE(O.getObject("properties")->get("security-severity"));
+  }
+  EXPECT_EQ(Run.getString("columnKind"), "utf16CodeUnits");
+  EXPECT_TRUE(Run.getObject("originalUriBaseIds")->getObject("%SRCROOT%"));
+  const llvm::json::Object &Inv = *(*Run.getArray("invocations"))[0].getAsObject();
+  EXPECT_EQ(Inv.getBoolean("executionSuccessful"), false);
+  EXPECT_EQ(Inv.getArray("toolExecutionNotifications")->size(), 1u);
+
+  const llvm::json::Array &Results = *Run.getArray("results");
+  ASSERT_EQ(Results.size(), 1u) << "suppressed results are left out by default";
+  const llvm::json::Object &Res = *Results[0].getAsObject();
+  EXPECT_EQ(Res.getString("ruleId"), "session-state");
+  int64_t Index = *Res.getInteger("ruleIndex");
+  EXPECT_EQ((*Rules[Index].getAsObject()).getString("id"), "session-state");
+  EXPECT_EQ(Res.getString("level"), "error");
+  const llvm::json::Object &Phys =
+      *(*Res.getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
+  EXPECT_EQ(Phys.getObject("artifactLocation")->getString("uri"), "src/my%20file.cpp");
+  EXPECT_EQ(Phys.getObject("artifactLocation")->getString("uriBaseId"), "%SRCROOT%");
+  EXPECT_EQ(Phys.getObject("region")->getInteger("startColumn"), 13); // before the é: same
+  EXPECT_EQ(Phys.getObject("region")->getInteger("endColumn"), 26);   // é is 2 bytes, 1 unit
+  EXPECT_EQ(Res.getArray("relatedLocations")->size(), 1u);
+  EXPECT_TRUE(Res.getObject("partialFingerprints")->getString("primaryLocationLineHash"));
+  EXPECT_EQ(Res.getObject("fingerprints")->getString("stateAudit/v1"), "f00d");
+  EXPECT_EQ(Res.getObject("properties")->getString("hint"), "a Redis hash");
+
+  std::string With;
+  llvm::raw_string_ostream WS(With);
+  writeSarif(WS, R, SarifOptions{true, "state-audit/"});
+  WS.flush();
+  auto W = llvm::json::parse(With);
+  ASSERT_TRUE(bool(W));
+  const llvm::json::Array &All = *run0(*W).getArray("results");
+  ASSERT_EQ(All.size(), 2u);
+  const llvm::json::Object &Sup = *(*All[0].getAsObject()->getArray("suppressions"))[0].getAsObject();
+  EXPECT_EQ(Sup.getString("kind"), "inSource");
+  EXPECT_EQ(Sup.getString("justification"), "accepted");
+}
+
+TEST(MarkdownReport, SummaryNewFindingsAndCollapsedDetails) {
+  TempDir T;
+  ScanReport R = sample(T);
+  R.findings[1].level = Level::Error;
+  R.findings[1].baseline = BaselineState::New;
+  Finding Old = R.findings[1];
+  Old.symbol = "g_old";
+  Old.baseline = BaselineState::Unchanged;
+  R.findings.push_back(Old);
+  Finding Fixed = R.findings[1];
+  Fixed.symbol = "g_fixed";
+  Fixed.baseline = BaselineState::Absent;
+  R.absent.push_back(Fixed);
+  R.gate = evaluateGate(R.findings, R.tus, Level::Error, true);
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  writeMarkdown(OS, R);
+  OS.flush();
+  EXPECT_NE(Out.find("## state-audit: 2 errors, 0 warnings, 0 notes"), std::string::npos) << Out;
+  EXPECT_NE(Out.find("Gate (`--fail-on error`): **failed** — 1 new finding(s)"), std::string::npos) << Out;
+  EXPECT_NE(Out.find("| global-variable | 2 | 0 | 0 |"), std::string::npos) << Out;
+  EXPECT_NE(Out.find("### New findings"), std::string::npos);
+  EXPECT_NE(Out.find("`src/state.cpp:2`"), std::string::npos);
+  EXPECT_NE(Out.find("  - hint: use a Redis hash"), std::string::npos);
+  EXPECT_NE(Out.find("<details><summary>Unchanged from the baseline (1)</summary>"), std::string::npos);
+  EXPECT_NE(Out.find("<details><summary>Fixed since the baseline (1)</summary>"), std::string::npos);
+}
+
+TEST(CodeQualityReport, GitLabFields) {
+  TempDir T;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  writeCodeQuality(OS, sample(T));
+  OS.flush();
+  auto V = llvm::json::parse(Out);
+  ASSERT_TRUE(bool(V));
+  const llvm::json::Array &A = *V->getAsArray();
+  ASSERT_EQ(A.size(), 1u); // the suppressed finding is left out
+  const llvm::json::Object &I = *A[0].getAsObject();
+  EXPECT_EQ(I.getString("check_name"), "state-audit/global-variable");
+  EXPECT_EQ(I.getString("severity"), "major");
+  EXPECT_EQ(I.getString("fingerprint"), "abc");
+  EXPECT_EQ(I.getObject("location")->getString("path"), "src/state.cpp");
+  EXPECT_EQ(I.getObject("location")->getObject("lines")->getInteger("begin"), 2);
+}
+
+} // namespace

@@ -23,7 +23,8 @@ std::vector<std::string> splitList(llvm::StringRef List) {
 
 /// The reason after a suppression: separators users write (":", "-", "--") are dropped.
 std::string reasonOf(llvm::StringRef Rest) {
-  Rest = Rest.trim();
+  // A second comment on the line ("// NOLINT(x) // TODO") is not part of the reason.
+  Rest = Rest.split("//").first.trim();
   while (!Rest.empty() && (Rest.front() == ':' || Rest.front() == '-' || Rest.front() == '*'))
     Rest = Rest.drop_front().ltrim();
   return Rest.rtrim(" \t*/").str();
@@ -151,10 +152,12 @@ std::vector<Finding> applySuppressions(std::vector<Finding> &Findings,
     }
   }
   for (auto &[Key, Stack] : Open)
-    for (size_t I : Stack)
+    for (size_t I : Stack) {
       Problem(Suppressions[I],
               "NOLINTBEGIN(" + ruleList(Suppressions[I]) + ") is never closed by a NOLINTEND",
               "close the region with NOLINTEND naming the same rules");
+      Used[I] = true; // one problem is enough
+    }
 
   for (Finding &F : Findings) {
     for (size_t I = 0; I < Suppressions.size() && !F.suppressed; ++I) {
@@ -203,6 +206,7 @@ std::vector<Finding> applySuppressions(std::vector<Finding> &Findings,
       Problem(S, "suppression of " + ruleList(S) + " matches no finding",
               "remove it: the state it was written for is gone or has moved");
   }
+  std::stable_sort(Problems.begin(), Problems.end(), findingLess);
   return Problems;
 }
 

@@ -55,6 +55,50 @@ std::vector<std::string> tagsFor(llvm::StringRef Rule) {
   return Tags;
 }
 
+/// The rule pages link to each other and to docs/ relatively; inside SARIF they are read away
+/// from the repository, so the links are made absolute. Code (fenced blocks, inline spans) is
+/// left alone: `[&](char c)` is a lambda, not a link.
+std::string absoluteLinks(llvm::StringRef Markdown) {
+  std::string Base = std::string(InformationUri) + "/blob/main/docs/";
+  auto Resolve = [&](llvm::StringRef Target) {
+    if (Target.contains("://") || Target.starts_with("#") || Target.starts_with("mailto:"))
+      return Target.str();
+    if (Target.consume_front("../"))
+      return Base + Target.str();
+    return Base + "rules/" + Target.str();
+  };
+  std::string Out;
+  bool Fenced = false;
+  while (!Markdown.empty()) {
+    auto [Line, Rest] = Markdown.split('\n');
+    bool HasNewline = Markdown.size() > Line.size();
+    Markdown = Rest;
+    if (Line.ltrim().starts_with("```"))
+      Fenced = !Fenced;
+    if (Fenced || Line.ltrim().starts_with("```")) {
+      Out += Line.str();
+    } else {
+      bool InCode = false;
+      for (size_t I = 0; I < Line.size(); ++I) {
+        char C = Line[I];
+        Out += C;
+        if (C == '`')
+          InCode = !InCode;
+        if (InCode || C != ']' || I + 1 >= Line.size() || Line[I + 1] != '(')
+          continue;
+        size_t Close = Line.find(')', I + 2);
+        if (Close == llvm::StringRef::npos)
+          continue;
+        Out += "(" + Resolve(Line.slice(I + 2, Close)) + ")";
+        I = Close;
+      }
+    }
+    if (HasNewline)
+      Out += '\n';
+  }
+  return Out;
+}
+
 class Writer {
 public:
   Writer(const ScanReport &R, const SarifOptions &O) : R(R), O(O), Sources(R.paths) {}
@@ -125,7 +169,8 @@ private:
             llvm::StringRef Doc = ruleDocumentation(Rule.id);
             J.attributeObject("help", [&] {
               J.attribute("text", std::string(Rule.description));
-              J.attribute("markdown", Doc.empty() ? std::string(Rule.description) : Doc.str());
+              J.attribute("markdown",
+                          Doc.empty() ? std::string(Rule.description) : absoluteLinks(Doc));
             });
             J.attribute("helpUri", std::string(InformationUri) + "/blob/main/docs/rules/" +
                                        Rule.id + ".md");

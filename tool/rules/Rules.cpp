@@ -38,7 +38,7 @@ static const RuleInfo Rules[] = {
      "A thread_local variable outlives the request that wrote it and is seen by whatever "
      "request the same worker thread serves next, on this instance only.",
      Level::Warning, "high"},
-    {"singleton", "Singleton",
+    {"singleton", "MutableSingleton",
      "instance accessors returning static storage of a class with mutable state",
      "A singleton accessor hands every caller the same process-wide object. Its mutable fields "
      "are per-instance state: requests served by other instances see another object.",
@@ -71,7 +71,7 @@ static const RuleInfo Rules[] = {
      "pool_size connections. Scaling out multiplies the connection count until the "
      "downstream limit is hit.",
      Level::Warning, "medium"},
-    {"suppression", "Suppression",
+    {"suppression", "SuppressionProblem",
      "inline suppressions without a reason, that suppress nothing, or left unclosed",
      "A suppression records a decision that some state is acceptable. Without a reason the "
      "decision cannot be reviewed; one that matches no finding has outlived the code it was "

@@ -1,0 +1,95 @@
+#include "gate/Suppressions.h"
+
+#include <gtest/gtest.h>
+
+using namespace sa;
+
+namespace {
+
+TEST(Suppressions, ParsesEveryForm) {
+  auto A = parseSuppressionComment("// state-audit: allow(global-variable, state-audit-static-local) set once");
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->kind, SuppressionKind::Allow);
+  EXPECT_EQ(A->rules, (std::vector<std::string>{"global-variable", "static-local"}));
+  EXPECT_EQ(A->reason, "set once");
+
+  auto N = parseSuppressionComment("// NOLINT(state-audit-member-state, cert-err58-cpp): cache");
+  ASSERT_TRUE(N);
+  EXPECT_EQ(N->kind, SuppressionKind::NoLint);
+  EXPECT_EQ(N->rules, (std::vector<std::string>{"member-state"}));
+  EXPECT_EQ(N->reason, "cache");
+
+  auto Next = parseSuppressionComment("/* NOLINTNEXTLINE(state-audit-*) - why */");
+  ASSERT_TRUE(Next);
+  EXPECT_EQ(Next->kind, SuppressionKind::NoLintNextLine);
+  EXPECT_EQ(Next->rules, (std::vector<std::string>{"*"}));
+  EXPECT_EQ(Next->reason, "why");
+
+  auto Bare = parseSuppressionComment("// NOLINT");
+  ASSERT_TRUE(Bare);
+  EXPECT_EQ(Bare->rules, (std::vector<std::string>{"*"}));
+  EXPECT_EQ(parseSuppressionComment("// NOLINTBEGIN(state-audit-file-write) x")->kind,
+            SuppressionKind::NoLintBegin);
+  EXPECT_EQ(parseSuppressionComment("// NOLINTEND(state-audit-file-write)")->kind,
+            SuppressionKind::NoLintEnd);
+
+  EXPECT_FALSE(parseSuppressionComment("// NOLINT(cert-err58-cpp)")); // not ours
+  EXPECT_FALSE(parseSuppressionComment("// a comment about state"));
+  EXPECT_FALSE(parseSuppressionComment("// state-audit: this is prose"));
+  EXPECT_EQ(parseSuppressionComment("// NOLINT(state-audit-x) why // TODO")->reason, "why");
+}
+
+Finding finding(std::string Rule, unsigned Line) {
+  Finding F;
+  F.rule = std::move(Rule);
+  F.loc = {"a.cpp", Line, 1, Line, 2};
+  return F;
+}
+
+SuppressionComment at(SuppressionComment S, unsigned Line) {
+  S.loc = {"a.cpp", Line, 1, Line, 2};
+  return S;
+}
+
+TEST(Suppressions, WhatEachFormCovers) {
+  std::vector<Finding> F{finding("global-variable", 10), finding("global-variable", 11),
+                         finding("global-variable", 21), finding("static-local", 30),
+                         finding("global-variable", 40)};
+  std::vector<SuppressionComment> S{
+      at(*parseSuppressionComment("// state-audit: allow(global-variable) r"), 10), // its line and the next
+      at(*parseSuppressionComment("// NOLINTBEGIN(state-audit-global-variable) r"), 20),
+      at(*parseSuppressionComment("// NOLINTEND(state-audit-global-variable)"), 22),
+      at(*parseSuppressionComment("// NOLINTNEXTLINE(state-audit-static-local) r"), 29),
+  };
+  std::vector<Finding> Problems = applySuppressions(F, S);
+  EXPECT_TRUE(F[0].suppressed);
+  EXPECT_TRUE(F[1].suppressed);
+  EXPECT_TRUE(F[2].suppressed);
+  EXPECT_TRUE(F[3].suppressed);
+  EXPECT_FALSE(F[4].suppressed);
+  EXPECT_EQ(F[0].suppressionReason, "r");
+  EXPECT_TRUE(Problems.empty()) << Problems.front().message;
+}
+
+TEST(Suppressions, ProblemsAreReported) {
+  std::vector<Finding> F{finding("global-variable", 5)};
+  std::vector<SuppressionComment> S{
+      at(*parseSuppressionComment("// NOLINT(state-audit-global-variable)"), 5),  // no reason
+      at(*parseSuppressionComment("// state-audit: allow(file-write) gone"), 50), // unused
+      at(*parseSuppressionComment("// NOLINTEND(state-audit-file-write)"), 60),   // unmatched
+      at(*parseSuppressionComment("// NOLINT"), 70),                              // bare: not ours to judge
+  };
+  std::vector<Finding> Problems = applySuppressions(F, S);
+  ASSERT_EQ(Problems.size(), 3u);
+  EXPECT_TRUE(F[0].suppressed);
+  for (const Finding &P : Problems)
+    EXPECT_EQ(P.rule, "suppression");
+  EXPECT_NE(Problems[0].message.find("gives no reason"), std::string::npos);
+  EXPECT_NE(Problems[1].message.find("matches no finding"), std::string::npos);
+  EXPECT_NE(Problems[2].message.find("no matching NOLINTBEGIN"), std::string::npos);
+  // A suppression of a rule switched off in the configuration is not "unused".
+  std::vector<Finding> None;
+  EXPECT_TRUE(applySuppressions(None, {S[1]}, {"file-write"}).empty());
+}
+
+} // namespace
