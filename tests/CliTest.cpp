@@ -419,3 +419,143 @@ TEST(CliSuppressions, SilenceReportAndKeepInSarifOnRequest) {
 }
 
 } // namespace
+
+namespace {
+
+// Three TUs: two include a shared header.
+void writeProject(const TempDir &T) {
+  T.write("shared.h", "#pragma once\n#include <map>\n#include <string>\ninline std::map<std::string, int> g_shared;\n");
+  T.write("a.cpp", "#include \"shared.h\"\nint g_a = 0;\nvoid a() { g_shared[\"a\"] = ++g_a; }\n");
+  T.write("b.cpp", "#include \"shared.h\"\nint g_b = 0;\nvoid b() { g_shared[\"b\"] = ++g_b; }\n");
+  T.write("c.cpp", "#include <vector>\nstd::vector<int> g_c;\nvoid c() { g_c.push_back(1); }\n");
+}
+
+/// How many TUs came from the cache, by the verbose listing.
+unsigned cachedCount(const std::string &Err) {
+  unsigned N = 0;
+  for (size_t At = 0; (At = Err.find("(cache)", At)) != std::string::npos; ++At)
+    ++N;
+  return N;
+}
+
+TEST(CliCache, HitMissInvalidationAndCorruption) {
+  TempDir T, C;
+  writeProject(T);
+  auto Scan = [&](std::vector<std::string> More = {}) {
+    std::vector<std::string> A{"scan", T.path(), "--cache-dir", C.path(), "-v", "--format", "json"};
+    A.insert(A.end(), More.begin(), More.end());
+    return run(A);
+  };
+  RunResult Cold = Scan();
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  EXPECT_EQ(cachedCount(Cold.err), 0u);
+  RunResult Warm = Scan();
+  EXPECT_EQ(cachedCount(Warm.err), 3u);
+  EXPECT_NE(Warm.err.find("3 from the cache"), std::string::npos) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out) << "the cache changes nothing in the report";
+
+  // Touching without a change keeps everything; changing a .cpp re-parses that TU only.
+  llvm::sys::fs::setLastAccessAndModificationTime(
+      llvm::sys::fs::openNativeFileForRead(T.file("a.cpp")).get(), llvm::sys::toTimePoint(0));
+  EXPECT_EQ(cachedCount(Scan().err), 3u);
+  T.write("c.cpp", "#include <vector>\nstd::vector<int> g_c2;\nvoid c() { g_c2.push_back(1); }\n");
+  RunResult Edited = Scan();
+  EXPECT_EQ(cachedCount(Edited.err), 2u);
+  EXPECT_NE(Edited.out.find("g_c2"), std::string::npos);
+  EXPECT_EQ(Edited.out.find("\"g_c\""), std::string::npos);
+  // Changing the shared header re-parses exactly the TUs that include it.
+  T.write("shared.h", "#pragma once\n#include <map>\n#include <string>\ninline std::map<std::string, long> g_shared;\n");
+  RunResult Header = Scan();
+  EXPECT_EQ(cachedCount(Header.err), 1u);
+  EXPECT_NE(Header.out.find("std::map<std::string, long>"), std::string::npos);
+
+  // Corrupt entries, and entries claiming another version, are ignored and rebuilt.
+  std::error_code EC;
+  unsigned Broken = 0;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".json")) {
+      std::string Text = readFile(It->path());
+      std::error_code WEC;
+      llvm::raw_fd_ostream Entry(It->path(), WEC);
+      if (Broken++ == 0)
+        Entry << Text.substr(0, Text.size() / 2); // truncated
+      else // an entry written by another version
+        Entry << Text.replace(Text.find("\"tool\""), 6, "\"tool\":\"9.9.9\",\"old\"");
+    }
+  ASSERT_GE(Broken, 3u);
+  RunResult Repaired = Scan();
+  EXPECT_EQ(Repaired.code, 1);
+  EXPECT_EQ(cachedCount(Repaired.err), 0u);
+  EXPECT_NE(Repaired.err.find("unreadable cache entries rebuilt"), std::string::npos) << Repaired.err;
+  EXPECT_EQ(Repaired.out, Header.out);
+  EXPECT_EQ(cachedCount(Scan().err), 3u);
+
+  // --no-cache neither reads nor writes.
+  TempDir Fresh;
+  RunResult NoCache = run({"scan", T.path(), "--cache-dir", Fresh.path(), "--no-cache", "-v"});
+  EXPECT_EQ(cachedCount(NoCache.err), 0u);
+  EXPECT_EQ(NoCache.err.find("from the cache"), std::string::npos);
+  std::error_code EC2;
+  EXPECT_EQ(llvm::sys::fs::directory_iterator(Fresh.path(), EC2), llvm::sys::fs::directory_iterator());
+}
+
+TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {
+  TempDir T, Out;
+  writeProject(T);
+  T.write("d.cpp", "static int s_d = 0;\nint d() { return ++s_d; }\n");
+  for (const char *Format : {"text", "json", "sarif", "markdown"}) {
+    RunResult Single = run({"scan", T.path(), "--no-cache", "--format", Format, "-q"});
+    std::vector<std::string> Files;
+    for (int K = 1; K <= 3; ++K) {
+      std::string F = Out.file("shard" + std::to_string(K) + ".json");
+      RunResult S = run({"scan", T.path(), "--no-cache", "--shard", std::to_string(K) + "/3",
+                         "--facts-out", F, "-q", "--fail-on", "never"});
+      ASSERT_EQ(S.code, 0) << S.err;
+      Files.push_back(F);
+    }
+    std::vector<std::string> MergeArgs{"merge"};
+    MergeArgs.insert(MergeArgs.end(), Files.rbegin(), Files.rend()); // any order
+    MergeArgs.insert(MergeArgs.end(), {"--format", Format});
+    RunResult Merged = run(MergeArgs);
+    EXPECT_EQ(Merged.code, Single.code) << Format;
+    EXPECT_EQ(Merged.out, Single.out) << Format << ": merged shards differ from one scan";
+  }
+  // Every TU is in exactly one shard.
+  unsigned Total = 0;
+  for (int K = 1; K <= 3; ++K) {
+    auto V = llvm::json::parse(readFile(Out.file("shard" + std::to_string(K) + ".json")));
+    ASSERT_TRUE(bool(V));
+    Total += V->getAsObject()->getArray("tus")->size();
+  }
+  EXPECT_EQ(Total, 4u);
+  EXPECT_EQ(run({"scan", T.path(), "--shard", "3/2", "--facts-out", Out.file("x")}).code, 2);
+  EXPECT_EQ(run({"scan", T.path(), "--shard", "1/2"}).code, 2) << "a shard needs --facts-out";
+  RunResult NotFacts = run({"merge", T.file("a.cpp")});
+  EXPECT_EQ(NotFacts.code, 2);
+  EXPECT_NE(NotFacts.err.find("a.cpp: not valid JSON"), std::string::npos) << NotFacts.err;
+}
+
+TEST(CliProgress, OnlyOnATerminal) {
+  TempDir T;
+  writeProject(T);
+  // Not a terminal: no progress line, only the summary.
+  RunResult Plain = run({"scan", T.path(), "--no-cache"});
+  EXPECT_EQ(Plain.err.find('\r'), std::string::npos);
+  EXPECT_EQ(Plain.err.find("ETA"), std::string::npos);
+  EXPECT_NE(Plain.err.find("3 translation units analysed in"), std::string::npos);
+  EXPECT_TRUE(run({"scan", T.path(), "--no-cache", "-q"}).err.empty());
+  // On a terminal (a pseudo-terminal from script(1)), the line is drawn and cleared.
+  TempDir IO;
+  std::string Log = IO.file("typescript");
+  std::string Cmd = "'" + std::string(SA_BINARY) + "' scan '" + T.path() + "' --no-cache >/dev/null";
+  std::vector<llvm::StringRef> Argv{"/usr/bin/script", "-q", "-e", "-c", Cmd, Log};
+  if (!llvm::sys::fs::exists("/usr/bin/script"))
+    GTEST_SKIP() << "script(1) is not installed";
+  llvm::sys::ExecuteAndWait("/usr/bin/script", Argv, std::nullopt, {}, 600);
+  std::string Tty = readFile(Log);
+  EXPECT_NE(Tty.find("[3/3]"), std::string::npos) << Tty;
+  EXPECT_NE(Tty.find("ETA"), std::string::npos) << Tty;
+}
+
+} // namespace

@@ -123,6 +123,16 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
     ADD_FAILURE() << "missing finding: " << S;
   for (const std::string &S : M.unexpected)
     ADD_FAILURE() << "unexpected finding: " << S;
+
+  // Skipping the bodies of functions outside the project must not change a single finding.
+  ExtractOptions Full;
+  Full.SkipForeignBodies = false;
+  Review Unskipped = review(mergeFacts(runScan(*Plan, 2, Full)), Options);
+  ASSERT_EQ(Unskipped.findings.size(), Reviewed.findings.size()) << "with --no-skip-bodies";
+  for (size_t I = 0; I < Reviewed.findings.size(); ++I)
+    EXPECT_EQ(describe(Unskipped.findings[I]), describe(Reviewed.findings[I]))
+        << "with --no-skip-bodies";
+  EXPECT_EQ(Unskipped.entryPoints, Reviewed.entryPoints) << "with --no-skip-bodies";
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(fixtureDirs()),

@@ -17,6 +17,13 @@ TEST(Paths, DotsAndSymlinksCanonicalise) {
   EXPECT_EQ(canonicalPath("inc/./x.h", T.path()), T.file("inc/x.h"));
   ASSERT_FALSE(llvm::sys::fs::create_link(T.file("inc"), T.file("link")));
   EXPECT_EQ(canonicalPath(T.file("link/x.h")), T.file("inc/x.h"));
+  // ".." after a symlink climbs from where the link points, as the file system does.
+  T.write("real/deep/dir/marker", "");
+  T.write("real/target.h", "");
+  ASSERT_FALSE(llvm::sys::fs::create_link(T.file("real/deep/dir"), T.file("shortcut")));
+  EXPECT_EQ(canonicalPath(T.file("shortcut/../../target.h")), T.file("real/target.h"));
+  // A path that does not exist is cleaned up lexically.
+  EXPECT_EQ(canonicalPath(T.file("missing/../inc/./none.h")), T.file("inc/none.h"));
 }
 
 TEST(Paths, ProjectRelativeExcludesOutsideAndExcludedDirectories) {

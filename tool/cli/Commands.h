@@ -28,10 +28,22 @@ struct ScanOptions {
   bool noSkipBodies = false;
   std::string factsOut;
   std::vector<std::string> extraArgs;
+  std::string cacheDir;   // default: .state-audit-cache in the build directory
+  bool noCache = false;
+  std::string shard;      // "K/N"
+  bool quiet = false;
+  bool verbose = false;
+  ReportOptions report;
+};
+
+struct MergeOptions {
+  std::vector<std::string> factsFiles;
+  std::string root; // default: the root the facts were extracted under
   ReportOptions report;
 };
 
 int runScanCommand(const ScanOptions &Options);
+int runMergeCommand(const MergeOptions &Options);
 int runRulesCommand();
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump);
 

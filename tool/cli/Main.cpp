@@ -19,6 +19,29 @@ void reportWarning(const std::string &Message) {
 }
 } // namespace sa
 
+/// The options that decide what is reported and how the gate judges it: `scan` and `merge`.
+static void addReportOptions(CLI::App *Cmd, ReportOptions &Rep) {
+  Cmd->add_option("--format", Rep.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown", "codequality"}));
+  Cmd->add_option("-o,--output", Rep.output, "Write the report to FILE (atomically)");
+  Cmd->add_option("--fail-on", Rep.failOn,
+                  "Exit 1 when findings at or above this level remain (default: the "
+                  "configuration's fail-on, else error)")
+      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  Cmd->add_option("--config", Rep.configFile,
+                  "Configuration file (default: .state-audit.yaml from the first path upward)");
+  Cmd->add_option("--baseline", Rep.baseline,
+                  "An earlier SARIF report: its findings are 'unchanged' and do not fail the gate");
+  Cmd->add_option("--baseline-path-map", Rep.baselinePathMap,
+                  "OLD=NEW: match baseline results under a renamed path (repeatable)");
+  Cmd->add_flag("--sarif-include-suppressed", Rep.sarifIncludeSuppressed,
+                "Keep suppressed findings in SARIF, with suppressions[]");
+  Cmd->add_flag("--allow-compile-errors", Rep.allowCompileErrors,
+                "Report what was found in TUs with compile errors instead of exiting 3");
+  Cmd->add_option("--color", Rep.color, "Colour the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
 int main(int argc, char **argv) {
   // Everything after the first "--" goes to the compiler, as with clang-tidy.
   std::vector<std::string> ExtraArgs;
@@ -45,39 +68,37 @@ int main(int argc, char **argv) {
   ScanCmd->add_option("-p,--build-dir", Scan.buildDir,
                       "Directory holding compile_commands.json (default: searched upward from "
                       "the first path)");
-  ScanCmd->add_option("--format", Rep.format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "markdown", "codequality"}));
-  ScanCmd->add_option("-o,--output", Rep.output, "Write the report to FILE (atomically)");
+  addReportOptions(ScanCmd, Rep);
   ScanCmd->add_option("-j,--jobs", Scan.jobs, "Parallel workers (default: number of cores)")
       ->check(CLI::NonNegativeNumber);
-  ScanCmd->add_option("--fail-on", Rep.failOn,
-                      "Exit 1 when findings at or above this level remain (default: the "
-                      "configuration's fail-on, else error)")
-      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
-  ScanCmd->add_option("--config", Rep.configFile,
-                      "Configuration file (default: .state-audit.yaml from the first path "
-                      "upward)");
-  ScanCmd->add_option("--baseline", Rep.baseline,
-                      "An earlier SARIF report: its findings are 'unchanged' and do not fail "
-                      "the gate");
-  ScanCmd->add_option("--baseline-path-map", Rep.baselinePathMap,
-                      "OLD=NEW: match baseline results under a renamed path (repeatable)");
-  ScanCmd->add_flag("--sarif-include-suppressed", Rep.sarifIncludeSuppressed,
-                    "Keep suppressed findings in SARIF, with suppressions[]");
   ScanCmd->add_option("--exclude", Scan.excludes,
                       "Directory that is not the project's code (repeatable)");
   ScanCmd->add_option("--root", Scan.root,
                       "Project root: reports name files relative to it (default: the git "
                       "work tree of the first path)");
-  ScanCmd->add_flag("--allow-compile-errors", Rep.allowCompileErrors,
-                    "Report what was found in TUs with compile errors instead of exiting 3");
   ScanCmd->add_flag("--no-skip-bodies", Scan.noSkipBodies,
                     "Parse function bodies in system and third-party headers too");
   ScanCmd->add_option("--facts-out", Scan.factsOut,
                       "Also write the extracted facts to FILE (for 'merge' and debugging)");
-  ScanCmd->add_option("--color", Rep.color, "Colour the text report")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  ScanCmd->add_option("--shard", Scan.shard,
+                      "K/N: analyse only shard K of N (balanced by size); needs --facts-out");
+  ScanCmd->add_option("--cache-dir", Scan.cacheDir,
+                      "Where unchanged TUs' facts are kept (default: .state-audit-cache in "
+                      "the build directory)");
+  ScanCmd->add_flag("--no-cache", Scan.noCache, "Parse every TU, read and write no cache");
+  ScanCmd->add_flag("-q,--quiet", Scan.quiet, "No progress line and no timing summary");
+  ScanCmd->add_flag("-v,--verbose", Scan.verbose, "List each TU with its time");
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");
+
+  MergeOptions Merge;
+  CLI::App *MergeCmd = App.add_subcommand(
+      "merge", "Link the facts of sharded scans (--shard K/N --facts-out) and report");
+  MergeCmd->add_option("facts", Merge.factsFiles, "Facts files written by scan --facts-out")
+      ->required()
+      ->check(CLI::ExistingFile);
+  MergeCmd->add_option("--root", Merge.root,
+                       "Project root (default: the one the facts were extracted under)");
+  addReportOptions(MergeCmd, Merge.report);
 
   std::string ConfigFile, ConfigStart = ".";
   bool ConfigDump = false;
@@ -114,5 +135,7 @@ int main(int argc, char **argv) {
     return runRulesCommand();
   if (ConfigCmd->parsed())
     return runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
+  if (MergeCmd->parsed())
+    return runMergeCommand(Merge);
   return 2;
 }

@@ -1,48 +1,50 @@
 #include "Commands.h"
+#include "Progress.h"
+#include "Reporting.h"
 #include "Version.h"
 
-#include "config/Config.h"
+#include "driver/FactsCache.h"
 #include "driver/Scan.h"
 #include "facts/FactsJson.h"
 #include "gate/Review.h"
-#include "report/Report.h"
 #include "support/Output.h"
 
 #include "llvm/Support/Format.h"
-#include "llvm/Support/Process.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <cstdlib>
 
 namespace sa {
 
 namespace {
 
-bool useColor(const ReportOptions &O) {
-  if (O.color == "always")
-    return true;
-  if (O.color == "never" || !O.output.empty() || std::getenv("NO_COLOR"))
-    return false;
-  return llvm::sys::Process::StandardOutIsDisplayed() && llvm::outs().has_colors();
-}
-
-/// --config FILE, else .state-audit.yaml from `Start` upward, else the defaults.
-llvm::Expected<Config> effectiveConfig(const std::string &Explicit, const std::string &Start) {
-  std::string Path = Explicit.empty() ? findConfig(Start) : Explicit;
-  if (Path.empty())
-    return Config();
-  return loadConfig(Path);
+/// "K/N" with 1 <= K <= N.
+std::optional<std::pair<unsigned, unsigned>> parseShard(llvm::StringRef S) {
+  auto [K, N] = S.split('/');
+  unsigned Kv, Nv;
+  if (K.getAsInteger(10, Kv) || N.getAsInteger(10, Nv) || Nv == 0 || Kv == 0 || Kv > Nv)
+    return std::nullopt;
+  return std::make_pair(Kv, Nv);
 }
 
 } // namespace
 
 int runScanCommand(const ScanOptions &O) {
-  auto Start = std::chrono::steady_clock::now();
   llvm::Expected<Config> Conf =
       effectiveConfig(O.report.configFile, O.paths.empty() ? std::string(".") : O.paths.front());
   if (!Conf) {
     reportError(llvm::toString(Conf.takeError()));
+    return 2;
+  }
+  std::optional<std::pair<unsigned, unsigned>> Shard;
+  if (!O.shard.empty() && !(Shard = parseShard(O.shard))) {
+    reportError("--shard expects K/N with 1 <= K <= N, got '" + O.shard + "'");
+    return 2;
+  }
+  if (Shard && O.factsOut.empty()) {
+    reportError("--shard needs --facts-out: the shards' facts are merged with 'state-audit merge'");
     return 2;
   }
 
@@ -64,90 +66,109 @@ int runScanCommand(const ScanOptions &O) {
   }
   for (const std::string &W : Plan->warnings)
     reportWarning(W);
+  if (Shard)
+    Plan->jobs = selectShard(Plan->jobs, Shard->first, Shard->second);
 
   // Input problems that do not need parsing are reported before the work starts.
   ReviewOptions Review;
-  Review.config = *Conf;
-  Review.allowCompileErrors = O.report.allowCompileErrors;
-  std::string FailOn = !O.report.failOn.empty() ? O.report.failOn
-                                                : Conf->failOn.value_or("error");
-  Review.failOn = parseLevel(FailOn);
-  if (!O.report.baseline.empty()) {
-    auto B = loadBaseline(O.report.baseline);
-    if (!B) {
-      reportError(llvm::toString(B.takeError()));
-      return 2;
-    }
-    Review.baseline = std::move(*B);
-  }
-  for (const std::string &M : O.report.baselinePathMap) {
-    auto Mapping = parsePathMapping(M);
-    if (!Mapping) {
-      reportError(llvm::toString(Mapping.takeError()));
-      return 2;
-    }
-    Review.baselinePathMap.push_back(*Mapping);
+  if (llvm::Error E = prepareReview(O.report, *Conf, Review)) {
+    reportError(llvm::toString(std::move(E)));
+    return 2;
   }
 
   ExtractOptions Extract;
   Extract.SkipForeignBodies = !O.noSkipBodies;
-  std::vector<TUFacts> Facts =
-      runScan(*Plan, O.jobs, Extract, [&](const TUJob &, const TUFacts &F, double) {
+  std::optional<FactsCache> Cache;
+  if (!O.noCache) {
+    std::string Dir = O.cacheDir;
+    if (Dir.empty()) {
+      llvm::SmallString<256> D(Plan->database.empty()
+                                   ? Plan->paths.root()
+                                   : std::string(llvm::sys::path::parent_path(Plan->database)));
+      llvm::sys::path::append(D, ".state-audit-cache");
+      Dir = std::string(D);
+    }
+    Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
+  }
+
+  Progress Bar(llvm::errs(), Progress::choose(O.quiet, O.verbose), Plan->jobs.size());
+  std::vector<TUFacts> Facts = runScan(
+      *Plan, O.jobs, Extract, Cache ? &*Cache : nullptr,
+      [&](const TUJob &Job, const TUFacts &F, double Seconds, bool FromCache) {
+        Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
         if (F.status == TUStatus::CompileErrors)
-          llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
+          llvm::errs() << "\r\x1b[Kstate-audit: " << F.file << ": " << F.errorCount
                        << (F.errorCount == 1 ? " compile error" : " compile errors")
                        << "; first: " << F.firstError << "\n";
         else if (F.status == TUStatus::Failed)
-          llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError
-                       << "\n";
+          llvm::errs() << "\r\x1b[Kstate-audit: " << F.file << ": not analysed: "
+                       << F.firstError << "\n";
       });
+  double Seconds = Bar.elapsed();
+  size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {
-    llvm::json::Value Doc = factsFileToJSON(Facts);
+    llvm::json::Value Doc = factsFileToJSON(FactsFile{Plan->paths.root(), Facts});
     if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
       reportError("cannot write '" + O.factsOut + "': " + llvm::toString(std::move(E)));
       return 2;
     }
   }
 
-  Program P = mergeFacts(Facts);
-  sa::Review Reviewed = review(P, Review);
-  ScanReport Report;
-  Report.paths = Plan->paths;
-  Report.findings = std::move(Reviewed.findings);
-  Report.absent = std::move(Reviewed.absent);
-  Report.tus = P.tus;
-  Report.notes = std::move(Reviewed.notes);
-  Report.gate = Reviewed.gate;
-  Report.entryPoints = Reviewed.entryPoints;
+  int Code = reportAndGate(mergeFacts(Facts), Plan->paths, Review, O.report);
+  if (!O.quiet) {
+    // On stderr, so reports stay byte-identical whatever the timing and the cache did.
+    llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s",
+                                 Plan->jobs.size(), Seconds);
+    if (Cache)
+      llvm::errs() << ", " << FromCache << " from the cache";
+    if (Cache && Cache->corruptEntries())
+      llvm::errs() << " (" << Cache->corruptEntries() << " unreadable cache entries rebuilt)";
+    llvm::errs() << "\n";
+  }
+  return Code;
+}
 
-  bool Color = useColor(O.report);
-  const std::string &Format = O.report.format;
-  llvm::Error E = writeOutput(O.report.output, [&](llvm::raw_ostream &OS) {
-    if (Format == "json")
-      writeJson(OS, Report);
-    else if (Format == "sarif")
-      writeSarif(OS, Report, SarifOptions{O.report.sarifIncludeSuppressed, "state-audit/"});
-    else if (Format == "markdown")
-      writeMarkdown(OS, Report);
-    else if (Format == "codequality")
-      writeCodeQuality(OS, Report);
-    else {
-      if (Color)
-        OS.enable_colors(true);
-      writeText(OS, Report, TextOptions{Color});
-      OS.enable_colors(false);
+int runMergeCommand(const MergeOptions &O) {
+  std::vector<TUFacts> All;
+  std::string Root;
+  for (const std::string &Path : O.factsFiles) {
+    auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+    if (!Buffer) {
+      reportError(Path + ": cannot read: " + Buffer.getError().message());
+      return 2;
     }
-  });
-  if (E) {
-    reportError("cannot write '" + O.report.output + "': " + llvm::toString(std::move(E)));
+    auto Doc = llvm::json::parse((*Buffer)->getBuffer());
+    if (!Doc) {
+      reportError(Path + ": not valid JSON: " + llvm::toString(Doc.takeError()));
+      return 2;
+    }
+    auto File = factsFileFromJSON(*Doc);
+    if (!File) {
+      reportError(Path + ": " + llvm::toString(File.takeError()));
+      return 2;
+    }
+    if (!Root.empty() && File->root != Root && O.root.empty()) {
+      reportError(Path + ": extracted under '" + File->root + "', the others under '" + Root +
+                  "'; give --root to merge them");
+      return 2;
+    }
+    Root = File->root;
+    for (TUFacts &F : File->tus)
+      All.push_back(std::move(F));
+  }
+  ProjectPaths Paths(O.root.empty() ? Root : canonicalPath(O.root), {});
+  llvm::Expected<Config> Conf = effectiveConfig(O.report.configFile, Paths.root());
+  if (!Conf) {
+    reportError(llvm::toString(Conf.takeError()));
     return 2;
   }
-  double Seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
-  llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s\n",
-                               Plan->jobs.size(), Seconds);
-  return exitCodeFor(Report.gate);
+  ReviewOptions Review;
+  if (llvm::Error E = prepareReview(O.report, *Conf, Review)) {
+    reportError(llvm::toString(std::move(E)));
+    return 2;
+  }
+  return reportAndGate(mergeFacts(All), Paths, Review, O.report);
 }
 
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump) {

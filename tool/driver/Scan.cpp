@@ -2,6 +2,7 @@
 
 #include "driver/CommandAdjuster.h"
 #include "driver/CompileDb.h"
+#include "driver/FactsCache.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
@@ -183,18 +184,33 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
 }
 
 std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
-                             const TUDoneCallback &OnDone) {
+                             FactsCache *Cache, const TUDoneCallback &OnDone) {
   std::vector<TUFacts> Results(Plan.jobs.size());
   std::mutex DoneMutex;
   auto RunOne = [&](size_t I) {
     const TUJob &Job = Plan.jobs[I];
     auto Start = std::chrono::steady_clock::now();
-    Results[I] = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options);
+    bool FromCache = false;
+    std::string Key = Cache ? Cache->key(Job.directory, Job.arguments) : std::string();
+    if (Cache) {
+      if (std::optional<TUFacts> Hit = Cache->lookup(Key)) {
+        Results[I] = std::move(*Hit);
+        FromCache = true;
+      }
+    }
+    if (!FromCache) {
+      std::vector<std::string> Inputs;
+      Results[I] = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options,
+                             Cache ? &Inputs : nullptr);
+      // A crash is not a property of the inputs: try again next time.
+      if (Cache && Results[I].status != TUStatus::Failed)
+        Cache->store(Key, Results[I], Inputs);
+    }
     double Seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
     if (OnDone) {
       std::lock_guard<std::mutex> Lock(DoneMutex);
-      OnDone(Job, Results[I], Seconds);
+      OnDone(Job, Results[I], Seconds, FromCache);
     }
   };
   unsigned Workers = Jobs ? Jobs : llvm::hardware_concurrency().compute_thread_count();
@@ -209,6 +225,44 @@ std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractO
     Pool.async([&, I] { RunOne(I); });
   Pool.wait();
   return Results;
+}
+
+std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsigned N) {
+  std::vector<std::pair<uint64_t, size_t>> BySize;
+  for (size_t I = 0; I < Jobs.size(); ++I) {
+    uint64_t Size = 0;
+    fs::file_size(Jobs[I].file, Size);
+    BySize.push_back({Size, I});
+  }
+  // Largest first; ties by path order, so every machine deals the same hands.
+  std::stable_sort(BySize.begin(), BySize.end(),
+                   [](const auto &A, const auto &B) { return A.first > B.first; });
+  std::vector<uint64_t> Load(N, 0);
+  std::vector<TUJob> Mine;
+  for (const auto &[Size, I] : BySize) {
+    unsigned Lightest = 0;
+    for (unsigned S = 1; S < N; ++S)
+      if (Load[S] < Load[Lightest])
+        Lightest = S;
+    Load[Lightest] += Size + 1;
+    if (Lightest == K - 1)
+      Mine.push_back(Jobs[I]);
+  }
+  std::sort(Mine.begin(), Mine.end(),
+            [](const TUJob &A, const TUJob &B) { return A.file < B.file; });
+  return Mine;
+}
+
+std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
+                           llvm::StringRef ResourceDir) {
+  std::string Salt = "root=" + Plan.paths.root() + "\n";
+  for (const std::string &E : Plan.paths.excludedDirs())
+    Salt += "exclude=" + E + "\n";
+  for (const std::string &G : Plan.paths.excludedGlobs())
+    Salt += "glob=" + G + "\n";
+  Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
+  Salt += "resource-dir=" + ResourceDir.str() + "\n";
+  return Salt;
 }
 
 } // namespace sa

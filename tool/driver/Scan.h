@@ -41,13 +41,26 @@ struct ScanPlan {
 /// nothing to analyse.
 llvm::Expected<ScanPlan> planScan(const ScanRequest &Request);
 
-/// Called after each TU, from the worker that ran it (calls are serialised).
-using TUDoneCallback = std::function<void(const TUJob &, const TUFacts &, double Seconds)>;
+class FactsCache;
 
-/// Runs every job on `Jobs` workers (0: one per core). Results are in plan order whatever
-/// the number of workers, so reports do not depend on -j.
+/// Called after each TU, from the worker that ran it (calls are serialised).
+using TUDoneCallback =
+    std::function<void(const TUJob &, const TUFacts &, double Seconds, bool FromCache)>;
+
+/// Runs every job on `Jobs` workers (0: one per core), taking unchanged TUs from `Cache` when
+/// one is given. Results are in plan order whatever the number of workers, so reports do not
+/// depend on -j.
 std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
-                             const TUDoneCallback &OnDone = {});
+                             FactsCache *Cache = nullptr, const TUDoneCallback &OnDone = {});
+
+/// Shard K of N (1-based) of the jobs: TUs dealt out largest first to the lightest shard, by
+/// the size of their main file, so the shards take about as long and are the same on every
+/// machine.
+std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsigned N);
+
+/// What besides a TU's command decides its facts: the cache's salt.
+std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
+                           llvm::StringRef ResourceDir);
 
 bool isSourceFile(llvm::StringRef Path);
 

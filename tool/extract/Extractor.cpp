@@ -119,7 +119,7 @@ private:
 
 TUFacts extractTU(const std::string &File, const std::string &Directory,
                   const std::vector<std::string> &CommandLine, const ProjectPaths &Paths,
-                  const ExtractOptions &Options) {
+                  const ExtractOptions &Options, std::vector<std::string> *Inputs) {
   TUFacts Facts;
   Facts.file = Paths.display(File);
   ExtractContext Ctx(Paths, Facts);
@@ -135,7 +135,22 @@ TUFacts extractTU(const std::string &File, const std::string &Directory,
                                        std::make_unique<ExtractAction>(Ctx, Options),
                                        Files.get());
     Invocation.setDiagnosticConsumer(&Errors);
-    return Invocation.run();
+    bool Ok = Invocation.run();
+    if (Inputs) {
+      // Every file the TU opened (sources, headers, the files of included headers).
+      llvm::SmallVector<OptionalFileEntryRef> Seen;
+      Files->GetUniqueIDMapping(Seen);
+      for (OptionalFileEntryRef F : Seen) {
+        if (!F)
+          continue;
+        llvm::SmallString<256> Abs(F->getName());
+        Files->makeAbsolutePath(Abs);
+        Inputs->push_back(canonicalPath(Abs));
+      }
+      std::sort(Inputs->begin(), Inputs->end());
+      Inputs->erase(std::unique(Inputs->begin(), Inputs->end()), Inputs->end());
+    }
+    return Ok;
   };
 
   bool Ran = false;

@@ -20,8 +20,9 @@ struct ExtractOptions {
 /// clang) from `Directory`, runs every check, and returns the TU's facts. Never throws or
 /// aborts: a TU that cannot be parsed comes back with status Failed and the reason, one that
 /// has compile errors with CompileErrors and the first error.
+/// `Inputs`, when given, receives the absolute path of every file the TU read (for the cache).
 TUFacts extractTU(const std::string &File, const std::string &Directory,
                   const std::vector<std::string> &CommandLine, const ProjectPaths &Paths,
-                  const ExtractOptions &Options);
+                  const ExtractOptions &Options, std::vector<std::string> *Inputs = nullptr);
 
 } // namespace sa

@@ -286,14 +286,17 @@ llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {
   return F;
 }
 
-Value factsFileToJSON(const std::vector<TUFacts> &TUs) {
+Value factsFileToJSON(const FactsFile &File) {
   Array A;
-  for (const TUFacts &F : TUs)
+  for (const TUFacts &F : File.tus)
     A.push_back(toJSON(F));
-  return Object{{"format", "state-audit-facts"}, {"version", FactsFormatVersion}, {"tus", std::move(A)}};
+  return Object{{"format", "state-audit-facts"},
+                {"version", FactsFormatVersion},
+                {"root", File.root},
+                {"tus", std::move(A)}};
 }
 
-llvm::Expected<std::vector<TUFacts>> factsFileFromJSON(const Value &V) {
+llvm::Expected<FactsFile> factsFileFromJSON(const Value &V) {
   const Object *O = V.getAsObject();
   auto Fail = [](const llvm::Twine &Why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Why.str());
@@ -304,14 +307,16 @@ llvm::Expected<std::vector<TUFacts>> factsFileFromJSON(const Value &V) {
     return Fail("facts format version " + llvm::Twine(O->getInteger("version").value_or(0)) +
                 ", this state-audit reads version " + llvm::Twine(FactsFormatVersion));
   const Array *TUs = O->getArray("tus");
-  if (!TUs)
-    return Fail("missing \"tus\"");
-  std::vector<TUFacts> Out;
+  std::optional<llvm::StringRef> Root = O->getString("root");
+  if (!TUs || !Root)
+    return Fail("missing \"tus\" or \"root\"");
+  FactsFile Out;
+  Out.root = Root->str();
   for (size_t I = 0; I < TUs->size(); ++I) {
     auto F = tuFactsFromJSON((*TUs)[I]);
     if (!F)
       return Fail("TU " + llvm::Twine(I + 1) + ": " + llvm::toString(F.takeError()));
-    Out.push_back(std::move(*F));
+    Out.tus.push_back(std::move(*F));
   }
   return Out;
 }

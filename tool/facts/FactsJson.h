@@ -17,8 +17,13 @@ llvm::json::Value toJSON(const TUFacts &);
 /// Reads facts written by toJSON. Errors name the offending path inside the document.
 llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
 
-/// A facts file (`scan --facts-out`): the facts of several TUs, for `merge`.
-llvm::json::Value factsFileToJSON(const std::vector<TUFacts> &TUs);
-llvm::Expected<std::vector<TUFacts>> factsFileFromJSON(const llvm::json::Value &);
+/// A facts file (`scan --facts-out`): the facts of several TUs and the project root they are
+/// relative to, for `merge`.
+struct FactsFile {
+  std::string root;
+  std::vector<TUFacts> tus;
+};
+llvm::json::Value factsFileToJSON(const FactsFile &F);
+llvm::Expected<FactsFile> factsFileFromJSON(const llvm::json::Value &);
 
 } // namespace sa

@@ -152,6 +152,9 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
     }
   }
   for (const auto &[Id, F] : P.functions) {
+    // A destructor overrides its base's but handles nothing.
+    if (F.isCtorOrDtor)
+      continue;
     for (const std::string &Name : F.overrideNames)
       if (Handlers.matches(Name)) {
         AddEntry(Id, F.name + " (overrides " + Name + ")", F.loc);

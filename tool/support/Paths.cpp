@@ -19,10 +19,12 @@ std::string canonicalPath(llvm::StringRef P, llvm::StringRef Base) {
     path::append(Dir, Abs);
     Abs = Dir;
   }
-  path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  // Symlinks first: "/lib/gcc/x/12/../../../../include" means /usr/include when /lib links to
+  // /usr/lib, and only the file system knows. Lexical clean-up is for paths that do not exist.
   llvm::SmallString<256> Real;
   if (!fs::real_path(Abs, Real))
     return std::string(Real);
+  path::remove_dots(Abs, /*remove_dot_dot=*/true);
   return std::string(Abs);
 }
 

@@ -30,6 +30,7 @@ public:
 
   const std::string &root() const { return Root; }
   const std::vector<std::string> &excludedDirs() const { return Excluded; }
+  const std::vector<std::string> &excludedGlobs() const { return Globs; }
 
   /// Root-relative '/'-separated path of a canonical file path, or nullopt when the file is
   /// outside the root or in an excluded directory: code that is not the project's own.

@@ -1,0 +1,50 @@
+// The facts cache: a TU whose compile command, configuration and input files are unchanged
+// is not parsed again.
+//
+// An entry is found by a key hashing the tool version, the facts format, what decides which
+// code is the project's (root, exclusions), the body-skipping switch and the TU's adjusted
+// compile command and directory. It records every file the TU read with a hash of its
+// contents; it is used only when all of them still hash the same, so touching a header
+// re-parses exactly the TUs that include it. Entries are written atomically (two scans may
+// run at once); an entry that cannot be read, is corrupt, or comes from another version is
+// ignored and rewritten, never trusted.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+class FactsCache {
+public:
+  /// `Salt` is everything besides the command that changes what extraction produces.
+  FactsCache(std::string Dir, std::string Salt);
+
+  std::string key(llvm::StringRef Directory, const std::vector<std::string> &Arguments) const;
+  std::optional<TUFacts> lookup(const std::string &Key);
+  void store(const std::string &Key, const TUFacts &Facts, const std::vector<std::string> &Inputs);
+
+  const std::string &directory() const { return Dir; }
+  unsigned corruptEntries() const { return Corrupt; }
+
+private:
+  std::string entryPath(const std::string &Key) const;
+  /// Content hash of a file, once per scan; empty when it cannot be read.
+  std::string contentHash(const std::string &Path);
+
+  std::string Dir;
+  std::string Salt;
+  std::mutex Mutex;
+  std::map<std::string, std::string> Hashes;
+  std::atomic<unsigned> Corrupt{0};
+};
+
+} // namespace sa
