@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ ccache pkg-config git ca-certificates
+  cmake ninja-build g++ ccache pkg-config git ca-certificates python3 time bsdutils
   # Clang/LLVM 19: the parser, and clang-tidy for the benchmark's comparison
   llvm-19-dev libclang-19-dev clang-19 clang-tidy-19
   # libraries

@@ -89,9 +89,11 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
   ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());
 
   std::vector<TUFacts> Facts = runScan(*Plan, 2, ExtractOptions{});
-  for (const TUFacts &TU : Facts)
-    if (!Config.allowCompileErrors)
+  for (const TUFacts &TU : Facts) {
+    if (!Config.allowCompileErrors) {
       EXPECT_EQ(TU.status, TUStatus::Ok) << TU.file << ": " << TU.firstError;
+    }
+  }
   Options.allowCompileErrors = Config.allowCompileErrors;
   Review Reviewed = review(mergeFacts(Facts), Options);
   // Suppressed findings are gone from every report but SARIF's opt-in view.

@@ -194,7 +194,7 @@ TEST(SarifReport, StructureRulesResultsAndFingerprints) {
 
   std::string With;
   llvm::raw_string_ostream WS(With);
-  writeSarif(WS, R, SarifOptions{true, "state-audit/"});
+  writeSarif(WS, R, SarifOptions{true, false, "state-audit/"});
   WS.flush();
   auto W = llvm::json::parse(With);
   ASSERT_TRUE(bool(W));
@@ -203,6 +203,63 @@ TEST(SarifReport, StructureRulesResultsAndFingerprints) {
   const llvm::json::Object &Sup = *(*All[0].getAsObject()->getArray("suppressions"))[0].getAsObject();
   EXPECT_EQ(Sup.getString("kind"), "inSource");
   EXPECT_EQ(Sup.getString("justification"), "accepted");
+}
+
+TEST(SarifReport, TruncatedToGitHubsLimitKeepingTheMostSevere) {
+  TempDir T;
+  ScanReport R;
+  R.paths = ProjectPaths(T.path(), {});
+  for (unsigned I = 0; I < 25010; ++I) {
+    Finding F;
+    F.rule = "global-variable";
+    F.level = I < 20 ? Level::Error : Level::Note;
+    F.loc = {"a.cpp", 100000 - I, 1, 100000 - I, 2};
+    F.symbol = "g" + std::to_string(I);
+    F.message = "m";
+    F.fingerprint = std::to_string(I);
+    R.findings.push_back(F);
+  }
+  std::sort(R.findings.begin(), R.findings.end(), findingLess);
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  writeSarif(OS, R, SarifOptions{});
+  OS.flush();
+  auto V = llvm::json::parse(Out);
+  ASSERT_TRUE(bool(V));
+  const llvm::json::Object &Run = run0(*V);
+  const llvm::json::Array &Results = *Run.getArray("results");
+  ASSERT_EQ(Results.size(), 25000u);
+  unsigned Errors = 0;
+  for (const llvm::json::Value &Res : Results)
+    Errors += Res.getAsObject()->getString("level") == llvm::StringRef("error");
+  EXPECT_EQ(Errors, 20u) << "every error is kept";
+  EXPECT_EQ(Run.getObject("properties")->getBoolean("truncated"), true);
+  EXPECT_EQ(Run.getObject("properties")->getInteger("totalResults"), 25010);
+  const llvm::json::Array &Notes =
+      *(*Run.getArray("invocations"))[0].getAsObject()->getArray("toolExecutionNotifications");
+  ASSERT_EQ(Notes.size(), 1u);
+  EXPECT_NE(Notes[0].getAsObject()->getObject("message")->getString("text")->find("truncated"),
+            llvm::StringRef::npos);
+}
+
+TEST(SarifReport, AbsentBaselineResultsOnlyOnRequest) {
+  TempDir T;
+  ScanReport R = sample(T);
+  Finding Gone = R.findings[1];
+  Gone.symbol = "g_gone";
+  Gone.baseline = BaselineState::Absent;
+  R.absent.push_back(Gone);
+  for (bool Include : {false, true}) {
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    writeSarif(OS, R, SarifOptions{false, Include, "state-audit/"});
+    OS.flush();
+    auto V = llvm::json::parse(Out);
+    ASSERT_TRUE(bool(V));
+    const llvm::json::Object &Run = run0(*V);
+    EXPECT_EQ(Run.getArray("results")->size(), Include ? 2u : 1u);
+    EXPECT_EQ(Run.getObject("properties")->getInteger("absentFromBaseline"), 1);
+  }
 }
 
 TEST(MarkdownReport, SummaryNewFindingsAndCollapsedDetails) {

@@ -87,6 +87,23 @@ TEST(Suppressions, ProblemsAreReported) {
   EXPECT_NE(Problems[0].message.find("gives no reason"), std::string::npos);
   EXPECT_NE(Problems[1].message.find("matches no finding"), std::string::npos);
   EXPECT_NE(Problems[2].message.find("no matching NOLINTBEGIN"), std::string::npos);
+  // A misspelled rule is reported as such; problems can themselves be suppressed.
+  std::vector<Finding> G{finding("global-variable", 80)};
+  std::vector<SuppressionComment> Typo{
+      at(*parseSuppressionComment("// NOLINT(state-audit-global-variables) typo"), 80)};
+  std::vector<Finding> TypoProblems = applySuppressions(G, Typo);
+  ASSERT_EQ(TypoProblems.size(), 1u);
+  EXPECT_NE(TypoProblems[0].message.find("'global-variables', which is not a state-audit rule"),
+            std::string::npos);
+  EXPECT_FALSE(G[0].suppressed);
+  std::vector<Finding> H{finding("global-variable", 90)};
+  std::vector<SuppressionComment> Meta{
+      at(*parseSuppressionComment("// NOLINTNEXTLINE(state-audit-suppression) kept for the migration"), 89),
+      at(*parseSuppressionComment("// NOLINT(state-audit-global-variable)"), 90)};
+  std::vector<Finding> MetaProblems = applySuppressions(H, Meta);
+  ASSERT_EQ(MetaProblems.size(), 1u); // the missing reason, silenced and so not counted
+  EXPECT_TRUE(MetaProblems[0].suppressed);
+  EXPECT_TRUE(H[0].suppressed);
   // A suppression of a rule switched off in the configuration is not "unused".
   std::vector<Finding> None;
   EXPECT_TRUE(applySuppressions(None, {S[1]}, {"file-write"}).empty());

@@ -17,6 +17,7 @@ struct ReportOptions {
   std::string baseline;
   std::vector<std::string> baselinePathMap;
   bool sarifIncludeSuppressed = false;
+  bool sarifIncludeAbsent = false;
 };
 
 struct ScanOptions {

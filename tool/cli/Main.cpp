@@ -33,9 +33,13 @@ static void addReportOptions(CLI::App *Cmd, ReportOptions &Rep) {
   Cmd->add_option("--baseline", Rep.baseline,
                   "An earlier SARIF report: its findings are 'unchanged' and do not fail the gate");
   Cmd->add_option("--baseline-path-map", Rep.baselinePathMap,
-                  "OLD=NEW: match baseline results under a renamed path (repeatable)");
+                  "OLD=NEW: match baseline results under a renamed path (repeatable)")
+      ->allow_extra_args(false);
   Cmd->add_flag("--sarif-include-suppressed", Rep.sarifIncludeSuppressed,
                 "Keep suppressed findings in SARIF, with suppressions[]");
+  Cmd->add_flag("--sarif-include-absent", Rep.sarifIncludeAbsent,
+                "List baseline results no longer found in SARIF (baselineState: absent); "
+                "GitHub code scanning would show them as alerts");
   Cmd->add_flag("--allow-compile-errors", Rep.allowCompileErrors,
                 "Report what was found in TUs with compile errors instead of exiting 3");
   Cmd->add_option("--color", Rep.color, "Colour the text report")
@@ -72,7 +76,8 @@ int main(int argc, char **argv) {
   ScanCmd->add_option("-j,--jobs", Scan.jobs, "Parallel workers (default: number of cores)")
       ->check(CLI::NonNegativeNumber);
   ScanCmd->add_option("--exclude", Scan.excludes,
-                      "Directory that is not the project's code (repeatable)");
+                      "Directory that is not the project's code (repeatable)")
+      ->allow_extra_args(false);
   ScanCmd->add_option("--root", Scan.root,
                       "Project root: reports name files relative to it (default: the git "
                       "work tree of the first path)");

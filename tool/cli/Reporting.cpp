@@ -62,7 +62,8 @@ int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptio
     if (O.format == "json")
       writeJson(OS, Report);
     else if (O.format == "sarif")
-      writeSarif(OS, Report, SarifOptions{O.sarifIncludeSuppressed, "state-audit/"});
+      writeSarif(OS, Report,
+                 SarifOptions{O.sarifIncludeSuppressed, O.sarifIncludeAbsent, "state-audit/"});
     else if (O.format == "markdown")
       writeMarkdown(OS, Report);
     else if (O.format == "codequality")

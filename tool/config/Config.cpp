@@ -54,6 +54,15 @@ template <> struct CustomMappingTraits<std::map<std::string, RuleConfig>> {
 };
 
 template <> struct MappingTraits<EntryPointConfig> {
+  static std::string validate(IO &, EntryPointConfig &E) {
+    for (const auto *List : {&E.registrationCalls, &E.backgroundCalls, &E.excludedCalls,
+                             &E.handlerMethods, &E.functions, &E.longLivedClasses}) {
+      sa::NamePatterns Compiled(*List);
+      if (!Compiled.errors().empty())
+        return "entry-points: " + Compiled.errors().front();
+    }
+    return {};
+  }
   static void mapping(IO &Io, EntryPointConfig &E) {
     Io.mapOptional("replace-defaults", E.replaceDefaults, false);
     Io.mapOptional("registration-calls", E.registrationCalls);
@@ -140,8 +149,8 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
     if (!Out.empty())
       return; // the first problem is the one to fix
     llvm::raw_string_ostream OS(Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
-       << ": error: " << D.getMessage();
+    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1) << ": "
+       << D.getMessage();
   };
   Config C;
   C.path = Path.str();
@@ -152,7 +161,7 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
   In >> C;
   if (In.error()) {
     if (Diagnostic.empty())
-      Diagnostic = Path.str() + ": error: not a valid configuration";
+      Diagnostic = Path.str() + ": not a valid configuration";
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
   }
   C.path = Path.str();

@@ -111,7 +111,7 @@ public:
       return RecursiveASTVisitor::TraverseDecl(D);
     if (!Ctx.isProjectCode(FD->getLocation()) || FD->isInvalidDecl())
       return true;
-    Frames.push_back({FD, Ctx.noteFunction(FD), nullptr, {}});
+    Frames.push_back(Frame{FD, Ctx.noteFunction(FD), nullptr});
     bool R = RecursiveASTVisitor::TraverseDecl(D);
     Frames.pop_back();
     return R;
@@ -120,7 +120,7 @@ public:
   bool TraverseLambdaExpr(LambdaExpr *LE) {
     // The lambda's creation does not run it; its body is a function of its own.
     std::string Id = Ctx.noteFunction(LE->getCallOperator());
-    Frames.push_back({LE->getCallOperator(), Id, LE, {}});
+    Frames.push_back(Frame{LE->getCallOperator(), Id, LE});
     bool R = RecursiveASTVisitor::TraverseLambdaExpr(LE);
     Frames.pop_back();
     return R;
@@ -163,31 +163,21 @@ public:
         !TraverseStmt(S->getConditionVariableDeclStmt()))
       return false;
     WalkUpFromIfStmt(S);
-    ++Deciding;
-    bool R = TraverseStmt(S->getCond());
-    --Deciding;
-    return R && TraverseStmt(S->getThen()) && TraverseStmt(S->getElse());
+    return traverseDeciding(S->getCond()) && TraverseStmt(S->getThen()) &&
+           TraverseStmt(S->getElse());
   }
   bool TraverseWhileStmt(WhileStmt *S) {
     WalkUpFromWhileStmt(S);
-    ++Deciding;
-    bool R = TraverseStmt(S->getCond());
-    --Deciding;
-    return R && TraverseStmt(S->getBody());
+    return traverseDeciding(S->getCond()) && TraverseStmt(S->getBody());
   }
   bool TraverseReturnStmt(ReturnStmt *S) {
     WalkUpFromReturnStmt(S);
-    ++Deciding;
-    bool R = TraverseStmt(S->getRetValue());
-    --Deciding;
-    return R;
+    return traverseDeciding(S->getRetValue());
   }
   bool TraverseConditionalOperator(ConditionalOperator *S) {
     WalkUpFromConditionalOperator(S);
-    ++Deciding;
-    bool R = TraverseStmt(S->getCond());
-    --Deciding;
-    return R && TraverseStmt(S->getTrueExpr()) && TraverseStmt(S->getFalseExpr());
+    return traverseDeciding(S->getCond()) && TraverseStmt(S->getTrueExpr()) &&
+           TraverseStmt(S->getFalseExpr());
   }
 
   // --- writes ----------------------------------------------------------------------------
@@ -400,6 +390,8 @@ public:
 
 private:
   struct Frame {
+    Frame(const FunctionDecl *Fn, std::string Id, const LambdaExpr *Lambda)
+        : fn(Fn), id(std::move(Id)), lambda(Lambda) {}
     const FunctionDecl *fn = nullptr;
     std::string id;
     const LambdaExpr *lambda = nullptr;
@@ -413,6 +405,14 @@ private:
   };
 
   std::string currentFunction() const { return Frames.empty() ? std::string() : Frames.back().id; }
+
+  /// Traverses an expression whose value decides what a request gets.
+  bool traverseDeciding(Stmt *S) {
+    ++Deciding;
+    bool R = TraverseStmt(S);
+    --Deciding;
+    return R;
+  }
 
   void markDiscarded(const Stmt *S) {
     if (const auto *E = dyn_cast_or_null<Expr>(S)) {

@@ -1,5 +1,7 @@
 #include "gate/Suppressions.h"
 
+#include "rules/Rules.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -159,50 +161,72 @@ std::vector<Finding> applySuppressions(std::vector<Finding> &Findings,
       Used[I] = true; // one problem is enough
     }
 
-  for (Finding &F : Findings) {
-    for (size_t I = 0; I < Suppressions.size() && !F.suppressed; ++I) {
-      const SuppressionComment &S = Suppressions[I];
-      if (S.loc.file != F.loc.file || !covers(S, F.rule))
-        continue;
-      bool Applies = false;
-      switch (S.kind) {
-      case SuppressionKind::Allow:
-        Applies = S.loc.line == F.loc.line || S.loc.line + 1 == F.loc.line;
-        break;
-      case SuppressionKind::NoLint:
-        Applies = S.loc.line == F.loc.line;
-        break;
-      case SuppressionKind::NoLintNextLine:
-        Applies = S.loc.line + 1 == F.loc.line;
-        break;
-      case SuppressionKind::NoLintBegin:
-        for (const Range &R : Ranges)
-          if (R.begin == I && F.loc.line > S.loc.line && F.loc.line < R.endLine)
-            Applies = true;
-        break;
-      case SuppressionKind::NoLintEnd:
-        break;
+  // A rule name that names no rule silences nothing, silently: say so.
+  for (size_t I : Order) {
+    const SuppressionComment &S = Suppressions[I];
+    for (const std::string &R : S.rules)
+      if (R != "*" && !findRule(R)) {
+        Problem(S, "suppression names '" + R + "', which is not a state-audit rule",
+                "use a rule id from 'state-audit rules'");
+        Used[I] = true; // the unknown name is the problem to fix, not an unused suppression
       }
-      if (!Applies)
-        continue;
-      F.suppressed = true;
-      F.suppressionReason = S.reason;
-      Used[I] = true;
-    }
   }
+
+  // Problems with suppressions are findings too, and can be suppressed like any other.
+  auto Silence = [&](std::vector<Finding> &List) {
+    for (Finding &F : List) {
+      for (size_t I = 0; I < Suppressions.size() && !F.suppressed; ++I) {
+        const SuppressionComment &S = Suppressions[I];
+        if (S.loc.file != F.loc.file || !covers(S, F.rule))
+          continue;
+        bool Applies = false;
+        switch (S.kind) {
+        case SuppressionKind::Allow:
+          Applies = S.loc.line == F.loc.line || S.loc.line + 1 == F.loc.line;
+          break;
+        case SuppressionKind::NoLint:
+          Applies = S.loc.line == F.loc.line;
+          break;
+        case SuppressionKind::NoLintNextLine:
+          Applies = S.loc.line + 1 == F.loc.line;
+          break;
+        case SuppressionKind::NoLintBegin:
+          for (const Range &R : Ranges)
+            if (R.begin == I && F.loc.line > S.loc.line && F.loc.line < R.endLine)
+              Applies = true;
+          break;
+        case SuppressionKind::NoLintEnd:
+          break;
+        }
+        if (!Applies)
+          continue;
+        F.suppressed = true;
+        F.suppressionReason = S.reason;
+        Used[I] = true;
+      }
+    }
+  };
+  Silence(Findings);
 
   for (size_t I : Order) {
     const SuppressionComment &S = Suppressions[I];
-    if (!explicitRules(S) || S.kind == SuppressionKind::NoLintEnd)
-      continue;
-    if (S.reason.empty())
+    if (explicitRules(S) && S.kind != SuppressionKind::NoLintEnd && S.reason.empty())
       Problem(S, "suppression of " + ruleList(S) + " gives no reason",
               "say why this state is acceptable, e.g. '// state-audit: allow(" + ruleList(S) +
                   ") read-only after start-up'");
+  }
+  // The problems so far (no reason, unmatched regions, unknown rules) can be silenced with a
+  // suppression of the `suppression` rule, which then counts as used.
+  Silence(Problems);
+
+  for (size_t I : Order) {
+    const SuppressionComment &S = Suppressions[I];
+    if (!explicitRules(S) || S.kind == SuppressionKind::NoLintEnd || Used[I])
+      continue;
     bool AllInactive = std::all_of(S.rules.begin(), S.rules.end(), [&](const std::string &R) {
       return llvm::is_contained(InactiveRules, R);
     });
-    if (!Used[I] && !AllInactive)
+    if (!AllInactive)
       Problem(S, "suppression of " + ruleList(S) + " matches no finding",
               "remove it: the state it was written for is gone or has moved");
   }

@@ -469,8 +469,9 @@ private:
         F.message = kindPhrase(D) + " is never written through after initialisation, but " +
                     (D.reference ? "refers to" : "gives access to") +
                     " mutable data: it could be made const all the way down";
-        F.hint = D.reference ? "make it a reference to const"
-                             : "make what it points to const, or drop the mutable members";
+        F.hint = D.reference                      ? "make it a reference to const"
+                 : D.shape == TypeShape::Object ? "make its mutable members const, or drop them"
+                                                : "make what it points to const";
       } else {
         F.message = kindPhrase(D) + " is never written after initialisation: it could be const";
         F.hint = "declare it const (or constexpr) so that it stays safe to share between "

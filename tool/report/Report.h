@@ -36,6 +36,9 @@ struct TextOptions {
 
 struct SarifOptions {
   bool includeSuppressed = false; // keep suppressed results, with suppressions[]
+  /// List baseline results that are gone, as results with baselineState "absent". Off by
+  /// default: GitHub code scanning ignores baselineState and would show them as open alerts.
+  bool includeAbsent = false;
   std::string automationId = "state-audit/";
 };
 

@@ -109,8 +109,9 @@ public:
     for (const Finding &F : R.findings)
       if (!F.suppressed || O.includeSuppressed)
         Results.push_back(&F);
-    for (const Finding &F : R.absent)
-      Results.push_back(&F);
+    if (O.includeAbsent)
+      for (const Finding &F : R.absent)
+        Results.push_back(&F);
     bool Truncated = Results.size() > MaxResults;
     if (Truncated) {
       // Keep the most severe: GitHub shows the first results of a run.
@@ -140,10 +141,14 @@ public:
             for (const Finding *F : Results)
               result(J, *F);
           });
-          if (Truncated)
+          if (Truncated || !R.absent.empty())
             J.attributeObject("properties", [&] {
-              J.attribute("truncated", true);
-              J.attribute("totalResults", static_cast<int64_t>(R.findings.size()));
+              if (Truncated) {
+                J.attribute("truncated", true);
+                J.attribute("totalResults", static_cast<int64_t>(R.findings.size()));
+              }
+              if (!R.absent.empty())
+                J.attribute("absentFromBaseline", static_cast<int64_t>(R.absent.size()));
             });
         });
       });
@@ -240,6 +245,16 @@ private:
           J.object([&] {
             J.attribute("level", "note");
             J.attributeObject("message", [&] { J.attribute("text", N); });
+          });
+        if (!R.absent.empty() && !O.includeAbsent)
+          J.object([&] {
+            J.attribute("level", "note");
+            J.attributeObject("descriptor", [&] { J.attribute("id", "baseline-absent"); });
+            J.attributeObject("message", [&] {
+              J.attribute("text", std::to_string(R.absent.size()) +
+                                      " results of the baseline are no longer found (fixed); "
+                                      "--sarif-include-absent lists them as results.");
+            });
           });
         if (Truncated)
           J.object([&] {
