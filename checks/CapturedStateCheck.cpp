@@ -32,7 +32,7 @@ void CapturedStateCheck::check(const MatchFinder::MatchResult &Result) {
     // container is kept (the handler writes its caller's state through it); references to the
     // project's objects and reference locals (aliases) are not.
     if (ByRef && VD->getType()->isReferenceType() &&
-        (!isa<ParmVarDecl>(VD) || Ctx.isProjectRecord(heldRecord(VD->getType()))))
+        (!isa<ParmVarDecl>(VD) || !Ctx.referenceHoldsData(VD->getType())))
       continue;
     // A by-copy capture is state only when the lambda may change its copy.
     if (!ByRef && !LE->isMutable())

@@ -21,10 +21,10 @@ void MemberStateCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   std::string RecordId = Ctx.noteRecord(RD);
   for (const FieldDecl *F : RD->fields()) {
-    // A reference to one of the project's objects names an object that lives elsewhere; a
-    // reference to a library container is how this object reaches state, and is kept.
+    // A reference names an object that lives elsewhere, unless it holds library data (a
+    // map, a counter) on this object's behalf.
     if (F->isInvalidDecl() || !isMutableType(F->getType()) ||
-        (F->getType()->isReferenceType() && Ctx.isProjectRecord(heldRecord(F->getType()))))
+        (F->getType()->isReferenceType() && !Ctx.referenceHoldsData(F->getType())))
       continue;
     std::optional<SourceLoc> Loc = Ctx.projectLoc(F->getLocation());
     if (!Loc || F->getName().empty())

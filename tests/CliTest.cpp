@@ -507,6 +507,24 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   EXPECT_EQ(Repaired.out, Header.out);
   EXPECT_EQ(cachedCount(Scan().err), 3u);
 
+  // Another build of the tool (here: the same binary with a byte appended) does not reuse
+  // this build's facts, even at the same version.
+  TempDir Bin;
+  std::string Other = Bin.file("state-audit");
+  ASSERT_FALSE(llvm::sys::fs::copy_file(SA_BINARY, Other));
+  {
+    std::error_code AEC;
+    llvm::raw_fd_ostream Append(Other, AEC, llvm::sys::fs::OF_Append);
+    Append << '\0';
+  }
+  llvm::sys::fs::setPermissions(Other, llvm::sys::fs::all_exe | llvm::sys::fs::owner_all);
+  std::vector<llvm::StringRef> OtherArgv{Other, "scan", T.path(), "--cache-dir", C.path(), "-v"};
+  std::string OtherErr = Bin.file("err");
+  std::optional<llvm::StringRef> OtherRedirects[] = {std::nullopt, llvm::StringRef("/dev/null"),
+                                                     llvm::StringRef(OtherErr)};
+  llvm::sys::ExecuteAndWait(Other, OtherArgv, std::nullopt, OtherRedirects, 600);
+  EXPECT_EQ(cachedCount(readFile(OtherErr)), 0u) << readFile(OtherErr);
+
   // --no-cache neither reads nor writes.
   TempDir Fresh;
   RunResult NoCache = run({"scan", T.path(), "--cache-dir", Fresh.path(), "--no-cache", "-v"});

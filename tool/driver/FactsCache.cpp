@@ -5,6 +5,7 @@
 #include "support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -19,6 +20,25 @@ namespace sa {
 
 namespace {
 constexpr int CacheFormat = 1;
+
+/// What built these facts: the executable's own contents (a rebuilt state-audit at the same
+/// version may extract differently) and the Clang it runs on.
+const std::string &toolFingerprint() {
+  static const std::string Fingerprint = [] {
+    static int Anchor;
+    std::string Exe = llvm::sys::fs::getMainExecutable(nullptr, &Anchor);
+    std::string Id = std::string(STATE_AUDIT_VERSION) + "/llvm-" LLVM_VERSION_STRING;
+    if (auto Buffer = llvm::MemoryBuffer::getFile(Exe, /*IsText=*/false,
+                                                  /*RequiresNullTerminator=*/false)) {
+      llvm::StringRef Bytes = (*Buffer)->getBuffer();
+      llvm::XXH128_hash_t H = llvm::xxh3_128bits(llvm::ArrayRef<uint8_t>(
+          reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()));
+      Id += "/" + llvm::utohexstr(H.high64, true, 16) + llvm::utohexstr(H.low64, true, 16);
+    }
+    return Id;
+  }();
+  return Fingerprint;
+}
 } // namespace
 
 FactsCache::FactsCache(std::string D, std::string S) : Dir(std::move(D)), Salt(std::move(S)) {}
@@ -31,7 +51,7 @@ std::string FactsCache::key(llvm::StringRef Directory,
     H.update(llvm::StringRef("\0", 1));
   };
   Part("state-audit facts cache");
-  Part(STATE_AUDIT_VERSION);
+  Part(toolFingerprint());
   Part(std::to_string(FactsFormatVersion));
   Part(std::to_string(CacheFormat));
   Part(Salt);

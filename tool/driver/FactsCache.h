@@ -1,7 +1,8 @@
 // The facts cache: a TU whose compile command, configuration and input files are unchanged
 // is not parsed again.
 //
-// An entry is found by a key hashing the tool version, the facts format, what decides which
+// An entry is found by a key hashing the tool (its version and the executable's contents, so a
+// rebuilt state-audit never reuses another build's facts), the facts format, what decides which
 // code is the project's (root, exclusions), the body-skipping switch and the TU's adjusted
 // compile command and directory. It records every file the TU read with a hash of its
 // contents; it is used only when all of them still hash the same, so touching a header

@@ -728,7 +728,7 @@ private:
         // A reference to one of the project's objects is that object: its fields are judged
         // through it. Any other reference parameter captured by a handler is the holder.
         if (VD->getType()->isReferenceType() &&
-            (!isa<ParmVarDecl>(VD) || Ctx.isProjectRecord(heldRecord(VD->getType()))))
+            (!isa<ParmVarDecl>(VD) || !Ctx.referenceHoldsData(VD->getType())))
           return std::nullopt;
         return Ctx.declId(VD);
       }
@@ -859,7 +859,7 @@ private:
       // A reference member to one of the project's objects is not state itself: that object
       // lives elsewhere and its own fields are judged. A reference to a library container is
       // how this object reaches the state: it stays the holder.
-      if (FD->getType()->isReferenceType() && Ctx.isProjectRecord(heldRecord(FD->getType())))
+      if (FD->getType()->isReferenceType() && !Ctx.referenceHoldsData(FD->getType()))
         I.steps.push_back({Step::Deref, nullptr, "", false});
       return I;
     }

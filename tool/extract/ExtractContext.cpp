@@ -251,6 +251,11 @@ TypeShape ExtractContext::shape(QualType T) {
   });
 }
 
+bool ExtractContext::referenceHoldsData(QualType T) {
+  return T->isReferenceType() && !isProjectRecord(heldRecord(T)) &&
+         isDataShape(shape(T.getNonReferenceType()));
+}
+
 bool ExtractContext::isProjectRecord(const CXXRecordDecl *RD) {
   return RD && !RD->isLambda() && isProjectCode(RD->getLocation());
 }

@@ -79,6 +79,10 @@ public:
   bool isProjectRecord(const clang::CXXRecordDecl *RD);
   /// The shape of a type, with "library" meaning code outside the project.
   TypeShape shape(clang::QualType T);
+  /// A reference that holds state on its object's behalf: one naming library data (a map, a
+  /// string, a counter). References to the project's objects or to library objects (a
+  /// server, a client) name something that lives, and is judged, elsewhere.
+  bool referenceHoldsData(clang::QualType T);
 
   /// The function whose body contains `D` (lambdas' call operators included), or null.
   static const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);

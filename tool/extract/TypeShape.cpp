@@ -173,6 +173,22 @@ const CXXRecordDecl *elementRecord(QualType T, const ASTContext &Ctx) {
   return nullptr;
 }
 
+bool isDataShape(TypeShape S) {
+  switch (S) {
+  case TypeShape::KeyedContainer:
+  case TypeShape::Set:
+  case TypeShape::Sequence:
+  case TypeShape::String:
+  case TypeShape::Integer:
+  case TypeShape::Floating:
+  case TypeShape::Boolean:
+  case TypeShape::Atomic:
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool isSmartPointer(QualType T) {
   if (T.isNull())
     return false;

@@ -23,6 +23,10 @@ bool isMutableType(clang::QualType T);
 TypeShape shapeOf(clang::QualType T, const clang::ASTContext &Ctx,
                   llvm::function_ref<bool(const clang::CXXRecordDecl *)> IsLibrary = nullptr);
 
+/// Containers, strings and numbers: data a reference can hold on behalf of an object (as
+/// opposed to a library object such as a server, which is reached, not held).
+bool isDataShape(TypeShape S);
+
 /// std::unique_ptr, shared_ptr, weak_ptr, or the bases they implement operator-> in.
 bool isSmartPointer(clang::QualType T);
 
