@@ -35,7 +35,10 @@ validators="$(dirname "$0")/../tools/sarif-validators"
 multitool="$validators/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -x "$multitool" ] || [ "$validators/package-lock.json" -nt "$validators/node_modules" ]; then
   echo "state-audit: installing the SARIF validators (npm ci)"
-  (cd "$validators" && npm ci --no-audit --no-fund --loglevel=error)
+  # npm trusts its own CA list; the system's also holds any CA the network requires.
+  cafile=()
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && cafile=(--cafile=/etc/ssl/certs/ca-certificates.crt)
+  (cd "$validators" && npm ci --no-audit --no-fund --loglevel=error "${cafile[@]}")
   # npm may leave install scripts unrun; the Multitool only needs to be executable.
   chmod u+x "$multitool"
   touch "$validators/node_modules"

@@ -573,11 +573,15 @@ TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {
 TEST(CliProgress, OnlyOnATerminal) {
   TempDir T;
   writeProject(T);
-  // Not a terminal: no progress line, only the summary.
+  // Not a terminal: no progress line, only the summary; no terminal escapes either.
+  T.write("broken.cpp", "int x = ;\n");
   RunResult Plain = run({"scan", T.path(), "--no-cache"});
+  T.write("broken.cpp", "int g_broken_fixed = 0;\n");
   EXPECT_EQ(Plain.err.find('\r'), std::string::npos);
+  EXPECT_EQ(Plain.err.find('\x1b'), std::string::npos) << Plain.err;
+  EXPECT_NE(Plain.err.find("broken.cpp: 1 compile error"), std::string::npos) << Plain.err;
   EXPECT_EQ(Plain.err.find("ETA"), std::string::npos);
-  EXPECT_NE(Plain.err.find("3 translation units analysed in"), std::string::npos);
+  EXPECT_NE(Plain.err.find("4 translation units analysed in"), std::string::npos);
   EXPECT_TRUE(run({"scan", T.path(), "--no-cache", "-q"}).err.empty());
   // On a terminal (a pseudo-terminal from script(1)), the line is drawn and cleared.
   TempDir IO;
@@ -588,7 +592,7 @@ TEST(CliProgress, OnlyOnATerminal) {
     GTEST_SKIP() << "script(1) is not installed";
   llvm::sys::ExecuteAndWait("/usr/bin/script", Argv, std::nullopt, {}, 600);
   std::string Tty = readFile(Log);
-  EXPECT_NE(Tty.find("[3/3]"), std::string::npos) << Tty;
+  EXPECT_NE(Tty.find("[4/4]"), std::string::npos) << Tty;
   EXPECT_NE(Tty.find("ETA"), std::string::npos) << Tty;
 }
 

@@ -32,6 +32,13 @@ Progress::~Progress() {
   }
 }
 
+void Progress::interrupt() {
+  if (LineShown) {
+    OS << "\r\x1b[K";
+    LineShown = false;
+  }
+}
+
 double Progress::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
 }

@@ -24,6 +24,8 @@ public:
   ~Progress();
 
   void done(llvm::StringRef File, double Seconds, bool FromCache);
+  /// Clears the progress line (on a terminal) so that a message can be printed.
+  void interrupt();
   size_t fromCache() const { return Cached; }
   double elapsed() const;
 

@@ -95,14 +95,16 @@ int runScanCommand(const ScanOptions &O) {
   std::vector<TUFacts> Facts = runScan(
       *Plan, O.jobs, Extract, Cache ? &*Cache : nullptr,
       [&](const TUJob &Job, const TUFacts &F, double Seconds, bool FromCache) {
-        Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
-        if (F.status == TUStatus::CompileErrors)
-          llvm::errs() << "\r\x1b[Kstate-audit: " << F.file << ": " << F.errorCount
+        if (F.status == TUStatus::CompileErrors) {
+          Bar.interrupt();
+          llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
                        << (F.errorCount == 1 ? " compile error" : " compile errors")
                        << "; first: " << F.firstError << "\n";
-        else if (F.status == TUStatus::Failed)
-          llvm::errs() << "\r\x1b[Kstate-audit: " << F.file << ": not analysed: "
-                       << F.firstError << "\n";
+        } else if (F.status == TUStatus::Failed) {
+          Bar.interrupt();
+          llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError << "\n";
+        }
+        Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
       });
   double Seconds = Bar.elapsed();
   size_t FromCache = Bar.fromCache();

@@ -103,7 +103,12 @@ void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Op
   if (!R.findings.empty())
     OS << "\n";
 
-  OS << "state-audit: " << plural(Total.total(), "finding", "findings");
+  bool WithBaseline = !R.absent.empty();
+  for (const Finding &F : R.findings)
+    WithBaseline |= F.baseline != BaselineState::None;
+  OS << "state-audit: "
+     << plural(Total.total(), WithBaseline ? "new finding" : "finding",
+               WithBaseline ? "new findings" : "findings");
   if (Total.total())
     OS << " (" << plural(Total.error, "error", "errors") << ", "
        << plural(Total.warning, "warning", "warnings") << ", "
