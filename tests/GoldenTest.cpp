@@ -24,6 +24,9 @@ struct Golden {
   std::vector<std::string> extra;
 };
 
+// Lets test listings and failures name the golden instead of dumping its bytes.
+void PrintTo(const Golden &G, std::ostream *OS) { *OS << G.name; }
+
 std::string normalize(std::string Text, const std::string &Root) {
   for (size_t At; (At = Text.find(Root)) != std::string::npos;)
     Text.replace(At, Root.size(), "@ROOT@");
