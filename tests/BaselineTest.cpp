@@ -1,6 +1,6 @@
 #include "gate/Baseline.h"
 
-#include "link/Linker.h"
+#include "rules/RuleSet.h"
 
 #include "TestSupport.h"
 

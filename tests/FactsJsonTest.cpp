@@ -41,9 +41,19 @@ TUFacts sample() {
   A.target = "c:@g";
   A.function = "c:@F@f#";
   A.kind = AccessKind::MutatingCall;
-  A.detail = "insert";
+  A.method = "insert";
+  A.path = "[]";
   A.loc = {"src/a.cpp", 5, 3, 5, 8};
   A.sessionKeyed = true;
+  F.accesses.push_back(A);
+  // Every typed operation field survives the round trip.
+  A.kind = AccessKind::RefArg;
+  A.method.clear();
+  A.passing = ArgPassing::Pointer;
+  A.callee = "init";
+  A.incDec = IncDecForm::PostDecrement;
+  A.cap = "kMax";
+  A.loc.line = 6;
   F.accesses.push_back(A);
   F.calls.push_back({"c:@F@main#", "c:@F@f#", CallKind::Virtual, {"src/a.cpp", 9, 3, 9, 4}});
   CallableRef C;
@@ -105,12 +115,13 @@ TEST(FactsJson, RejectsOtherVersionsAndBadValues) {
 
 TEST(Facts, NormalizeSortsAndRemovesDuplicates) {
   TUFacts F = sample();
-  F.accesses.push_back(F.accesses[0]);
+  size_t Distinct = F.accesses.size();
+  F.accesses.push_back(F.accesses[0]); // an exact duplicate goes
   Access Earlier = F.accesses[0];
   Earlier.loc.line = 1;
-  F.accesses.push_back(Earlier);
+  F.accesses.push_back(Earlier); // the same access elsewhere stays, sorted first
   normalize(F);
-  ASSERT_EQ(F.accesses.size(), 2u);
+  ASSERT_EQ(F.accesses.size(), Distinct + 1);
   EXPECT_EQ(F.accesses[0].loc.line, 1u);
 }
 

@@ -2,7 +2,8 @@
 // against them. Kept apart from the runner so the matching itself is unit-tested.
 #pragma once
 
-#include "link/Finding.h"
+#include "facts/Finding.h"
+#include "rules/Registry.h"
 
 #include <string>
 #include <vector>

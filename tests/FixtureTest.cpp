@@ -4,7 +4,7 @@
 
 #include "config/Config.h"
 #include "driver/Scan.h"
-#include "gate/Review.h"
+#include "review/Review.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"

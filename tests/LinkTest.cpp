@@ -1,7 +1,7 @@
 // Link on hand-built facts: merging TUs, reachability (entry points, virtual calls,
 // recursion, unknown callees, background work), levels, rules and hints. No parsing.
-#include "link/Linker.h"
-#include "link/Reachability.h"
+#include "rules/RuleSet.h"
+#include "program/Phases.h"
 
 #include <gtest/gtest.h>
 
@@ -52,12 +52,12 @@ struct Builder {
     TU.callables.push_back(R);
   }
   void write(const std::string &Fn, const std::string &State, AccessKind K = AccessKind::Assign,
-             const std::string &Detail = "") {
+             const std::string &Method = "") {
     Access A;
     A.target = "c:@" + State;
     A.function = Fn.empty() ? "" : "f:" + Fn;
     A.kind = K;
-    A.detail = Detail;
+    A.method = Method;
     A.loc = at("a.cpp", 400 + static_cast<unsigned>(TU.accesses.size()));
     TU.accesses.push_back(A);
   }

@@ -1,5 +1,6 @@
 // Text and JSON reports from hand-built findings.
 #include "report/Report.h"
+#include "rules/Registry.h"
 
 #include "TestSupport.h"
 

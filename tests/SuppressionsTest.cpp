@@ -1,4 +1,5 @@
 #include "gate/Suppressions.h"
+#include "rules/suppression/SuppressionComments.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include "Reporting.h"
 
-#include "gate/Review.h"
+#include "review/Review.h"
 #include "report/Report.h"
 #include "support/Output.h"
 

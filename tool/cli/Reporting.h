@@ -5,7 +5,7 @@
 #include "Commands.h"
 
 #include "config/Config.h"
-#include "link/Program.h"
+#include "program/Program.h"
 #include "support/Paths.h"
 
 #include "llvm/Support/Error.h"

@@ -1,6 +1,6 @@
 #include "Commands.h"
 
-#include "rules/Rules.h"
+#include "rules/Registry.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"

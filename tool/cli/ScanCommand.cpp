@@ -6,7 +6,7 @@
 #include "driver/FactsCache.h"
 #include "driver/Scan.h"
 #include "facts/FactsJson.h"
-#include "gate/Review.h"
+#include "review/Review.h"
 #include "support/Output.h"
 
 #include "llvm/Support/Format.h"

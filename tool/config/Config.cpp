@@ -41,7 +41,7 @@ template <> struct MappingTraits<RuleConfig> {
 
 template <> struct CustomMappingTraits<std::map<std::string, RuleConfig>> {
   static void inputOne(IO &Io, StringRef Key, std::map<std::string, RuleConfig> &M) {
-    if (!findRule(Key) && Key != "suppression") {
+    if (!findRule(Key)) {
       Io.setError("unknown rule '" + Key + "' (see state-audit rules)");
       return;
     }

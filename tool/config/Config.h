@@ -4,8 +4,8 @@
 // LLVM's YAML I/O: an unknown key or a bad value is an error naming the file, line and key.
 #pragma once
 
-#include "link/Linker.h"
-#include "rules/Rules.h"
+#include "rules/RuleSet.h"
+#include "rules/Registry.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -1,9 +1,10 @@
 #include "extract/Extractor.h"
 
-#include "CheckRegistry.h"
-#include "extract/BehaviorCollector.h"
-#include "extract/ExtractContext.h"
-#include "extract/SuppressionCollector.h"
+#include "model/BehaviorCollector.h"
+#include "model/ExtractContext.h"
+#include "rules/Checks.h"
+#include "rules/session-state/SessionKeys.h"
+#include "rules/suppression/SuppressionCollector.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -78,7 +79,7 @@ public:
     Finder.matchAST(Context);
     for (auto &C : Checks)
       C->onEndOfTranslationUnit();
-    BehaviorCollector(Ctx).collect(Context);
+    BehaviorCollector(Ctx, [](const clang::Expr *E) { return isSessionKey(E); }).collect(Context);
   }
 
   bool shouldSkipFunctionBody(Decl *D) override {

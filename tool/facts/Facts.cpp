@@ -76,6 +76,26 @@ const char *toString(FileOpKind K) {
   return "?";
 }
 
+const char *toString(IncDecForm F) {
+  switch (F) {
+  case IncDecForm::None: return "none";
+  case IncDecForm::PreIncrement: return "pre-increment";
+  case IncDecForm::PreDecrement: return "pre-decrement";
+  case IncDecForm::PostIncrement: return "post-increment";
+  case IncDecForm::PostDecrement: return "post-decrement";
+  }
+  return "?";
+}
+
+const char *toString(ArgPassing P) {
+  switch (P) {
+  case ArgPassing::None: return "none";
+  case ArgPassing::Reference: return "reference";
+  case ArgPassing::Pointer: return "pointer";
+  }
+  return "?";
+}
+
 const char *toString(SuppressionKind K) {
   switch (K) {
   case SuppressionKind::Allow: return "allow";
@@ -119,8 +139,8 @@ auto key(const StateDecl &D) { return std::tie(D.id, D.loc); }
 auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
 auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
 auto key(const Access &A) {
-  return std::tie(A.target, A.function, A.loc, A.kind, A.detail, A.throughThis, A.sessionKeyed,
-                  A.decides);
+  return std::tie(A.target, A.function, A.loc, A.kind, A.path, A.method, A.incDec, A.passing,
+                  A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides);
 }
 auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc); }
 auto key(const CallableRef &C) {

@@ -118,12 +118,23 @@ enum class AccessKind {
   Bind,           // a non-const member function of a project class runs on this object
 };
 
+/// How an increment or decrement was written, for messages.
+enum class IncDecForm { None, PreIncrement, PreDecrement, PostIncrement, PostDecrement };
+
+/// How an argument hands state to a callee that may write it.
+enum class ArgPassing { None, Reference, Pointer };
+
 /// A write (or an interesting read) of a piece of state, and the function it happens in.
 struct Access {
   std::string target;   // StateDecl id (for writes through `this`: the field written first)
   std::string function; // enclosing function id; empty: a namespace-scope initialiser (start-up)
   AccessKind kind = AccessKind::Assign;
-  std::string detail;   // "push_back", "operator[]", ".last_seen", the cap's name for LimitCheck
+  std::string path;     // where below the state: ".last_seen", "[]", ".find()->hits"
+  std::string method;   // the member function or operator run on it: "push_back", "operator[]"
+  IncDecForm incDec = IncDecForm::None;     // IncDec: ++x, --x, x++ or x--
+  ArgPassing passing = ArgPassing::None;    // RefArg: by reference or by pointer
+  std::string callee;   // RefArg: the function it is passed to
+  std::string cap;      // LimitCheck: the cap's expression as written ("kMaxSessions")
   SourceLoc loc;
   bool throughThis = false;  // field accessed through its object (`this`, a pointer, a
                              // reference): the object's lifetime decides
@@ -200,6 +211,14 @@ struct SuppressionComment {
 
 enum class TUStatus { Ok, CompileErrors, Failed };
 
+/// What the gate needs to know of one analysed TU.
+struct TUSummary {
+  std::string file;
+  TUStatus status = TUStatus::Ok;
+  std::string firstError;
+  unsigned errorCount = 0;
+};
+
 struct TUFacts {
   std::string file; // main file, root-relative
   TUStatus status = TUStatus::Ok;
@@ -221,6 +240,8 @@ const char *toString(TypeShape);
 const char *toString(AccessKind);
 const char *toString(CallKind);
 const char *toString(FileOpKind);
+const char *toString(IncDecForm);
+const char *toString(ArgPassing);
 const char *toString(SuppressionKind);
 const char *toString(TUStatus);
 bool isWrite(AccessKind);

@@ -44,6 +44,11 @@ constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modi
 constexpr SuppressionKind AllSuppressionKinds[] = {
     SuppressionKind::Allow, SuppressionKind::NoLint, SuppressionKind::NoLintNextLine,
     SuppressionKind::NoLintBegin, SuppressionKind::NoLintEnd};
+constexpr IncDecForm AllIncDecForms[] = {IncDecForm::None, IncDecForm::PreIncrement,
+                                         IncDecForm::PreDecrement, IncDecForm::PostIncrement,
+                                         IncDecForm::PostDecrement};
+constexpr ArgPassing AllArgPassings[] = {ArgPassing::None, ArgPassing::Reference,
+                                         ArgPassing::Pointer};
 constexpr TUStatus AllStatuses[] = {TUStatus::Ok, TUStatus::CompileErrors, TUStatus::Failed};
 
 Value strings(const std::vector<std::string> &V) {
@@ -78,6 +83,8 @@ bool fromJSON(const Value &V, SuppressionKind &Out, Path P) {
   return enumFromJSON(V, Out, P, AllSuppressionKinds);
 }
 bool fromJSON(const Value &V, TUStatus &Out, Path P) { return enumFromJSON(V, Out, P, AllStatuses); }
+bool fromJSON(const Value &V, IncDecForm &Out, Path P) { return enumFromJSON(V, Out, P, AllIncDecForms); }
+bool fromJSON(const Value &V, ArgPassing &Out, Path P) { return enumFromJSON(V, Out, P, AllArgPassings); }
 
 Value toJSON(const SourceLoc &L) {
   return Object{{"file", L.file}, {"line", L.line}, {"column", L.column},
@@ -161,15 +168,28 @@ bool fromJSON(const Value &V, FunctionFact &F, Path P) {
 }
 
 static Value toJSON(const Access &A) {
-  return Object{{"target", A.target},   {"function", A.function},
-                {"kind", toString(A.kind)}, {"detail", A.detail},
-                {"loc", toJSON(A.loc)},   {"throughThis", A.throughThis},
-                {"sessionKeyed", A.sessionKeyed}, {"decides", A.decides}};
+  Object O{{"target", A.target},          {"function", A.function},
+           {"kind", toString(A.kind)},    {"loc", toJSON(A.loc)},
+           {"throughThis", A.throughThis}, {"sessionKeyed", A.sessionKeyed},
+           {"decides", A.decides}};
+  // The operation's details are written only when present: most accesses have none.
+  for (auto [Key, Text] : {std::pair<const char *, const std::string *>{"path", &A.path},
+                           {"method", &A.method}, {"callee", &A.callee}, {"cap", &A.cap}})
+    if (!Text->empty())
+      O[Key] = *Text;
+  if (A.incDec != IncDecForm::None)
+    O["incDec"] = toString(A.incDec);
+  if (A.passing != ArgPassing::None)
+    O["passing"] = toString(A.passing);
+  return O;
 }
 bool fromJSON(const Value &V, Access &A, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("target", A.target) && O.map("function", A.function) &&
-         O.map("kind", A.kind) && O.map("detail", A.detail) && O.map("loc", A.loc) &&
+         O.map("kind", A.kind) && O.mapOptional("path", A.path) &&
+         O.mapOptional("method", A.method) && O.mapOptional("incDec", A.incDec) &&
+         O.mapOptional("passing", A.passing) && O.mapOptional("callee", A.callee) &&
+         O.mapOptional("cap", A.cap) && O.map("loc", A.loc) &&
          O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed) &&
          O.map("decides", A.decides);
 }

@@ -1,6 +1,6 @@
 #include "gate/Baseline.h"
 
-#include "link/Linker.h"
+#include "facts/Finding.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"

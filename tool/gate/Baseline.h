@@ -4,7 +4,7 @@
 // what it fixed. --baseline-path-map OLD=NEW matches results across renamed paths.
 #pragma once
 
-#include "link/Finding.h"
+#include "facts/Finding.h"
 
 #include "llvm/Support/Error.h"
 

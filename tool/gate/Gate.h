@@ -1,8 +1,8 @@
 // The gate: does this scan pass? Counts only what is neither suppressed nor in the baseline.
 #pragma once
 
-#include "link/Finding.h"
-#include "link/Program.h"
+#include "facts/Finding.h"
+#include "facts/Facts.h"
 
 #include <map>
 #include <optional>

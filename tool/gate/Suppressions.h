@@ -12,7 +12,7 @@
 #pragma once
 
 #include "facts/Facts.h"
-#include "link/Finding.h"
+#include "facts/Finding.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -20,9 +20,6 @@
 #include <vector>
 
 namespace sa {
-
-/// Parses a comment's text (with its markers). `rules` holds rule ids, or "*" for all.
-std::optional<SuppressionComment> parseSuppressionComment(llvm::StringRef Text);
 
 /// Marks suppressed findings and returns the problems with the suppressions themselves.
 /// Findings of rules that are not `Active` are ignored when deciding what is unused.

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "gate/Gate.h"
-#include "link/Finding.h"
-#include "link/Program.h"
+#include "facts/Finding.h"
+#include "facts/Facts.h"
 #include "support/Paths.h"
 
 #include "llvm/Support/raw_ostream.h"

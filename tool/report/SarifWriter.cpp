@@ -3,6 +3,7 @@
 
 #include "Version.h"
 #include "report/SourceFiles.h"
+#include "rules/Registry.h"
 #include "rules/RuleDocs.h"
 
 #include "llvm/Support/JSON.h"
@@ -40,19 +41,6 @@ const char *problemSeverity(Level L) {
   case Level::Note: return "recommendation";
   }
   return "warning";
-}
-
-std::vector<std::string> tagsFor(llvm::StringRef Rule) {
-  std::vector<std::string> Tags{"scalability", "maintainability", "state"};
-  if (Rule == "session-state")
-    Tags.push_back("sessions");
-  else if (Rule == "file-write")
-    Tags.push_back("filesystem");
-  else if (Rule == "connection-pool")
-    Tags.push_back("database");
-  else if (Rule == "suppression")
-    Tags = {"maintainability", "suppression"};
-  return Tags;
 }
 
 /// The rule pages link to each other and to docs/ relatively; inside SARIF they are read away
@@ -183,7 +171,9 @@ private:
                               [&] { J.attribute("level", toString(Rule.defaultLevel)); });
             J.attributeObject("properties", [&] {
               J.attributeArray("tags", [&] {
-                for (const std::string &T : tagsFor(Rule.id))
+                llvm::SmallVector<llvm::StringRef, 6> Tags;
+                llvm::StringRef(Rule.tags).split(Tags, ' ', -1, false);
+                for (llvm::StringRef T : Tags)
                   J.value(T);
               });
               J.attribute("precision", Rule.precision);

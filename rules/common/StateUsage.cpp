@@ -1,0 +1,123 @@
+// What the code does with a piece of state, beyond where: the operations used (for hints),
+// whether it only counts (a per-instance metric), whether it is a cache of derived data.
+#include "rules/common/StateLadder.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+
+namespace sa {
+
+namespace {
+
+/// The name of the operation an access performs: the method called, or for accesses without
+/// one the last member of the path.
+llvm::StringRef operationName(const Access &A) {
+  if (!A.method.empty())
+    return A.method;
+  llvm::StringRef Path(A.path);
+  size_t Dot = Path.rfind('.');
+  return Dot == llvm::StringRef::npos ? Path : Path.drop_front(Dot + 1);
+}
+
+bool counts(const Access &A) {
+  return A.kind == AccessKind::IncDec || A.kind == AccessKind::CompoundAssign ||
+         llvm::StringRef(A.method).ends_with("fetch_add") ||
+         llvm::StringRef(A.method).ends_with("fetch_sub");
+}
+
+bool throughSubscript(const Access &A) { return llvm::StringRef(A.path).starts_with("[]"); }
+
+} // namespace
+
+StateUsage JudgeContext::usageOf(const StateUse &U,
+                                 const std::vector<const Access *> &RequestWrites) const {
+  const StateDecl &D = *U.decl;
+  StateUsage S;
+  for (const Access *A : U.accesses) {
+    if (A->kind == AccessKind::MutatingCall) {
+      llvm::StringRef Op = operationName(*A);
+      if (!Op.empty() && !Op.contains('[') && !Op.contains('-'))
+        S.operations.insert(Op.str());
+      else if (Op.ends_with("operator[]"))
+        S.operations.insert("operator[]");
+    }
+    if (A->kind == AccessKind::RefArg && llvm::StringRef(A->callee).ends_with("operator[]"))
+      S.operations.insert("operator[]");
+    if ((A->kind == AccessKind::Assign || A->kind == AccessKind::IncDec ||
+         A->kind == AccessKind::CompoundAssign) &&
+        throughSubscript(*A) && D.shape == TypeShape::KeyedContainer)
+      S.operations.insert("operator[]");
+    if (counts(*A))
+      S.incremented = true;
+  }
+  if (const RecordFact *E = M.program().record(D.elementRecord))
+    S.elementType = E->name;
+
+  // A per-instance metric: a number only counted while serving, never deciding anything
+  // (comparisons with a per-instance cap aside: those are reported as caps). A map of
+  // counters (stats["logins"]++) counts per key the same way.
+  bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
+                  D.shape == TypeShape::KeyedContainer;
+  if (Counters && !RequestWrites.empty()) {
+    bool OnlyCounts = true;
+    for (const Access *A : RequestWrites) {
+      bool Counting = counts(*A);
+      if (D.shape == TypeShape::KeyedContainer && !throughSubscript(*A))
+        Counting = false;
+      if (!Counting || A->decides)
+        OnlyCounts = false;
+    }
+    // Read by request code, its value reaches responses (an id, a cache key, a total).
+    for (const Access *A : U.accesses)
+      if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
+          M.phaseOf(A->function) == Phase::Request)
+        OnlyCounts = false;
+    S.metric = OnlyCounts;
+    for (const Access *A : U.accesses)
+      S.capped |= A->kind == AccessKind::LimitCheck;
+  }
+
+  // A cache: looked up and filled on a miss in the same request function. It caches derived
+  // data when nothing that code reads is written while serving.
+  if (D.shape == TypeShape::KeyedContainer || D.shape == TypeShape::Set) {
+    struct Pattern {
+      bool lookup = false, insert = false, erase = false;
+    };
+    std::map<std::string, Pattern> ByFunction;
+    for (const Access *A : U.accesses) {
+      if (M.phaseOf(A->function) != Phase::Request)
+        continue;
+      Pattern &Pat = ByFunction[A->function];
+      llvm::StringRef Op = operationName(*A);
+      if (A->kind == AccessKind::Lookup)
+        Pat.lookup = true;
+      if ((A->kind == AccessKind::MutatingCall || A->kind == AccessKind::Assign) &&
+          (Op.ends_with("emplace") || Op.ends_with("insert") || Op.ends_with("try_emplace") ||
+           Op.ends_with("insert_or_assign") || Op.ends_with("operator[]") || throughSubscript(*A)))
+        Pat.insert = true;
+      if (A->kind == AccessKind::MutatingCall && (Op.ends_with("erase") || Op.ends_with("clear")))
+        Pat.erase = true;
+    }
+    // Filled on a miss: looked up and inserted by the same function. A table of pending work
+    // also erases what it finds; a cache says so in its name when it evicts.
+    std::string Name = llvm::StringRef(shortName(D.name)).lower();
+    bool NamedCache = llvm::StringRef(Name).contains("cache") || llvm::StringRef(Name).contains("memo");
+    for (const auto &[Fn, Pat] : ByFunction) {
+      if (!Pat.lookup || !Pat.insert || (Pat.erase && !NamedCache))
+        continue;
+      S.cache = true;
+      bool ReadsLiveState = false;
+      for (const std::string &C : M.calleesOf(Fn))
+        for (const Access &A : M.program().accesses)
+          if (A.function == C && A.target != D.id && M.writtenOnRequest(A.target) &&
+              (A.kind == AccessKind::Read || A.kind == AccessKind::Lookup))
+            ReadsLiveState = true;
+      S.cacheOfDerivedData = !ReadsLiveState;
+      break;
+    }
+  }
+  return S;
+}
+
+} // namespace sa

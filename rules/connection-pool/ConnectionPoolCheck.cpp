@@ -1,0 +1,104 @@
+#include "rules/connection-pool/ConnectionPoolCheck.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace sa {
+
+bool ConnectionPoolCheck::isConnectionPoolName(llvm::StringRef Name) {
+  std::string L = Name.lower();
+  llvm::StringRef N(L);
+  if (!N.contains("pool"))
+    return false;
+  for (llvm::StringRef Not : {"thread", "task", "worker", "executor", "memory", "object",
+                              "buffer", "allocator", "string", "job", "fiber", "coroutine"})
+    if (N.contains(Not))
+      return false;
+  return true;
+}
+
+void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
+  auto Holder = optionally(anyOf(hasParent(varDecl().bind("holder")),
+                                 hasParent(exprWithCleanups(hasParent(varDecl().bind("holder"))))));
+  Finder.addMatcher(
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(
+                                                              matchesName("[Pp][Oo][Oo][Ll]"))))
+                                          .bind("ctor")),
+                       optionally(forFunction(functionDecl().bind("fn"))), Holder)
+          .bind("construct"),
+      this);
+  // std::make_unique<Pool>(...) / std::make_shared<Pool>(...): the constructor call itself is
+  // inside the standard library.
+  Finder.addMatcher(
+      callExpr(callee(functionDecl(hasAnyName("::std::make_unique", "::std::make_shared"))
+                          .bind("factory")),
+               optionally(forFunction(functionDecl().bind("fn"))), Holder)
+          .bind("make"),
+      this);
+}
+
+void ConnectionPoolCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+  const CXXRecordDecl *Pool = nullptr;
+  llvm::ArrayRef<const Expr *> Args;
+  const Expr *At = nullptr;
+  std::string Name;
+  if (const auto *CE = Result.Nodes.getNodeAs<CXXConstructExpr>("construct")) {
+    const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructorDecl>("ctor");
+    if (Ctor->isCopyOrMoveConstructor() || CE->containsErrors())
+      return;
+    Pool = Ctor->getParent();
+    Args = llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs());
+    At = CE;
+    if (const auto *V = Result.Nodes.getNodeAs<VarDecl>("holder"))
+      Name = V->getNameAsString();
+  } else if (const auto *Make = Result.Nodes.getNodeAs<CallExpr>("make")) {
+    const auto *Factory = Result.Nodes.getNodeAs<FunctionDecl>("factory");
+    const TemplateArgumentList *TA = Factory->getTemplateSpecializationArgs();
+    if (!TA || TA->size() == 0 || TA->get(0).getKind() != TemplateArgument::Type ||
+        Make->containsErrors())
+      return;
+    Pool = TA->get(0).getAsType()->getAsCXXRecordDecl();
+    Args = llvm::ArrayRef<const Expr *>(Make->getArgs(), Make->getNumArgs());
+    At = Make;
+    if (const auto *V = Result.Nodes.getNodeAs<VarDecl>("holder"))
+      Name = V->getNameAsString();
+  }
+  if (!Pool || !Pool->getIdentifier() || !isConnectionPoolName(Pool->getName()))
+    return;
+  std::optional<SourceLoc> Loc = Ctx.projectLoc(At->getBeginLoc());
+  if (!Loc)
+    return;
+  PoolFact F;
+  F.id = "pool:" + Loc->file + ":" + std::to_string(Loc->line) + ":" + std::to_string(Loc->column);
+  F.name = Name;
+  F.type = Ctx.qualifiedName(Pool);
+  F.record = Ctx.isProjectRecord(Pool) ? Ctx.recordId(Pool) : std::string();
+  F.function = Ctx.noteFunction(Fn);
+  F.loc = *Loc;
+  // The size: the first integer argument, as a constant when it is one.
+  for (const Expr *A : Args) {
+    const Expr *X = A->IgnoreParenImpCasts();
+    if (!X->getType()->isIntegerType() || X->getType()->isBooleanType())
+      continue;
+    Expr::EvalResult R;
+    if (!X->isValueDependent() && X->EvaluateAsInt(R, Ctx.ast()))
+      F.size = R.Val.getInt().getExtValue();
+    CharSourceRange Range = CharSourceRange::getTokenRange(X->getSourceRange());
+    F.sizeText = Lexer::getSourceText(Range, Ctx.ast().getSourceManager(),
+                                      Ctx.ast().getLangOpts())
+                     .str();
+    break;
+  }
+  Ctx.facts().pools.push_back(std::move(F));
+}
+
+} // namespace sa
+
+namespace sa {
+std::unique_ptr<Check> makeConnectionPoolCheck(ExtractContext &Ctx) { return std::make_unique<ConnectionPoolCheck>(Ctx); }
+} // namespace sa

@@ -1,0 +1,157 @@
+#include "model/BehaviorVisitor.h"
+
+
+namespace sa {
+
+bool BehaviorVisitor::VisitCallExpr(CallExpr *CE) {
+  if (CE->containsErrors())
+    return true;
+  const FunctionDecl *FD = CE->getDirectCallee();
+  if (FD)
+    callEdge(FD, CE, isVirtualCall(CE, FD) ? CallKind::Virtual : CallKind::Direct);
+  unsigned ParamOffset = 0;
+  if (isa<CXXOperatorCallExpr>(CE) && FD && isa<CXXMethodDecl>(FD))
+    ParamOffset = 1; // the object is argument 0 of a member operator call
+  handleArguments(FD, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()),
+                  ParamOffset, CE);
+  return true;
+}
+
+bool BehaviorVisitor::VisitCXXConstructExpr(CXXConstructExpr *CE) {
+  if (CE->containsErrors())
+    return true;
+  const CXXConstructorDecl *Ctor = CE->getConstructor();
+  if (Ctor)
+    callEdge(Ctor, CE, CallKind::Construct);
+  handleArguments(Ctor, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()), 0,
+                  CE);
+  return true;
+}
+
+bool BehaviorVisitor::VisitReturnStmt(ReturnStmt *RS) {
+  const Expr *V = RS->getRetValue();
+  if (!V || Frames.empty())
+    return true;
+  FunctionFact *F = Ctx.functionFact(Frames.back().id);
+  if (!F)
+    return true;
+  for (const Handed &H : Callables.callablesIn(V, enclosingMethod()))
+    if (!H.viaReturn)
+      F->returnedCallables.push_back(H.id);
+  return true;
+}
+
+bool BehaviorVisitor::isVirtualCall(const CallExpr *CE, const FunctionDecl *FD) const {
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (!MD || !MD->isVirtual())
+    return false;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+    if (const auto *ME = dyn_cast<MemberExpr>(MC->getCallee()->IgnoreParens()))
+      return !ME->hasQualifier(); // Base::f() is a direct call
+  return true;
+}
+
+void BehaviorVisitor::callEdge(const FunctionDecl *FD, const Expr *At, CallKind Kind) {
+  if (!Ctx.isProjectCode(FD->getLocation()) && !Ctx.isProjectCode(FD->getBeginLoc()))
+    return;
+  // Converting a lambda to a function pointer (for std::signal, atexit, C callbacks) does
+  // not run it; whoever receives the pointer does.
+  if (const auto *Conv = dyn_cast<CXXConversionDecl>(FD); Conv && Conv->getParent()->isLambda())
+    return;
+  std::optional<SourceLoc> Loc = Ctx.projectLoc(At->getBeginLoc());
+  if (!Loc)
+    return;
+  CallEdge E;
+  E.caller = currentFunction();
+  E.callee = Ctx.noteFunction(FD);
+  E.kind = Kind;
+  E.loc = *Loc;
+  Ctx.facts().calls.push_back(std::move(E));
+}
+
+void BehaviorVisitor::handleArguments(const FunctionDecl *FD, llvm::ArrayRef<const Expr *> Args,
+                     unsigned ParamOffset, const Expr *Call) {
+  std::string Label;
+  for (const Expr *A : Args)
+    if (Label.empty())
+      if (const StringLiteral *S = CallableFinder::stringLiteralIn(A))
+        Label = S->getString().str();
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    const Expr *A = Args[I];
+    if (!A || isa<CXXDefaultArgExpr>(A))
+      continue;
+    if (FD && I >= ParamOffset && I - ParamOffset < FD->getNumParams()) {
+      QualType P = FD->getParamDecl(I - ParamOffset)->getType();
+      bool Writable = (P->isLValueReferenceType() || P->isRValueReferenceType()) &&
+                      !P.getNonReferenceType().isConstQualified();
+      bool PointerArg = P->isPointerType() && !P->getPointeeType().isConstQualified() &&
+                        !P->getPointeeType()->isFunctionType();
+      if (Writable || PointerArg) {
+        const Expr *X = skipImplicit(A);
+        if (const auto *U = dyn_cast<UnaryOperator>(X); U && U->getOpcode() == UO_AddrOf) {
+          Handled.insert(U);
+          X = U->getSubExpr();
+        }
+        // Only lvalues can be written through the parameter; temporaries are not state.
+        if (!Writable || PointerArg || A->isGLValue())
+          record(Paths.chainOf(X), AccessKind::RefArg, A,
+                 Operation::argument(PointerArg, FD ? calleeName(FD) : std::string()));
+      }
+    }
+    if (FD && CallableFinder::isCallableWrapper(FD))
+      continue; // the call that receives the wrapper sees the callable through it
+    for (const Handed &H : Callables.callablesIn(A, enclosingMethod()))
+      addCallable(H, FD ? calleeName(FD) : std::string(),
+                  FD ? calleeQualifiedName(FD) : std::string(), Label, false,
+                  Call->getBeginLoc());
+  }
+}
+
+std::string BehaviorVisitor::calleeName(const FunctionDecl *FD) const {
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    return Ctor->getParent()->getNameAsString();
+  if (FD->getIdentifier())
+    return FD->getName().str();
+  return FD->getNameAsString(); // operator()
+}
+
+std::string BehaviorVisitor::calleeQualifiedName(const FunctionDecl *FD) {
+  return ExtractContext::withoutTemplateArgs(Ctx.qualifiedName(FD));
+}
+
+void BehaviorVisitor::addCallable(const Handed &H, std::string CalleeName, std::string Callee,
+                 std::string Label, bool Stored, SourceLocation At) {
+  std::optional<SourceLoc> Loc = Ctx.projectLoc(At);
+  if (!Loc || H.id.empty())
+    return;
+  CallableRef R;
+  R.holder = currentFunction();
+  R.callable = H.id;
+  R.callee = std::move(Callee);
+  R.calleeName = std::move(CalleeName);
+  R.label = std::move(Label);
+  R.thisRecord = H.thisRecord;
+  R.viaReturn = H.viaReturn;
+  R.stored = Stored;
+  R.loc = *Loc;
+  Ctx.facts().callables.push_back(std::move(R));
+}
+
+void BehaviorVisitor::storedCallables(const Expr *LHS, const Expr *RHS, const Expr *At) {
+  std::vector<Handed> Found = Callables.callablesIn(RHS, enclosingMethod());
+  if (Found.empty())
+    return;
+  const Expr *L = skipImplicit(LHS);
+  std::string Name, Qualified;
+  if (const auto *ME = dyn_cast<MemberExpr>(L)) {
+    Name = ME->getMemberDecl()->getNameAsString();
+    Qualified = Ctx.qualifiedName(ME->getMemberDecl());
+  } else if (const auto *DRE = dyn_cast<DeclRefExpr>(L)) {
+    Name = DRE->getDecl()->getNameAsString();
+    Qualified = Ctx.qualifiedName(DRE->getDecl());
+  }
+  for (const Handed &H : Found)
+    addCallable(H, Name, Qualified, "", true, At->getBeginLoc());
+}
+
+} // namespace sa

@@ -1,0 +1,126 @@
+#include "program/Model.h"
+
+#include "program/Lifetime.h"
+
+#include <deque>
+
+namespace sa {
+
+std::string shortName(const std::string &Qualified) {
+  size_t Colons = Qualified.rfind("::");
+  return Colons == std::string::npos ? Qualified : Qualified.substr(Colons + 2);
+}
+
+Model::Model(const Program &P, const EntryPointOptions &Options)
+    : P(P), R(computeReachability(P, Options)), Calls(P) {
+  for (const Access &A : P.accesses)
+    Uses[A.target].accesses.push_back(&A);
+  for (const auto &[Id, D] : P.states)
+    Uses[Id].decl = &D;
+  for (auto It = Uses.begin(); It != Uses.end();)
+    It = It->second.decl ? std::next(It) : Uses.erase(It);
+  LongLived = longLivedRecords(P, R, Options);
+  for (const auto &[Id, U] : Uses)
+    for (const Access *A : writesOf(U))
+      if (phaseOf(A->function) == Phase::Request)
+        WrittenOnRequest.insert(Id);
+  for (const auto &[Id, F] : P.functions)
+    if (!F.returnsStatic.empty())
+      Accessors[F.returnsStatic].push_back(&F);
+  for (const PoolFact &Pool : P.pools)
+    if (!Pool.record.empty())
+      PoolRecords.insert(Pool.record);
+}
+
+const StateUse *Model::use(const std::string &StateId) const {
+  auto It = Uses.find(StateId);
+  return It == Uses.end() ? nullptr : &It->second;
+}
+
+Phase Model::phaseOf(const std::string &Fn) const {
+  if (R.isRequest(Fn))
+    return Phase::Request;
+  if (R.isStartup(Fn))
+    return Phase::Startup;
+  if (R.isBackground(Fn))
+    return Phase::Background;
+  return Phase::Unplaced;
+}
+
+std::string Model::functionName(const std::string &Id) const {
+  if (Id.empty())
+    return "a namespace-scope initialiser";
+  if (const FunctionFact *F = P.function(Id))
+    return F->name;
+  return "an unknown function";
+}
+
+std::string Model::chainText(const std::string &Fn, Phase Ph, const std::string &Op) const {
+  std::vector<std::string> Fns = Ph == Phase::Request      ? R.requestChain(Fn)
+                                 : Ph == Phase::Startup    ? R.startupChain(Fn)
+                                 : Ph == Phase::Background ? R.backgroundChain(Fn)
+                                                           : std::vector<std::string>{Fn};
+  std::string Out;
+  for (size_t I = 0; I < Fns.size(); ++I) {
+    std::string Name = functionName(Fns[I]);
+    if (I == 0 && Ph == Phase::Request)
+      if (const EntryPoint *E = R.entryFor(Fns[I]))
+        Name = E->description;
+    if (Fns[I].empty() && Fns.size() > 1)
+      continue;
+    Out += (Out.empty() ? "" : " → ") + Name;
+  }
+  if (!Op.empty())
+    Out += (Out.empty() ? "" : " → ") + Op;
+  return Out;
+}
+
+const EntryPoint *Model::entryOfChain(const std::string &Fn) const {
+  std::vector<std::string> Chain = R.requestChain(Fn);
+  return Chain.empty() ? nullptr : R.entryFor(Chain.front());
+}
+
+bool Model::inClassOrBases(const std::string &Record, const std::string &Class) const {
+  std::set<std::string> Seen;
+  std::deque<std::string> Queue{Class};
+  while (!Queue.empty()) {
+    std::string Cur = Queue.front();
+    Queue.pop_front();
+    if (!Seen.insert(Cur).second)
+      continue;
+    if (Cur == Record)
+      return true;
+    if (const RecordFact *Rec = P.record(Cur))
+      for (const std::string &B : Rec->bases)
+        Queue.push_back(B);
+  }
+  return false;
+}
+
+const std::vector<const FunctionFact *> &Model::accessorsOf(const std::string &StateId) const {
+  static const std::vector<const FunctionFact *> None;
+  auto It = Accessors.find(StateId);
+  return It == Accessors.end() ? None : It->second;
+}
+
+std::vector<const Access *> Model::writesOf(const StateUse &U) const {
+  std::vector<const Access *> Out;
+  const StateDecl &D = *U.decl;
+  for (const Access *A : U.accesses) {
+    if (!isWrite(A->kind))
+      continue;
+    if (D.kind == StateKind::Field) {
+      if (!A->throughThis)
+        continue;
+      const FunctionFact *F = P.function(A->function);
+      if (F && F->isCtorOrDtor && F->record == D.owner)
+        continue;
+    }
+    if (D.kind == StateKind::CapturedLocal && A->function == D.owner)
+      continue;
+    Out.push_back(A);
+  }
+  return Out;
+}
+
+} // namespace sa

@@ -1,0 +1,87 @@
+// The program model: what every rule asks of the merged facts, computed once and free of any
+// rule's judgement. Where code runs (phases from entry points and main), which objects outlive
+// a request, every piece of state with what is done to it, which writes count, how to name a
+// function or a chain of calls.
+#pragma once
+
+#include "program/CallGraph.h"
+#include "program/EntryPoints.h"
+#include "program/Phases.h"
+#include "program/Program.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+/// One piece of state and everything done to it, in facts order.
+struct StateUse {
+  const StateDecl *decl = nullptr;
+  std::vector<const Access *> accesses;
+};
+
+class Model {
+public:
+  Model(const Program &P, const EntryPointOptions &Options);
+
+  const Program &program() const { return P; }
+  const Reachability &reachability() const { return R; }
+
+  /// Every piece of state with a declaration, by id, with its accesses.
+  const std::map<std::string, StateUse> &uses() const { return Uses; }
+  const StateUse *use(const std::string &StateId) const;
+
+  // --- where code runs ------------------------------------------------------------------
+  Phase phaseOf(const std::string &Fn) const;
+  /// `Fn` and what it calls directly, transitively (bounded).
+  std::set<std::string> calleesOf(const std::string &Fn) const { return Calls.closure(Fn); }
+  /// The display name of a function id ("a namespace-scope initialiser" for the empty id).
+  std::string functionName(const std::string &Id) const;
+  /// "handler 'remember' (add_tool) → save_note → g_notes.push_back()": from the start of the
+  /// phase to `Fn`, then `Operation` when not empty.
+  std::string chainText(const std::string &Fn, Phase Ph, const std::string &Operation) const;
+  /// The entry point a request chain to `Fn` starts from, if any.
+  const EntryPoint *entryOfChain(const std::string &Fn) const;
+
+  // --- objects ----------------------------------------------------------------------------
+  bool isLongLived(const std::string &Record) const { return LongLived.count(Record) != 0; }
+  /// A connection pool's class: its fields are the pool's own bookkeeping.
+  bool isPoolRecord(const std::string &Record) const { return PoolRecords.count(Record) != 0; }
+  /// `Record` is `Class` or one of its bases, transitively.
+  bool inClassOrBases(const std::string &Record, const std::string &Class) const;
+  /// The functions that return a reference or pointer to this static state (accessors).
+  const std::vector<const FunctionFact *> &accessorsOf(const std::string &StateId) const;
+  /// States with at least one accessor, by id.
+  const std::map<std::string, std::vector<const FunctionFact *>> &accessors() const {
+    return Accessors;
+  }
+
+  // --- writes -----------------------------------------------------------------------------
+  /// The writes that count for a piece of state: through the object for fields (not in its own
+  /// constructors or destructor), by code other than the owner for captured locals.
+  std::vector<const Access *> writesOf(const StateUse &U) const;
+  /// Some request code writes it.
+  bool writtenOnRequest(const std::string &StateId) const {
+    return WrittenOnRequest.count(StateId) != 0;
+  }
+
+private:
+  const Program &P;
+  Reachability R;
+  CallGraph Calls;
+  std::map<std::string, StateUse> Uses;
+  std::set<std::string> LongLived;
+  std::set<std::string> PoolRecords;
+  std::set<std::string> WrittenOnRequest;
+  std::map<std::string, std::vector<const FunctionFact *>> Accessors;
+};
+
+/// How an access reads in a message: "sessions_.emplace()", "++hits", "&g_log passed to init".
+std::string describeAccess(const StateDecl &D, const Access &A);
+
+/// The last component of a qualified name: "Server::sessions_" → "sessions_".
+std::string shortName(const std::string &Qualified);
+
+} // namespace sa

@@ -1,0 +1,34 @@
+// The whole program: the facts of every TU merged by id.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+struct Program {
+  std::map<std::string, StateDecl> states;
+  std::map<std::string, RecordFact> records;
+  std::map<std::string, FunctionFact> functions;
+  std::vector<Access> accesses;
+  std::vector<CallEdge> calls;
+  std::vector<CallableRef> callables;
+  std::vector<FileOp> fileOps;
+  std::vector<PoolFact> pools;
+  std::vector<SuppressionComment> suppressions;
+  std::vector<TUSummary> tus;
+
+  const FunctionFact *function(const std::string &Id) const;
+  const StateDecl *state(const std::string &Id) const;
+  const RecordFact *record(const std::string &Id) const;
+};
+
+/// Merges per-TU facts. A declaration seen by several TUs (a header) becomes one entry; when
+/// TUs disagree on details the choice is deterministic (smallest location, then the merged
+/// lists sorted), so the result does not depend on TU order or on `-j`.
+Program mergeFacts(const std::vector<TUFacts> &TUs);
+
+} // namespace sa
