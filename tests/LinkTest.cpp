@@ -214,6 +214,7 @@ TEST(Link, UnknownCalleesAndUnrecognisedCallbacks) {
 TEST(Link, BackgroundWorkStartedAtStartupIsAWarning) {
   Builder B;
   B.global("ticks");
+  B.global("last_sweep");
   B.function("main", true);
   B.function("janitor");
   CallableRef R;
@@ -224,12 +225,19 @@ TEST(Link, BackgroundWorkStartedAtStartupIsAWarning) {
   R.loc = at("a.cpp", 500);
   B.TU.callables.push_back(R);
   B.write("janitor", "ticks", AccessKind::IncDec);
+  B.write("janitor", "last_sweep", AccessKind::Assign);
   Reachability Reach = B.reach();
   EXPECT_TRUE(Reach.isBackground("f:janitor"));
   EXPECT_FALSE(Reach.isStartup("f:janitor"));
-  const Finding *F = findingFor(B.link(), "ticks");
+  LinkResult L = B.link();
+  const Finding *F = findingFor(L, "last_sweep");
   ASSERT_TRUE(F);
   EXPECT_EQ(F->level, Level::Warning);
+  // A counter only bumped by the background work decides nothing: a metric.
+  const Finding *Ticks = findingFor(L, "ticks");
+  ASSERT_TRUE(Ticks);
+  EXPECT_EQ(Ticks->level, Level::Note);
+  EXPECT_NE(Ticks->message.find("per-instance metric"), std::string::npos);
 }
 
 TEST(Link, NoEntryPointsMeansEverythingButStartupIsRequestCode) {
@@ -282,16 +290,28 @@ TEST(Link, CountersNeverReadWhileServingAreMetrics) {
   Builder B;
   B.global("requests");
   B.global("next_id");
+  B.global("served");
+  B.global("next_session_id");
   B.function("main", true);
   B.function("handler");
   B.registers("main", "handler", "add_tool");
   B.write("handler", "requests", AccessKind::IncDec);
-  B.write("handler", "next_id", AccessKind::IncDec);
-  B.TU.accesses.back().decides = true; // return ++next_id;
+  for (const char *Used : {"next_id", "served", "next_session_id"}) {
+    B.write("handler", Used, AccessKind::IncDec);
+    B.TU.accesses.back().decides = true; // return ++next_id;
+    B.TU.accesses.back().incDec = IncDecForm::PreIncrement;
+  }
   LinkResult R = B.link();
   EXPECT_EQ(findingFor(R, "requests")->level, Level::Note);
   EXPECT_NE(findingFor(R, "requests")->message.find("per-instance metric"), std::string::npos);
-  EXPECT_EQ(findingFor(R, "next_id")->level, Level::Error);
+  // An id sequence hands out numbers unique on this instance: a note...
+  EXPECT_EQ(findingFor(R, "next_id")->level, Level::Note);
+  EXPECT_NE(findingFor(R, "next_id")->message.find("an id sequence"), std::string::npos);
+  // ... but a count whose value reaches the response differs between instances,
+  EXPECT_EQ(findingFor(R, "served")->level, Level::Error);
+  // and session ids from a per-instance sequence collide across instances.
+  EXPECT_EQ(findingFor(R, "next_session_id")->level, Level::Error);
+  EXPECT_EQ(findingFor(R, "next_session_id")->rule, "session-state");
 }
 
 TEST(Link, SessionDataIsSessionState) {

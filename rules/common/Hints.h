@@ -17,6 +17,8 @@ struct StateUsage {
   bool cacheOfDerivedData = false;  // ... from data that does not change while serving
   bool metric = false;              // counted, never deciding a response
   bool capped = false;              // compared with a per-instance cap
+  bool idCounter = false;           // only incremented, its value handed out: an id sequence
+  bool workQueue = false;           // requests add work, a worker takes it off
   bool threadLocal = false;
   std::string elementType;          // the record stored in a container, when known
 };

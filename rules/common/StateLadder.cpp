@@ -11,6 +11,25 @@ namespace {
 
 bool nameMentionsSession(llvm::StringRef S) { return S.contains_insensitive("session"); }
 
+/// A type names sessions when one of its own names does: `std::map<std::string, Session>`,
+/// not `session::Role` (a namespace) or `lifecycle::SessionRole`'s namespace qualifiers.
+bool typeMentionsSession(llvm::StringRef Type) {
+  std::string Unqualified;
+  for (size_t I = 0; I < Type.size();) {
+    size_t J = I;
+    while (J < Type.size() && (isalnum(static_cast<unsigned char>(Type[J])) || Type[J] == '_'))
+      ++J;
+    if (J > I) {
+      if (!Type.substr(J).starts_with("::"))
+        Unqualified += Type.substr(I, J - I).str() + " ";
+      I = J;
+    } else {
+      ++I;
+    }
+  }
+  return nameMentionsSession(Unqualified);
+}
+
 void addElementEvidence(const Program &P, const StateDecl &D, std::vector<Evidence> &Out) {
   const RecordFact *E = P.record(D.elementRecord);
   if (!E || E->fieldNames.empty())
@@ -64,7 +83,7 @@ bool JudgeContext::isSessionState(const StateUse &U) const {
   const StateDecl &D = *U.decl;
   // A thread_local named after the session is usually the current request's context; it holds
   // per-session data only when it is keyed by a session id.
-  if (!D.threadLocal && (nameMentionsSession(shortName(D.name)) || nameMentionsSession(D.type)))
+  if (!D.threadLocal && (nameMentionsSession(shortName(D.name)) || typeMentionsSession(D.type)))
     return true;
   if (const RecordFact *E = M.program().record(D.elementRecord); E && nameMentionsSession(E->name))
     return true;
@@ -99,10 +118,13 @@ void JudgeContext::addWriteEvidence(const StateDecl &D, const std::vector<const 
       continue;
     if (Functions.size() > 3)
       break;
-    const char *How = Ph == Phase::Request      ? "written while serving: "
-                      : Ph == Phase::Startup    ? "set at start-up: "
-                      : Ph == Phase::Background ? "written by background work: "
-                                                : "written here: ";
+    const char *How = Ph == Phase::Request         ? "written while serving: "
+                      : Ph == Phase::Startup       ? "set at start-up: "
+                      : Ph == Phase::Background    ? "written by background work: "
+                      : Ph == Phase::Construction  ? "set while the object is built: "
+                      : Ph == Phase::Configuration ? "set through the set-up API: "
+                      : Ph == Phase::Teardown      ? "written when the server stops: "
+                                                   : "written here: ";
     V.evidence.push_back({How + M.chainText(A->function, Ph, describeAccess(D, *A)), A->loc});
     if (Ph == Phase::Request)
       if (const EntryPoint *E = M.entryOfChain(A->function))
@@ -120,6 +142,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     return std::nullopt; // a field of objects that live for one request, or of unknown lifetime
   if (D.kind == StateKind::Field && M.isPoolRecord(D.owner))
     return std::nullopt; // a connection pool's own bookkeeping: reported as the pool
+  if (D.kind == StateKind::Field && M.isWorkerPool(D.owner))
+    return std::nullopt; // a worker pool's threads, queue and counters: work in flight
   if (D.kind == StateKind::CapturedLocal && M.phaseOf(D.owner) == Phase::Request)
     return std::nullopt; // a local of request code: per request
 
@@ -142,7 +166,7 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
   bool ProjectObject = D.shape == TypeShape::Object && M.program().record(D.typeRecord);
 
   StateVerdict V;
-  V.usage = usageOf(U, ByPhase[Phase::Request]);
+  V.usage = usageOf(U, ByPhase[Phase::Request], Writes);
   V.usage.session = isSessionState(U);
   V.usage.threadLocal = D.threadLocal;
   V.perSession = V.usage.session;
@@ -156,7 +180,18 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     V.chain = M.chainText(First.function, Phase::Request, describeAccess(D, First));
     const std::string &Chain = V.chain;
     V.level = Level::Error;
-    if (Usage.session) {
+    // A number only counted is a metric even when it counts sessions (`sessions_total++`);
+    // comparisons with a per-instance cap aside, it decides nothing.
+    if (Usage.metric && Usage.capped) {
+      V.level = Level::Note;
+      V.message = statePhrase(D) + " counts this instance's work while serving requests (" +
+                  Chain + ") and is only compared with a per-instance cap: instance-local by "
+                  "nature (the cap is reported on its own)";
+    } else if (Usage.metric) {
+      V.level = Level::Note;
+      V.message = statePhrase(D) + " counts while serving requests (" + Chain +
+                  ") and never decides a response: a per-instance metric";
+    } else if (Usage.session) {
       // session-state words it.
     } else if (D.threadLocal && carriedBetweenRequests(U)) {
       V.message = statePhrase(D) + " is written while serving one request (" + Chain +
@@ -167,15 +202,16 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
       V.message = statePhrase(D) + " is written while serving requests (" + Chain +
                   "): per-thread scratch space or cache, instance-local by nature; a later "
                   "request may run on another thread or instance and must not rely on it";
-    } else if (Usage.metric && Usage.capped) {
+    } else if (Usage.idCounter) {
       V.level = Level::Note;
-      V.message = statePhrase(D) + " counts this instance's work while serving requests (" +
-                  Chain + ") and is only compared with a per-instance cap: instance-local by "
-                  "nature (the cap is reported on its own)";
-    } else if (Usage.metric) {
+      V.message = statePhrase(D) + " hands out the next number while serving requests (" +
+                  Chain + "): an id sequence, unique on this instance only; ids that leave "
+                  "the instance (sessions, streams) must come from a shared sequence or be UUIDs";
+    } else if (Usage.workQueue) {
       V.level = Level::Note;
-      V.message = statePhrase(D) + " counts while serving requests (" + Chain +
-                  ") and never decides a response: a per-instance metric";
+      V.message = statePhrase(D) + " is a work queue: requests add to it (" + Chain +
+                  ") and a worker takes the work off; it holds work in flight, not data a "
+                  "later request reads (queued work is lost if the instance stops)";
     } else if (Usage.cache && Usage.cacheOfDerivedData) {
       V.level = Level::Note;
       V.message = statePhrase(D) + " is a cache filled while serving requests (" + Chain +
@@ -202,6 +238,16 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 "placed on a request path or at start-up";
     for (const Access *A : Escapes)
       V.evidence.push_back({"address taken here, in " + M.functionName(A->function), A->loc});
+  } else if (Usage.metric && (!ByPhase[Phase::Background].empty() ||
+                               !ByPhase[Phase::Unplaced].empty())) {
+    Phase Ph = ByPhase[Phase::Background].empty() ? Phase::Unplaced : Phase::Background;
+    const Access &First = *ByPhase[Ph].front();
+    V.level = Level::Note;
+    V.phase = Ph;
+    V.message = statePhrase(D, Ph == Phase::Background) + " only counts (" +
+                M.chainText(First.function, Ph, describeAccess(D, First)) +
+                ") and never decides anything: a per-instance metric";
+    addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else if (!ByPhase[Phase::Background].empty()) {
     V.level = Level::Warning;
     V.phase = Phase::Background;
@@ -228,6 +274,31 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 "): start-up configuration, the same on every instance started with the "
                 "same configuration";
     addWriteEvidence(D, ByPhase[Phase::Startup], Phase::Startup, V);
+  } else if (!ByPhase[Phase::Configuration].empty() || !ByPhase[Phase::Construction].empty() ||
+             !ByPhase[Phase::Teardown].empty()) {
+    Phase Ph = !ByPhase[Phase::Configuration].empty() ? Phase::Configuration
+               : !ByPhase[Phase::Construction].empty() ? Phase::Construction
+                                                        : Phase::Teardown;
+    const Access &First = *ByPhase[Ph].front();
+    std::string Where = M.chainText(First.function, Ph, describeAccess(D, First));
+    V.level = Level::Note;
+    V.phase = Ph;
+    switch (Ph) {
+    case Phase::Configuration:
+      V.message = statePhrase(D) + " is filled through the set-up API (" + Where +
+                  ") that no request calls; requests only read it: configuration, the same "
+                  "on every instance that runs the same set-up";
+      break;
+    case Phase::Construction:
+      V.message = statePhrase(D) + " is set while its object is built (" + Where +
+                  ") and only read while serving: fixed for the object's life";
+      break;
+    default:
+      V.message = statePhrase(D) + " is written only when the server stops or on a signal (" +
+                  Where + "): nothing is served from it afterwards";
+      break;
+    }
+    addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else {
     // Never written after initialisation. A field or an object changed only through its own
     // methods is judged by its fields; anything else could be const.

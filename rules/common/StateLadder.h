@@ -63,7 +63,8 @@ public:
 
 private:
   std::optional<StateVerdict> computeVerdict(const StateUse &U) const;
-  StateUsage usageOf(const StateUse &U, const std::vector<const Access *> &RequestWrites) const;
+  StateUsage usageOf(const StateUse &U, const std::vector<const Access *> &RequestWrites,
+                     const std::vector<const Access *> &AllWrites) const;
   bool isSessionState(const StateUse &U) const;
   bool carriedBetweenRequests(const StateUse &U) const;
   void addWriteEvidence(const StateDecl &D, const std::vector<const Access *> &Writes, Phase Ph,

@@ -5,6 +5,8 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <string>
+#include <vector>
 
 namespace sa {
 
@@ -28,10 +30,55 @@ bool counts(const Access &A) {
 
 bool throughSubscript(const Access &A) { return llvm::StringRef(A.path).starts_with("[]"); }
 
+/// The words of an identifier: "g_nextSessionId" → g, next, session, id.
+std::vector<std::string> words(llvm::StringRef Name) {
+  std::vector<std::string> Out;
+  std::string Cur;
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    bool Upper = C >= 'A' && C <= 'Z';
+    if (!isalnum(static_cast<unsigned char>(C)) ||
+        (Upper && !Cur.empty() && !(Name[I - 1] >= 'A' && Name[I - 1] <= 'Z'))) {
+      if (!Cur.empty())
+        Out.push_back(Cur);
+      Cur.clear();
+      if (!isalnum(static_cast<unsigned char>(C)))
+        continue;
+    }
+    Cur += static_cast<char>(tolower(static_cast<unsigned char>(C)));
+  }
+  if (!Cur.empty())
+    Out.push_back(Cur);
+  return Out;
+}
+
+/// Named as a source of ids: `next_id_`, `seq`, `nextRequest`, `cid_`. Ids of sessions,
+/// streams or events leave the instance and are state (`next_session_id`).
+bool namedIdSequence(llvm::StringRef Name) {
+  std::vector<std::string> W = words(Name);
+  bool Id = !W.empty() && W.front() == "next";
+  for (const std::string &X : W) {
+    if (X == "session" || X == "sessions" || X == "stream" || X == "event")
+      return false;
+    Id |= X == "id" || X == "ids" || X == "cid" || X == "seq" || X == "sequence" ||
+          X == "serial";
+  }
+  return Id;
+}
+
+bool pushes(llvm::StringRef Op) {
+  return Op == "push" || Op == "push_back" || Op == "push_front" || Op == "emplace" ||
+         Op == "emplace_back" || Op == "emplace_front";
+}
+bool pops(llvm::StringRef Op) {
+  return Op == "pop" || Op == "pop_front" || Op == "pop_back" || Op == "try_pop";
+}
+
 } // namespace
 
 StateUsage JudgeContext::usageOf(const StateUse &U,
-                                 const std::vector<const Access *> &RequestWrites) const {
+                                 const std::vector<const Access *> &RequestWrites,
+                                 const std::vector<const Access *> &AllWrites) const {
   const StateDecl &D = *U.decl;
   StateUsage S;
   for (const Access *A : U.accesses) {
@@ -57,16 +104,24 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
   // A per-instance metric: a number only counted while serving, never deciding anything
   // (comparisons with a per-instance cap aside: those are reported as caps). A map of
   // counters (stats["logins"]++) counts per key the same way.
+  // Judged on the request writes when there are any, else on every write (a counter bumped
+  // by background work is as much a metric).
+  const std::vector<const Access *> &Writes = RequestWrites.empty() ? AllWrites : RequestWrites;
   bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
                   D.shape == TypeShape::KeyedContainer;
-  if (Counters && !RequestWrites.empty()) {
-    bool OnlyCounts = true;
-    for (const Access *A : RequestWrites) {
+  if (Counters && !Writes.empty()) {
+    bool OnlyCounts = true, OnlyIncrements = true, ValueUsed = false;
+    for (const Access *A : Writes) {
       bool Counting = counts(*A);
       if (D.shape == TypeShape::KeyedContainer && !throughSubscript(*A))
         Counting = false;
       if (!Counting || A->decides)
         OnlyCounts = false;
+      OnlyIncrements &= Counting && D.shape != TypeShape::KeyedContainer &&
+                        A->incDec != IncDecForm::PreDecrement &&
+                        A->incDec != IncDecForm::PostDecrement &&
+                        !llvm::StringRef(A->method).ends_with("fetch_sub");
+      ValueUsed |= A->decides;
     }
     // Read by request code, its value reaches responses (an id, a cache key, a total).
     for (const Access *A : U.accesses)
@@ -74,8 +129,23 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
           M.phaseOf(A->function) == Phase::Request)
         OnlyCounts = false;
     S.metric = OnlyCounts;
+    // `return next_id_++;`: every use takes the next number. The numbers are unique on this
+    // instance only; whether that matters depends on where they go (an id that leaves the
+    // instance, such as a session id, must come from a shared sequence).
+    S.idCounter = !OnlyCounts && OnlyIncrements && ValueUsed && namedIdSequence(shortName(D.name));
     for (const Access *A : U.accesses)
       S.capped |= A->kind == AccessKind::LimitCheck;
+  }
+
+  // A work queue: request code only adds to it, and something takes work off it.
+  if (D.shape == TypeShape::Sequence && !RequestWrites.empty()) {
+    bool OnlyPushes = true, Popped = false;
+    for (const Access *A : RequestWrites)
+      OnlyPushes &= A->kind == AccessKind::MutatingCall &&
+                    (pushes(operationName(*A)) || pops(operationName(*A)));
+    for (const Access *A : AllWrites)
+      Popped |= A->kind == AccessKind::MutatingCall && pops(operationName(*A));
+    S.workQueue = OnlyPushes && Popped;
   }
 
   // A cache: looked up and filled on a miss in the same request function. It caches derived
@@ -103,8 +173,17 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
     // also erases what it finds; a cache says so in its name when it evicts.
     std::string Name = llvm::StringRef(shortName(D.name)).lower();
     bool NamedCache = llvm::StringRef(Name).contains("cache") || llvm::StringRef(Name).contains("memo");
+    // A memo's entries are replaced whole, never changed in place (`tasks.find(id)->second.x =
+    // v` makes it a table of live records), and only an evicting cache erases them.
+    bool ChangedInPlace = false, ErasedElsewhere = false;
+    for (const Access *A : RequestWrites)
+      ChangedInPlace |= !A->path.empty() && A->kind != AccessKind::RefArg &&
+                        !(A->kind == AccessKind::Assign && throughSubscript(*A) && A->path == "[]");
+    for (const auto &[Fn, Pat] : ByFunction)
+      ErasedElsewhere |= Pat.erase && !(Pat.lookup && Pat.insert);
     for (const auto &[Fn, Pat] : ByFunction) {
-      if (!Pat.lookup || !Pat.insert || (Pat.erase && !NamedCache))
+      if (!Pat.lookup || !Pat.insert || (Pat.erase && !NamedCache) || ChangedInPlace ||
+          (ErasedElsewhere && !NamedCache))
         continue;
       S.cache = true;
       bool ReadsLiveState = false;

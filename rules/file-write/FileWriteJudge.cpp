@@ -58,6 +58,16 @@ private:
                   (Unknown ? "if it writes, the file is " : "a file ") +
                   "local to this instance, written before serving";
       break;
+    case Phase::Construction:
+    case Phase::Configuration:
+    case Phase::Teardown:
+      F.level = Level::Note;
+      F.message = Does + (Ph == Phase::Teardown        ? " when the server stops ("
+                          : Ph == Phase::Construction ? " while an object is built ("
+                                                      : " in the set-up API (") +
+                  Chain + "), not while serving: " +
+                  (Unknown ? "if it writes, the file is " : "a file ") + "local to this instance";
+      break;
     case Phase::Background:
       F.level = Level::Warning;
       F.message = Does + " in background work started at start-up (" + Chain + ")" + Consequence;

@@ -63,6 +63,7 @@ const char *toString(CallKind K) {
   case CallKind::Direct: return "direct";
   case CallKind::Virtual: return "virtual";
   case CallKind::Construct: return "construct";
+  case CallKind::OnceInit: return "once-init";
   }
   return "?";
 }
@@ -172,6 +173,9 @@ void normalize(TUFacts &F) {
   sortUnique(F.fileOps);
   sortUnique(F.pools);
   sortUnique(F.suppressions);
+  std::sort(F.instantiated.begin(), F.instantiated.end());
+  F.instantiated.erase(std::unique(F.instantiated.begin(), F.instantiated.end()),
+                       F.instantiated.end());
 }
 
 } // namespace sa

@@ -86,6 +86,7 @@ struct RecordFact {
   std::vector<std::string> bases;        // ids of direct bases
   std::vector<std::string> heldRecords;  // records its fields hold directly or through a pointer
   std::vector<std::string> fieldNames;   // its mutable non-static fields, for evidence
+  bool queuesWork = false; // a field holds queued callables: a worker pool or an executor
 };
 
 struct FunctionFact {
@@ -147,6 +148,7 @@ enum class CallKind {
   Direct,    // f(), obj.m(), static dispatch
   Virtual,   // obj->m() on a virtual method: every override may run
   Construct, // T(...) runs T's constructor
+  OnceInit,  // `static T x(...);` in a function: the constructor runs once, on first use
 };
 
 struct CallEdge {
@@ -233,6 +235,7 @@ struct TUFacts {
   std::vector<FileOp> fileOps;
   std::vector<PoolFact> pools;
   std::vector<SuppressionComment> suppressions;
+  std::vector<std::string> instantiated; // records whose objects project code creates
 };
 
 const char *toString(StateKind);

@@ -38,7 +38,8 @@ constexpr AccessKind AllAccessKinds[] = {
     AccessKind::Assign, AccessKind::CompoundAssign, AccessKind::IncDec,
     AccessKind::MutatingCall, AccessKind::RefArg, AccessKind::Escape,
     AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck, AccessKind::Bind};
-constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct};
+constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct,
+                                     CallKind::OnceInit};
 constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modify,
                                          FileOpKind::OpenUnknown};
 constexpr SuppressionKind AllSuppressionKinds[] = {
@@ -130,13 +131,14 @@ static Value toJSON(const RecordFact &R) {
                 {"loc", toJSON(R.loc)},
                 {"bases", strings(R.bases)},
                 {"heldRecords", strings(R.heldRecords)},
-                {"fieldNames", strings(R.fieldNames)}};
+                {"fieldNames", strings(R.fieldNames)},
+                {"queuesWork", R.queuesWork}};
 }
 bool fromJSON(const Value &V, RecordFact &R, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("id", R.id) && O.map("name", R.name) && O.map("loc", R.loc) &&
          O.map("bases", R.bases) && O.map("heldRecords", R.heldRecords) &&
-         O.map("fieldNames", R.fieldNames);
+         O.map("fieldNames", R.fieldNames) && O.map("queuesWork", R.queuesWork);
 }
 
 static Value toJSON(const FunctionFact &F) {
@@ -277,7 +279,8 @@ Value toJSON(const TUFacts &F) {
                 {"callables", list(F.callables)},
                 {"fileOps", list(F.fileOps)},
                 {"pools", list(F.pools)},
-                {"suppressions", list(F.suppressions)}};
+                {"suppressions", list(F.suppressions)},
+                {"instantiated", strings(F.instantiated)}};
 }
 
 static bool fromJSON(const Value &V, TUFacts &F, Path P) {
@@ -295,7 +298,7 @@ static bool fromJSON(const Value &V, TUFacts &F, Path P) {
          O.map("functions", F.functions) && O.map("accesses", F.accesses) &&
          O.map("calls", F.calls) && O.map("callables", F.callables) &&
          O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
-         O.map("suppressions", F.suppressions);
+         O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated);
 }
 
 llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {

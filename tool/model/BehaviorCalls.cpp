@@ -9,6 +9,13 @@ bool BehaviorVisitor::VisitCallExpr(CallExpr *CE) {
   const FunctionDecl *FD = CE->getDirectCallee();
   if (FD)
     callEdge(FD, CE, isVirtualCall(CE, FD) ? CallKind::Virtual : CallKind::Direct);
+  // std::make_shared<T>(...) creates a T in library code: the object is the project's.
+  if (FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+      (FD->getName() == "make_shared" || FD->getName() == "make_unique" ||
+       FD->getName() == "allocate_shared"))
+    if (const TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
+        Args && Args->size() > 0 && Args->get(0).getKind() == TemplateArgument::Type)
+      noteInstantiated(Args->get(0).getAsType()->getAsCXXRecordDecl());
   unsigned ParamOffset = 0;
   if (isa<CXXOperatorCallExpr>(CE) && FD && isa<CXXMethodDecl>(FD))
     ParamOffset = 1; // the object is argument 0 of a member operator call
@@ -22,7 +29,8 @@ bool BehaviorVisitor::VisitCXXConstructExpr(CXXConstructExpr *CE) {
     return true;
   const CXXConstructorDecl *Ctor = CE->getConstructor();
   if (Ctor)
-    callEdge(Ctor, CE, CallKind::Construct);
+    callEdge(Ctor, CE, OnceInits.count(CE) ? CallKind::OnceInit : CallKind::Construct);
+  noteInstantiated(CE->getType()->getAsCXXRecordDecl());
   handleArguments(Ctor, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()), 0,
                   CE);
   return true;
@@ -39,6 +47,14 @@ bool BehaviorVisitor::VisitReturnStmt(ReturnStmt *RS) {
     if (!H.viaReturn)
       F->returnedCallables.push_back(H.id);
   return true;
+}
+
+void BehaviorVisitor::noteInstantiated(const CXXRecordDecl *RD) {
+  if (!RD || !Ctx.isProjectRecord(RD) || RD->isLambda())
+    return;
+  std::string Id = Ctx.noteRecord(RD);
+  if (!Id.empty())
+    Ctx.facts().instantiated.push_back(std::move(Id));
 }
 
 bool BehaviorVisitor::isVirtualCall(const CallExpr *CE, const FunctionDecl *FD) const {
@@ -69,6 +85,35 @@ void BehaviorVisitor::callEdge(const FunctionDecl *FD, const Expr *At, CallKind 
   Ctx.facts().calls.push_back(std::move(E));
 }
 
+bool BehaviorVisitor::isForwardingReference(const FunctionDecl *FD, unsigned Param) {
+  // `template <class T> f(T &&)`: a forwarding reference takes whatever it is given, to pass
+  // it on (loggers, make_unique, emplace, JSON constructors); it is no promise to change it.
+  const FunctionTemplateDecl *Template = FD->getPrimaryTemplate();
+  const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern();
+  if (!Template || !Pattern)
+    return false;
+  // A parameter pack in the pattern stands for every argument from its position on.
+  const ParmVarDecl *P = nullptr;
+  for (unsigned I = 0; I < Pattern->getNumParams(); ++I) {
+    const ParmVarDecl *Cur = Pattern->getParamDecl(I);
+    if (I == Param || (Cur->isParameterPack() && I <= Param)) {
+      P = Cur;
+      if (I == Param)
+        break;
+    }
+  }
+  if (!P)
+    return false;
+  QualType T = P->getType();
+  if (const auto *Pack = T->getAs<PackExpansionType>())
+    T = Pack->getPattern();
+  const auto *R = T->getAs<RValueReferenceType>();
+  if (!R || R->getPointeeType().hasQualifiers())
+    return false;
+  const auto *Parm = R->getPointeeType()->getAs<TemplateTypeParmType>();
+  return Parm && Parm->getDepth() == Template->getTemplateParameters()->getDepth();
+}
+
 void BehaviorVisitor::handleArguments(const FunctionDecl *FD, llvm::ArrayRef<const Expr *> Args,
                      unsigned ParamOffset, const Expr *Call) {
   std::string Label;
@@ -86,15 +131,25 @@ void BehaviorVisitor::handleArguments(const FunctionDecl *FD, llvm::ArrayRef<con
                       !P.getNonReferenceType().isConstQualified();
       bool PointerArg = P->isPointerType() && !P->getPointeeType().isConstQualified() &&
                         !P->getPointeeType()->isFunctionType();
-      if (Writable || PointerArg) {
+      if ((Writable && !isForwardingReference(FD, I - ParamOffset)) || PointerArg) {
         const Expr *X = skipImplicit(A);
+        bool AddressTaken = false;
         if (const auto *U = dyn_cast<UnaryOperator>(X); U && U->getOpcode() == UO_AddrOf) {
           Handled.insert(U);
           X = U->getSubExpr();
+          AddressTaken = true;
         }
-        // Only lvalues can be written through the parameter; temporaries are not state.
-        if (!Writable || PointerArg || A->isGLValue())
-          record(Paths.chainOf(X), AccessKind::RefArg, A,
+        // Only lvalues can be written through a reference: a temporary (`x.load()`,
+        // `m.find(k)` bound to `&&`) is not state. A pointer passed by value lets the callee
+        // change what it points to, not the pointer: unless it is the state's own address
+        // (`&x`, an array), the state is not written.
+        Chain C = Paths.chainOf(X);
+        bool IntoContents = !C.steps.empty() && C.steps.back().kind == Step::Element; // buf.data()
+        bool ReachesState = PointerArg
+                                ? AddressTaken || X->getType()->isArrayType() || IntoContents
+                                : A->isGLValue() && !X->isPRValue();
+        if (ReachesState)
+          record(C, AccessKind::RefArg, A,
                  Operation::argument(PointerArg, FD ? calleeName(FD) : std::string()));
       }
     }

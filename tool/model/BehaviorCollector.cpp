@@ -91,6 +91,9 @@ bool BehaviorVisitor::TraverseConditionalOperator(ConditionalOperator *S) {
 }
 
 bool BehaviorVisitor::VisitVarDecl(VarDecl *VD) {
+  // `static Registry instance;`: its constructor runs once, whoever calls first.
+  if (VD->isStaticLocal() && VD->getInit())
+    OnceInits.insert(skipImplicit(VD->getInit()));
   if (Frames.empty() || !VD->isLocalVarDecl() || VD->isStaticLocal() || !VD->getInit())
     return true;
   const Expr *Init = VD->getInit();

@@ -138,6 +138,10 @@ private:
 
   /// Arguments bound to non-const references or pointers may be written by the callee;
   /// callables among the arguments are handed to it.
+  /// Parameter `Param` of `FD` is a forwarding reference (`T &&`, T the function's own).
+  static bool isForwardingReference(const FunctionDecl *FD, unsigned Param);
+  /// Project code creates objects of this class.
+  void noteInstantiated(const CXXRecordDecl *RD);
   void handleArguments(const FunctionDecl *FD, llvm::ArrayRef<const Expr *> Args,
                        unsigned ParamOffset, const Expr *Call);
 
@@ -171,6 +175,7 @@ private:
   ExtractContext &Ctx;
   ASTContext &AST;
   std::vector<Frame> Frames;
+  llvm::DenseSet<const Stmt *> OnceInits; // initialisers of function-local statics
   llvm::DenseSet<const Stmt *> Handled;   // parts of an access already recorded
   llvm::DenseSet<const Stmt *> Discarded; // expression statements whose value is unused
   AccessPaths Paths;

@@ -352,6 +352,7 @@ std::string ExtractContext::noteRecord(const CXXRecordDecl *RD) {
         R.heldRecords.push_back(recordId(Held));
       if (isMutableType(Field->getType()) && !isNotState(shape(Field->getType())))
         R.fieldNames.push_back(Field->getNameAsString());
+      R.queuesWork |= holdsCallables(Field->getType(), ast());
     }
   }
   Facts.records.push_back(std::move(R));

@@ -173,6 +173,17 @@ const CXXRecordDecl *elementRecord(QualType T, const ASTContext &Ctx) {
   return nullptr;
 }
 
+bool holdsCallables(QualType T, const ASTContext &Ctx) {
+  if (T.isNull())
+    return false;
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || shapeOf(T.getNonReferenceType(), Ctx) != TypeShape::Sequence)
+    return false;
+  if (const auto *Alias = dyn_cast_or_null<TypedefNameDecl>(memberType(RD, "value_type", Ctx)))
+    return shapeOf(Alias->getUnderlyingType(), Ctx) == TypeShape::Callable;
+  return false;
+}
+
 bool isDataShape(TypeShape S) {
   switch (S) {
   case TypeShape::KeyedContainer:

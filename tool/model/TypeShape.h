@@ -30,6 +30,9 @@ bool isDataShape(TypeShape S);
 /// std::unique_ptr, shared_ptr, weak_ptr, or the bases they implement operator-> in.
 bool isSmartPointer(clang::QualType T);
 
+/// A container of callables (`std::queue<std::function<void()>>`): queued work.
+bool holdsCallables(clang::QualType T, const clang::ASTContext &Ctx);
+
 /// The class a type names directly or through a pointer, reference, smart pointer or optional.
 const clang::CXXRecordDecl *heldRecord(clang::QualType T);
 

@@ -48,6 +48,13 @@ EntryPointOptions EntryPointOptions::defaults() {
       "*::asyncHandleHttpRequest", "*::handleNewMessage", "*::handleNewConnection",
       "*::doFilter", "*::intercept", "*::OnReadDone", "*::OnWriteDone", "*::OnDone",
       "*::OnCancel", "*::Service::*", "*::CallbackService::*"};
+  O.teardownFunctions = {"stop", "Stop", "shutdown", "Shutdown", "close", "Close"};
+  O.teardownCalls = {"signal", "sigaction", "atexit", "at_quick_exit", "on_exit", "on_shutdown",
+                     "onShutdown", "set_terminate", "set_shutdown_handler"};
+  O.onceCalls = {"call_once", "pthread_once"};
+  O.configurationFunctions = {"register*", "Register*", "unregister*", "Unregister*", "add*",
+                              "Add*", "set*", "Set*", "configure*", "Configure*", "init*",
+                              "Init*", "enable*", "disable*"};
   return O;
 }
 

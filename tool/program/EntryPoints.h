@@ -25,6 +25,10 @@ struct EntryPointOptions {
   std::vector<std::string> handlerMethods;    // overridden virtuals that handle requests
   std::vector<std::string> entryFunctions;    // functions named as entry points explicitly
   std::vector<std::string> longLivedClasses;  // classes whose objects outlive requests
+  std::vector<std::string> teardownFunctions; // run when the server stops: stop, shutdown, close
+  std::vector<std::string> teardownCalls;     // their callables run on a signal or at exit
+  std::vector<std::string> onceCalls;         // their callables run once: call_once
+  std::vector<std::string> configurationFunctions; // the set-up API: register*, set*, add*, ...
 
   /// The defaults: common C++ MCP SDKs, HTTP/WebSocket/RPC libraries, Asio/Beast.
   static EntryPointOptions defaults();

@@ -37,15 +37,7 @@ const StateUse *Model::use(const std::string &StateId) const {
   return It == Uses.end() ? nullptr : &It->second;
 }
 
-Phase Model::phaseOf(const std::string &Fn) const {
-  if (R.isRequest(Fn))
-    return Phase::Request;
-  if (R.isStartup(Fn))
-    return Phase::Startup;
-  if (R.isBackground(Fn))
-    return Phase::Background;
-  return Phase::Unplaced;
-}
+Phase Model::phaseOf(const std::string &Fn) const { return R.phaseOf(Fn); }
 
 std::string Model::functionName(const std::string &Id) const {
   if (Id.empty())
@@ -56,10 +48,7 @@ std::string Model::functionName(const std::string &Id) const {
 }
 
 std::string Model::chainText(const std::string &Fn, Phase Ph, const std::string &Op) const {
-  std::vector<std::string> Fns = Ph == Phase::Request      ? R.requestChain(Fn)
-                                 : Ph == Phase::Startup    ? R.startupChain(Fn)
-                                 : Ph == Phase::Background ? R.backgroundChain(Fn)
-                                                           : std::vector<std::string>{Fn};
+  std::vector<std::string> Fns = R.chain(Fn, Ph);
   std::string Out;
   for (size_t I = 0; I < Fns.size(); ++I) {
     std::string Name = functionName(Fns[I]);

@@ -49,6 +49,11 @@ public:
   bool isLongLived(const std::string &Record) const { return LongLived.count(Record) != 0; }
   /// A connection pool's class: its fields are the pool's own bookkeeping.
   bool isPoolRecord(const std::string &Record) const { return PoolRecords.count(Record) != 0; }
+  /// A worker pool or executor: it queues callables for its threads.
+  bool isWorkerPool(const std::string &Record) const {
+    const RecordFact *R = P.record(Record);
+    return R && R->queuesWork;
+  }
   /// `Record` is `Class` or one of its bases, transitively.
   bool inClassOrBases(const std::string &Record, const std::string &Class) const;
   /// The functions that return a reference or pointer to this static state (accessors).

@@ -1,7 +1,10 @@
 #include "program/Phases.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
 #include <deque>
+#include <set>
 
 namespace sa {
 
@@ -47,7 +50,30 @@ std::map<std::string, Reached> walk(const Graph &G, const std::vector<std::strin
   return Seen;
 }
 
-std::vector<std::string> chain(const std::map<std::string, Reached> &Set, const std::string &Fn) {
+/// Everything reached from the seeds through functions `Allowed` admits, background edges
+/// included: the code a phase runs, among what no earlier phase reached.
+template <typename Pred>
+std::map<std::string, Reached> walkWithin(const Graph &G, const std::vector<std::string> &Seeds,
+                                          Pred Allowed) {
+  std::map<std::string, Reached> Seen;
+  std::deque<std::string> Queue;
+  for (const std::string &S : Seeds)
+    if (Allowed(S) && Seen.emplace(S, Reached{}).second)
+      Queue.push_back(S);
+  while (!Queue.empty()) {
+    std::string F = Queue.front();
+    Queue.pop_front();
+    auto It = G.find(F);
+    if (It == G.end())
+      continue;
+    for (const Edge &E : It->second)
+      if (Allowed(E.to) && Seen.emplace(E.to, Reached{F, E.at}).second)
+        Queue.push_back(E.to);
+  }
+  return Seen;
+}
+
+std::vector<std::string> chainIn(const std::map<std::string, Reached> &Set, const std::string &Fn) {
   std::vector<std::string> Out;
   std::set<std::string> Guard;
   for (std::string Cur = Fn; !Cur.empty() && Guard.insert(Cur).second;) {
@@ -63,14 +89,56 @@ std::vector<std::string> chain(const std::map<std::string, Reached> &Set, const 
 
 } // namespace
 
+const char *toString(Phase P) {
+  switch (P) {
+  case Phase::Request: return "request";
+  case Phase::Background: return "background";
+  case Phase::Unplaced: return "unplaced";
+  case Phase::Construction: return "construction";
+  case Phase::Configuration: return "configuration";
+  case Phase::Teardown: return "teardown";
+  case Phase::Startup: return "startup";
+  }
+  return "?";
+}
+
+Phase Reachability::phaseOf(const std::string &Fn) const {
+  if (isRequest(Fn))
+    return Phase::Request;
+  if (isStartup(Fn))
+    return Phase::Startup;
+  if (isBackground(Fn))
+    return Phase::Background;
+  if (construction.count(Fn))
+    return Phase::Construction;
+  if (teardown.count(Fn))
+    return Phase::Teardown;
+  if (configuration.count(Fn))
+    return Phase::Configuration;
+  return Phase::Unplaced;
+}
+
+std::vector<std::string> Reachability::chain(const std::string &Fn, Phase Ph) const {
+  switch (Ph) {
+  case Phase::Request: return chainIn(request, Fn);
+  case Phase::Startup: return chainIn(startup, Fn);
+  case Phase::Background: return chainIn(background, Fn);
+  case Phase::Construction: return chainIn(construction, Fn);
+  case Phase::Teardown: return chainIn(teardown, Fn);
+  case Phase::Configuration: return chainIn(configuration, Fn);
+  case Phase::Unplaced: break;
+  }
+  return {Fn};
+}
+
 std::vector<std::string> Reachability::requestChain(const std::string &Fn) const {
-  return chain(request, Fn);
+  return chainIn(request, Fn);
 }
 std::vector<std::string> Reachability::startupChain(const std::string &Fn) const {
-  return chain(startup, Fn);
+  return chainIn(startup, Fn);
 }
 std::vector<std::string> Reachability::backgroundChain(const std::string &Fn) const {
-  return chain(background, Fn);
+  return chainIn(background, Fn);
 }
 
 const EntryPoint *Reachability::entryFor(const std::string &Fn) const {
@@ -84,8 +152,11 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
   Reachability R;
   NamePatterns Registration(Options.registrationCalls), Excluded(Options.excludedCalls),
       Background(Options.backgroundCalls), Handlers(Options.handlerMethods),
-      Explicit(Options.entryFunctions);
-  for (const NamePatterns *N : {&Registration, &Excluded, &Background, &Handlers, &Explicit})
+      Explicit(Options.entryFunctions), Teardown(Options.teardownFunctions),
+      Configuration(Options.configurationFunctions), TeardownCalls(Options.teardownCalls),
+      OnceCalls(Options.onceCalls);
+  for (const NamePatterns *N : {&Registration, &Excluded, &Background, &Handlers, &Explicit,
+                                &Teardown, &Configuration, &TeardownCalls, &OnceCalls})
     R.patternErrors.insert(R.patternErrors.end(), N->errors().begin(), N->errors().end());
 
   // Overriders of every virtual method, transitively: a virtual call may land on any of them.
@@ -112,11 +183,39 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
     return Out;
   };
 
+  // A virtual call reaches the overriders whose class has objects (rapid type analysis): a
+  // class that project code creates, or one of its bases. When no overrider's class is seen
+  // created (objects made by a library), every overrider may run.
+  std::set<std::string> Live;
+  {
+    std::deque<std::string> Queue(P.instantiated.begin(), P.instantiated.end());
+    while (!Queue.empty()) {
+      std::string Cur = Queue.front();
+      Queue.pop_front();
+      if (!Live.insert(Cur).second)
+        continue;
+      if (const RecordFact *Rec = P.record(Cur))
+        for (const std::string &B : Rec->bases)
+          Queue.push_back(B);
+    }
+  }
+  auto LiveOverriders = [&](const std::string &M) {
+    std::vector<std::string> All = Overriders(M), Out;
+    for (const std::string &O : All)
+      if (const FunctionFact *F = P.function(O); F && Live.count(F->record))
+        Out.push_back(O);
+    return Out.empty() ? All : Out;
+  };
+
   Graph G;
   for (const CallEdge &C : P.calls) {
+    // A function-local static's constructor runs once, on first use: it is construction,
+    // not the work of whoever happens to call first.
+    if (C.kind == CallKind::OnceInit)
+      continue;
     G[C.caller].push_back({C.callee, C.loc, EdgeKind::Call});
     if (C.kind == CallKind::Virtual)
-      for (const std::string &O : Overriders(C.callee))
+      for (const std::string &O : LiveOverriders(C.callee))
         G[C.caller].push_back({O, C.loc, EdgeKind::Call});
   }
 
@@ -138,9 +237,19 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
       Entries[Fn] = EntryPoint{Fn, std::move(Description), Loc};
   };
 
+  std::vector<std::string> ExitHandlers, RunOnce;
   for (const CallableRef &C : P.callables) {
-    if (Excluded.matches(C.calleeName, C.callee))
-      continue; // a signal handler or an atexit hook: not request code, and not start-up either
+    if (Excluded.matches(C.calleeName, C.callee)) {
+      // A signal handler or an atexit hook: not request code, and not start-up either; it
+      // runs when the server stops. What call_once runs, runs once.
+      for (const std::string &T : Targets(C)) {
+        if (TeardownCalls.matches(C.calleeName, C.callee))
+          ExitHandlers.push_back(T);
+        else if (OnceCalls.matches(C.calleeName, C.callee))
+          RunOnce.push_back(T);
+      }
+      continue;
+    }
     bool Registers = Registration.matches(C.calleeName, C.callee);
     for (const std::string &T : Targets(C)) {
       if (Registers)
@@ -196,6 +305,54 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
         RequestSeeds.push_back(Id);
   }
   R.request = walk(G, RequestSeeds, true);
+
+  // What none of the above reaches: objects being built, the server stopping, the set-up API
+  // an embedding application calls. Each phase keeps to functions no earlier phase has.
+  auto Placed = [&](const std::string &Fn) {
+    return R.request.count(Fn) || R.startup.count(Fn) || R.background.count(Fn) ||
+           R.construction.count(Fn) || R.teardown.count(Fn) || R.configuration.count(Fn);
+  };
+  auto Unplaced = [&](const std::string &Fn) { return !Fn.empty() && !Placed(Fn); };
+  std::vector<std::string> Constructors, Stopping, SetUp;
+  for (const auto &[Id, F] : P.functions) {
+    std::string Short = F.name.substr(F.name.rfind("::") == std::string::npos ? 0 : F.name.rfind("::") + 2);
+    bool Destructor = F.isCtorOrDtor && llvm::StringRef(Short).starts_with("~");
+    if (F.isCtorOrDtor && !Destructor)
+      Constructors.push_back(Id);
+    if (Destructor || (!F.isLambda && Teardown.matches(F.name)))
+      Stopping.push_back(Id);
+    if (!F.isLambda && !F.isCtorOrDtor && Configuration.matches(F.name))
+      SetUp.push_back(Id);
+  }
+  Stopping.insert(Stopping.end(), ExitHandlers.begin(), ExitHandlers.end());
+  Constructors.insert(Constructors.end(), RunOnce.begin(), RunOnce.end());
+  R.construction = walkWithin(G, Constructors, Unplaced);
+  // Only what constructors alone call is construction: a helper that other code calls too
+  // runs whenever that code does.
+  std::map<std::string, std::set<std::string>> Callers;
+  for (const auto &[From, Edges] : G)
+    for (const Edge &E : Edges)
+      Callers[E.to].insert(From);
+  std::set<std::string> Seeds(Constructors.begin(), Constructors.end());
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto It = R.construction.begin(); It != R.construction.end();) {
+      bool Only = Seeds.count(It->first) != 0;
+      if (!Only) {
+        Only = true;
+        for (const std::string &C : Callers[It->first])
+          Only &= R.construction.count(C) != 0;
+      }
+      if (Only) {
+        ++It;
+      } else {
+        It = R.construction.erase(It);
+        Changed = true;
+      }
+    }
+  }
+  R.teardown = walkWithin(G, Stopping, Unplaced);
+  R.configuration = walkWithin(G, SetUp, Unplaced);
   return R;
 }
 

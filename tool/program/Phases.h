@@ -14,8 +14,15 @@
 
 namespace sa {
 
-/// When a function runs, as far as the call graph tells.
-enum class Phase { Request, Background, Unplaced, Startup };
+/// When a function runs, as far as the call graph tells. Precedence, first match wins:
+/// request code (reached from an entry point), start-up (main and namespace-scope
+/// initialisers), background work started at start-up, then among what none of those reach:
+/// construction (constructors and what only they call), teardown (destructors, stop/shutdown/
+/// close, signal and exit handlers), configuration (the public set-up API: register*, set*,
+/// add*, ...), and otherwise unplaced.
+enum class Phase { Request, Background, Unplaced, Construction, Configuration, Teardown, Startup };
+
+const char *toString(Phase);
 
 /// A function that runs per request, and why.
 struct EntryPoint {
@@ -35,17 +42,23 @@ struct Reachability {
   std::map<std::string, Reached> request;    // reached from an entry point
   std::map<std::string, Reached> startup;    // reached from main / initialisers, not through background work
   std::map<std::string, Reached> background; // background work started on the start-up path
+  std::map<std::string, Reached> construction;  // constructors and what only they call
+  std::map<std::string, Reached> teardown;      // destructors, stop/shutdown/close, signal handlers
+  std::map<std::string, Reached> configuration; // the set-up API no phase calls
   bool noEntryPoints = false; // nothing recognised: every function but the start-up path is request code
   std::vector<std::string> patternErrors;
 
   bool isRequest(const std::string &Fn) const { return request.count(Fn) != 0; }
   bool isStartup(const std::string &Fn) const { return Fn.empty() || startup.count(Fn) != 0; }
   bool isBackground(const std::string &Fn) const { return background.count(Fn) != 0; }
+  Phase phaseOf(const std::string &Fn) const;
 
   /// The functions from an entry point to `Fn` (entry first), when `Fn` is request code.
   std::vector<std::string> requestChain(const std::string &Fn) const;
   std::vector<std::string> startupChain(const std::string &Fn) const;
   std::vector<std::string> backgroundChain(const std::string &Fn) const;
+  /// The chain within `Fn`'s phase, from where the phase starts.
+  std::vector<std::string> chain(const std::string &Fn, Phase Ph) const;
   const EntryPoint *entryFor(const std::string &Fn) const;
 };
 

@@ -52,6 +52,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
         mergeStrings(It->second.bases, R.bases);
         mergeStrings(It->second.heldRecords, R.heldRecords);
         mergeStrings(It->second.fieldNames, R.fieldNames);
+        It->second.queuesWork |= R.queuesWork;
         if (R.loc < It->second.loc)
           It->second.loc = R.loc;
       }
@@ -72,6 +73,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
         }
       }
     }
+    P.instantiated.insert(TU.instantiated.begin(), TU.instantiated.end());
     append(All.accesses, TU.accesses);
     append(All.calls, TU.calls);
     append(All.callables, TU.callables);

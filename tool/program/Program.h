@@ -4,6 +4,7 @@
 #include "facts/Facts.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct Program {
   std::vector<PoolFact> pools;
   std::vector<SuppressionComment> suppressions;
   std::vector<TUSummary> tus;
+  std::set<std::string> instantiated; // records whose objects project code creates
 
   const FunctionFact *function(const std::string &Id) const;
   const StateDecl *state(const std::string &Id) const;
