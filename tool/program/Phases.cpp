@@ -260,18 +260,50 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
                                                                           : EdgeKind::Call});
     }
   }
+  // An override handles requests only in a class that has objects: when a sibling class
+  // deriving from the same bases is created and this one never is, it is the other side's
+  // (a client's callbacks next to a server's). With no objects seen at all, every override
+  // counts.
+  std::map<std::string, std::vector<std::string>> BasesOf;
+  for (const auto &[Id, Rec] : P.records)
+    BasesOf[Id] = Rec.bases;
+  auto AllBases = [&](const std::string &Record) {
+    std::set<std::string> Out;
+    std::deque<std::string> Queue{Record};
+    while (!Queue.empty()) {
+      std::string Cur = Queue.front();
+      Queue.pop_front();
+      for (const std::string &B : BasesOf[Cur])
+        if (Out.insert(B).second)
+          Queue.push_back(B);
+    }
+    return Out;
+  };
+  std::set<std::string> BasesWithObjects; // bases of classes that have objects
+  for (const std::string &L : P.instantiated)
+    for (const std::string &B : AllBases(L))
+      BasesWithObjects.insert(B);
+  auto WithoutObjects = [&](const FunctionFact &F) {
+    if (F.record.empty() || Live.count(F.record))
+      return false;
+    for (const std::string &B : AllBases(F.record))
+      if (BasesWithObjects.count(B))
+        return true;
+    return false;
+  };
   for (const auto &[Id, F] : P.functions) {
     // A destructor overrides its base's but handles nothing.
-    if (F.isCtorOrDtor)
+    if (F.isCtorOrDtor || F.overrideNames.empty() || WithoutObjects(F))
       continue;
     for (const std::string &Name : F.overrideNames)
       if (Handlers.matches(Name)) {
         AddEntry(Id, F.name + " (overrides " + Name + ")", F.loc);
         break;
       }
-    if (!Explicit.empty() && Explicit.matches(F.name))
-      AddEntry(Id, F.name + " (configured entry point)", F.loc);
   }
+  for (const auto &[Id, F] : P.functions)
+    if (!F.isCtorOrDtor && !Explicit.empty() && Explicit.matches(F.name))
+      AddEntry(Id, F.name + " (configured entry point)", F.loc);
   for (auto &[Id, E] : Entries)
     R.entries.push_back(E);
   std::sort(R.entries.begin(), R.entries.end(),
