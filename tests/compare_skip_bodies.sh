@@ -11,12 +11,21 @@ cmake -S "$source_dir/examples/notes-server" -B "$work/build" -G Ninja >/dev/nul
 for mode in skip no-skip; do
   flags=(--no-cache --format json --fail-on never -q)
   [ "$mode" = no-skip ] && flags+=(--no-skip-bodies)
+  # 0: gate passed, 1: gate failed (findings); anything else means there is no report to compare.
+  status=0
   "$state_audit" scan "$source_dir/examples/notes-server" -p "$work/build" "${flags[@]}" \
-    -o "$work/$mode.json"
+    -o "$work/$mode.json" 2>"$work/$mode.stderr" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    echo "FAIL examples/notes-server ($mode): state-audit scan exited with $status (expected 0 or 1):" >&2
+    cat "$work/$mode.stderr" >&2
+    exit 1
+  fi
 done
-if ! cmp -s "$work/skip.json" "$work/no-skip.json"; then
-  echo "the example's report differs with --no-skip-bodies:" >&2
-  diff "$work/skip.json" "$work/no-skip.json" >&2 || true
+# diff exits 1 when the reports differ (shown, then the test fails) and 2 when it cannot
+# compare them (a missing report): either way the test fails.
+if ! diff -u "$work/skip.json" "$work/no-skip.json" >"$work/skip-bodies.diff" 2>&1; then
+  echo "FAIL examples/notes-server: the report differs with --no-skip-bodies:" >&2
+  cat "$work/skip-bodies.diff" >&2
   exit 1
 fi
 echo "identical reports with and without body skipping ($(grep -c '"rule"' "$work/skip.json") findings)"

@@ -20,39 +20,59 @@ fi
 
 rm -rf "$work" && mkdir -p "$work"
 sdk="-I$source_dir/fixtures/_sdk"
-scan() { # name fixture [options...]
-  local name=$1 fixture=$2
+# A scan exits 0 (gate passed) or 1 (gate failed: findings); anything else (2: usage or input
+# error, 3: incomplete analysis, a crash) means there is no report worth validating.
+check_exit() { # what status log
+  local what=$1 status=$2 log=$3
+  if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    echo "FAIL $what: state-audit scan exited with $status (expected 0 or 1):" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+}
+scan() { # name fixture [scan options...]; compiler flags beyond the SDK's in $cxx_flags
+  local name=$1 fixture=$2 status=0
   shift 2
   "$state_audit" scan "$source_dir/fixtures/$fixture" --root "$source_dir/fixtures/$fixture" \
-    --format sarif -o "$work/$name.sarif" --fail-on never "$@" -- "$sdk" 2>/dev/null
+    --format sarif -o "$work/$name.sarif" --fail-on never "$@" -- "$sdk" ${cxx_flags[@]+"${cxx_flags[@]}"} \
+    2>"$work/$name.stderr" || status=$?
+  check_exit "fixture '$fixture' ($name.sarif)" "$status" "$work/$name.stderr"
 }
 # Every fixture's report, plus the variants that add optional parts of SARIF.
 for dir in "$source_dir"/fixtures/*/; do
   name=$(basename "$dir")
   case "$name" in _*) continue ;; esac
+  cxx_flags=()
   if [ -f "$dir/fixture.args" ] && grep -q -- '-std=c++20' "$dir/fixture.args"; then
-    scan "$name" "$name" -- -std=c++20 || true
-  else
-    scan "$name" "$name" || true
+    cxx_flags=(-std=c++20)
   fi
+  scan "$name" "$name"
 done
+cxx_flags=()
 scan suppressed-included suppressions --sarif-include-suppressed
 scan with-baseline levels --baseline "$work/session-state.sarif"
 
 # The bundled example, from its own compile database.
 cmake -S "$source_dir/examples/notes-server" -B "$work/notes-server-build" -G Ninja >/dev/null
+status=0
 "$state_audit" scan "$source_dir/examples/notes-server" -p "$work/notes-server-build" \
-  --format sarif -o "$work/notes-server.sarif" --fail-on never 2>/dev/null
+  --format sarif -o "$work/notes-server.sarif" --fail-on never \
+  2>"$work/notes-server.stderr" || status=$?
+check_exit "examples/notes-server (notes-server.sarif)" "$status" "$work/notes-server.stderr"
 
 status=0
 count=0
 for f in "$work"/*.sarif; do
   count=$((count + 1))
   out="$f.validation.json"
+  # The Multitool's verdict is its log (read below), whatever its exit status; no log at all
+  # is a failure of its own.
+  multitool_status=0
   DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$multitool" validate "$f" --rule-kind "Gh;Sarif" \
-    -o "$out" --log ForceOverwrite >/dev/null 2>&1 || true
+    -o "$out" --log ForceOverwrite >"$f.multitool.txt" 2>&1 || multitool_status=$?
   if [ ! -s "$out" ]; then
-    echo "FAIL $(basename "$f"): the Multitool produced no output" >&2
+    echo "FAIL $(basename "$f"): the Multitool produced no output (exit status $multitool_status):" >&2
+    cat "$f.multitool.txt" >&2
     status=1
     continue
   fi

@@ -1,13 +1,20 @@
+// suppression's judgement (gate/Suppressions.cpp's applySuppressions): which findings a
+// comment silences, and the problems with the suppressions themselves (findings of the
+// `suppression` rule). The comments' syntax is rules/suppression/SuppressionComments.
 #include "gate/Suppressions.h"
 #include "rules/suppression/SuppressionComments.h"
+#include "unit/FactsBuilder.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace sa;
+using namespace sa::test;
+using testing::HasSubstr;
 
 namespace {
 
-TEST(Suppressions, ParsesEveryForm) {
+TEST(SuppressionJudge, ParsesEveryForm) {
   auto A = parseSuppressionComment("// state-audit: allow(global-variable, state-audit-static-local) set once");
   ASSERT_TRUE(A);
   EXPECT_EQ(A->kind, SuppressionKind::Allow);
@@ -43,16 +50,16 @@ TEST(Suppressions, ParsesEveryForm) {
 Finding finding(std::string Rule, unsigned Line) {
   Finding F;
   F.rule = std::move(Rule);
-  F.loc = {"a.cpp", Line, 1, Line, 2};
+  F.loc = sa::test::at("a.cpp", Line);
   return F;
 }
 
 SuppressionComment at(SuppressionComment S, unsigned Line) {
-  S.loc = {"a.cpp", Line, 1, Line, 2};
+  S.loc = sa::test::at("a.cpp", Line);
   return S;
 }
 
-TEST(Suppressions, WhatEachFormCovers) {
+TEST(SuppressionJudge, WhatEachFormCovers) {
   std::vector<Finding> F{finding("global-variable", 10), finding("global-variable", 11),
                          finding("global-variable", 21), finding("static-local", 30),
                          finding("global-variable", 40)};
@@ -72,7 +79,7 @@ TEST(Suppressions, WhatEachFormCovers) {
   EXPECT_TRUE(Problems.empty()) << Problems.front().message;
 }
 
-TEST(Suppressions, ProblemsAreReported) {
+TEST(SuppressionJudge, ProblemsAreReported) {
   std::vector<Finding> F{finding("global-variable", 5)};
   std::vector<SuppressionComment> S{
       at(*parseSuppressionComment("// NOLINT(state-audit-global-variable)"), 5),  // no reason
@@ -108,6 +115,50 @@ TEST(Suppressions, ProblemsAreReported) {
   // A suppression of a rule switched off in the configuration is not "unused".
   std::vector<Finding> None;
   EXPECT_TRUE(applySuppressions(None, {S[1]}, {"file-write"}).empty());
+}
+
+TEST(SuppressionJudge, ProblemsAreWarningsOfTheSuppressionRule) {
+  std::vector<Finding> None;
+  std::vector<SuppressionComment> S{
+      at(*parseSuppressionComment("// NOLINTBEGIN(state-audit-member-state) generated code"), 5)};
+  std::vector<Finding> Problems = applySuppressions(None, S);
+  ASSERT_EQ(Problems.size(), 1u);
+  EXPECT_EQ(Problems[0].rule, "suppression");
+  EXPECT_EQ(Problems[0].level, Level::Warning);
+  EXPECT_EQ(Problems[0].loc.line, 5u);
+  EXPECT_THAT(Problems[0].message, HasSubstr("NOLINTBEGIN(member-state) is never closed by a NOLINTEND"));
+}
+
+TEST(SuppressionJudge, SuppressesOnlyTheRulesItNames) {
+  std::vector<Finding> F{finding("global-variable", 10), finding("session-state", 10)};
+  std::vector<SuppressionComment> S{
+      at(*parseSuppressionComment("// NOLINT(state-audit-global-variable) configuration"), 10)};
+  EXPECT_TRUE(applySuppressions(F, S).empty());
+  EXPECT_TRUE(F[0].suppressed);
+  EXPECT_FALSE(F[1].suppressed);
+}
+
+TEST(SuppressionJudge, SilencesWhatTheJudgesFoundOnItsLine) {
+  // From hand-built facts through link() to the gate's suppressions.
+  FactsBuilder B;
+  B.global("g_config");
+  B.global("g_hits");
+  B.toolHandler("handler", "t");
+  B.write("handler", "g_hits");
+  LinkResult R = B.link();
+  const Finding *Hits = findingOf(R, "global-variable", "g_hits");
+  ASSERT_TRUE(Hits);
+  SuppressionComment S =
+      *parseSuppressionComment("// NOLINT(state-audit-global-variable) counted per instance");
+  S.loc = sa::test::at(Hits->loc.file, Hits->loc.line);
+  std::vector<Finding> Findings = R.findings;
+  EXPECT_TRUE(applySuppressions(Findings, {S}).empty());
+  size_t Suppressed = 0;
+  for (const Finding &F : Findings) {
+    Suppressed += F.suppressed;
+    EXPECT_EQ(F.suppressed, F.symbol == "g_hits") << F.symbol;
+  }
+  EXPECT_EQ(Suppressed, 1u);
 }
 
 } // namespace
