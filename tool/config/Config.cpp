@@ -3,7 +3,10 @@
 #include "support/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
+
+#include <cstdio>
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -80,8 +83,13 @@ template <> struct MappingTraits<PoolBudgetYaml> {
     Io.mapOptional("downstream-limit", P.downstreamLimit);
   }
   static std::string validate(IO &, PoolBudgetYaml &P) {
-    if ((P.maxInstances && *P.maxInstances <= 0) || (P.downstreamLimit && *P.downstreamLimit <= 0))
-      return "connection-pools: max-instances and downstream-limit must be positive";
+    // Bounded so that max-instances × pool size cannot overflow in the budget's arithmetic.
+    for (auto [Name, V] : {std::pair<const char *, std::optional<int64_t>>{"max-instances",
+                                                                             P.maxInstances},
+                           {"downstream-limit", P.downstreamLimit}})
+      if (V && (*V < 1 || *V > sa::MaxPoolBudgetValue))
+        return std::string("connection-pools: ") + Name + " must be between 1 and " +
+               std::to_string(sa::MaxPoolBudgetValue) + ", got " + std::to_string(*V);
     return {};
   }
 };
@@ -101,6 +109,14 @@ template <> struct MappingTraits<Config> {
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
         *C.failOn != "never")
       return "fail-on must be error, warning, note or never";
+    for (const std::string &G : C.exclude) {
+      llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
+      if (Pattern.empty())
+        return "exclude: an empty pattern would exclude everything";
+      auto Compiled = llvm::GlobPattern::create(Pattern, sa::MaxGlobSubPatterns);
+      if (!Compiled)
+        return "exclude: invalid glob '" + G + "': " + llvm::toString(Compiled.takeError());
+    }
     return {};
   }
 };
@@ -142,6 +158,158 @@ std::string Config::fingerprint() const {
   return dumpConfig(Copy);
 }
 
+namespace {
+
+llvm::Error configError(llvm::StringRef Path, unsigned Line, unsigned Col, const llvm::Twine &What) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (Path + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Col) + ": " +
+                                  What)
+                                     .str());
+}
+
+/// What LLVM's YAML reader does not survive, refused before it sees the text: control
+/// characters and NUL, anchors and aliases (a bare `*a` crashes it), and nesting deep enough
+/// to overflow its recursion. A configuration needs none of them.
+llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
+  constexpr unsigned MaxIndent = 200, MaxFlowDepth = 32, MaxIndicators = 32;
+  unsigned Line = 1;
+  size_t LineStart = 0;
+  auto Col = [&](size_t I) { return static_cast<unsigned>(I - LineStart + 1); };
+  for (size_t I = 0; I < T.size(); ++I) {
+    unsigned char C = static_cast<unsigned char>(T[I]);
+    if (C == '\n') {
+      ++Line;
+      LineStart = I + 1;
+    } else if ((C < 0x20 && C != '\t' && C != '\r') || C == 0x7f) {
+      char Hex[8];
+      snprintf(Hex, sizeof Hex, "0x%02X", C);
+      return configError(Path, Line, Col(I),
+                         llvm::Twine("control character ") + Hex +
+                             (C == 0 ? " (NUL)" : "") + " is not allowed in a configuration file");
+    }
+  }
+  Line = 1;
+  LineStart = 0;
+  int Flow = 0;
+  bool AtLineStart = true, ValueStart = true, AfterSpace = true;
+  unsigned Indicators = 0;
+  size_t N = T.size();
+  auto Next = [&](size_t I) { return I + 1 < N ? T[I + 1] : '\n'; };
+  for (size_t I = 0; I < N; ++I) {
+    char C = T[I];
+    if (C == '\n') {
+      ++Line;
+      LineStart = I + 1;
+      AtLineStart = true;
+      ValueStart = true;
+      AfterSpace = true;
+      Indicators = 0;
+      continue;
+    }
+    if (AtLineStart) {
+      size_t J = I;
+      while (J < N && (T[J] == ' ' || T[J] == '\t'))
+        ++J;
+      if (J - I > MaxIndent && J < N && T[J] != '\n' && T[J] != '#')
+        return configError(Path, Line, Col(J), "nested too deeply (indented more than " +
+                                                   llvm::Twine(MaxIndent) + " columns)");
+      AtLineStart = false;
+      I = J - 1;
+      continue;
+    }
+    if (C == ' ' || C == '\t' || C == '\r') {
+      AfterSpace = true;
+      continue;
+    }
+    if (C == '#' && AfterSpace) {
+      while (I + 1 < N && T[I + 1] != '\n')
+        ++I;
+      continue;
+    }
+    AfterSpace = false;
+    if (ValueStart) {
+      if (C == '"' || C == '\'') {
+        // A quoted scalar, possibly over several lines.
+        size_t J = I + 1;
+        for (; J < N; ++J) {
+          if (T[J] == '\n') {
+            ++Line;
+            LineStart = J + 1;
+          } else if (C == '"' && T[J] == '\\') {
+            ++J;
+          } else if (T[J] == C) {
+            if (C == '\'' && J + 1 < N && T[J + 1] == '\'') {
+              ++J;
+              continue;
+            }
+            break;
+          }
+        }
+        I = J;
+        ValueStart = false;
+        continue;
+      }
+      if (C == '*' || C == '&')
+        return configError(Path, Line, Col(I),
+                           llvm::Twine(C == '*' ? "an alias" : "an anchor") +
+                               " is not supported in a configuration file (quote a value "
+                               "that starts with '" + llvm::Twine(C) + "')");
+      if ((C == '-' || C == '?') && (Next(I) == ' ' || Next(I) == '\n' || Next(I) == '\t')) {
+        if (++Indicators > MaxIndicators)
+          return configError(Path, Line, Col(I), "nested too deeply");
+        continue;
+      }
+    }
+    if (C == '[' || C == '{') {
+      if (++Flow > static_cast<int>(MaxFlowDepth))
+        return configError(Path, Line, Col(I), "nested too deeply (more than " +
+                                                   llvm::Twine(MaxFlowDepth) +
+                                                   " levels of brackets)");
+      ValueStart = true;
+      continue;
+    }
+    if (C == ']' || C == '}') {
+      if (Flow > 0)
+        --Flow;
+      ValueStart = false;
+      continue;
+    }
+    if (C == ',' && Flow > 0) {
+      ValueStart = true;
+      continue;
+    }
+    if (C == ':' && (Next(I) == ' ' || Next(I) == '\n' || Next(I) == '\t' || Flow > 0)) {
+      ValueStart = true;
+      continue;
+    }
+    ValueStart = false;
+  }
+  return llvm::Error::success();
+}
+
+/// The line of the marker that starts a second document, or 0.
+unsigned secondDocumentLine(llvm::StringRef T) {
+  unsigned Line = 0;
+  bool Content = false;
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  T.split(Lines, '\n');
+  for (llvm::StringRef L : Lines) {
+    ++Line;
+    llvm::StringRef Trimmed = L.rtrim();
+    if (Trimmed == "---" || Trimmed.starts_with("--- ") || Trimmed == "...") {
+      if (Content)
+        return Line;
+      continue;
+    }
+    llvm::StringRef S = L.trim();
+    if (!S.empty() && !S.starts_with("#") && !S.starts_with("%"))
+      Content = true;
+  }
+  return 0;
+}
+
+} // namespace
+
 llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path) {
   std::string Diagnostic;
   auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
@@ -156,6 +324,8 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
   C.path = Path.str();
   if (Content.trim().empty())
     return C;
+  if (llvm::Error E = prevalidateYaml(Content, Path))
+    return std::move(E);
   auto Buffer = llvm::MemoryBuffer::getMemBuffer(Content, Path);
   llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
   In >> C;
@@ -163,6 +333,13 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
     if (Diagnostic.empty())
       Diagnostic = Path.str() + ": not a valid configuration";
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+  }
+  if (In.nextDocument()) {
+    unsigned Line = secondDocumentLine(Content);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        Path.str() + ":" + (Line ? std::to_string(Line) + ":1:" : std::string()) +
+            " a second YAML document; a configuration file holds exactly one");
   }
   C.path = Path.str();
   return C;
