@@ -132,6 +132,8 @@ TEST(Hostile, MalformedConfigurationIsAnErrorNotACrash) {
        ":1:1: control character 0x01 is not allowed in a configuration file"},
       {std::string("fail-on: error\n\0\n", 17),
        ":2:1: control character 0x00 (NUL) is not allowed in a configuration file"},
+      // Found by fuzz_config: invalid UTF-8 made the reader crash reporting its own error.
+      {"fail-on: error\nexclude: [\"a\xff" "b\"]\n", ":2:13: not valid UTF-8"},
       {"*a\n", ":1:1: an alias is not supported in a configuration file (quote a value that "
                "starts with '*')"},
       {"fail-on: &x error\nexclude: [*x]\n",
@@ -161,6 +163,12 @@ TEST(Hostile, MalformedConfigurationIsAnErrorNotACrash) {
     EXPECT_EQ(R.code, 2) << C.message;
     EXPECT_EQ(R.err, "state-audit: error: " + Path + C.message + "\n");
   }
+  // Found by fuzz_config: a file holding only a comment crashed the YAML reader's
+  // nextDocument(). It is an empty configuration.
+  T.write(".state-audit.yaml", "#fail-on: note\n");
+  RunResult Comment = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(Comment.code, 1) << Comment.err;
+  EXPECT_EQ(Comment.err, "");
 }
 
 // Case 4: JSON nested 50 000 levels deep, in every JSON input.
@@ -491,6 +499,17 @@ TEST(Hostile, SmallOnesSayWhatIsWrong) {
                                      "'build/compile_commands.json' are excluded"))
       << Excluded.err;
   llvm::sys::fs::remove(T.file("build/compile_commands.json"));
+
+  // Devices where files are expected are refused, not read forever.
+  RunResult Zero = run({"scan", T.path(), "--config", "/dev/zero"});
+  EXPECT_EQ(Zero.code, 2);
+  EXPECT_EQ(Zero.err, "state-audit: error: /dev/zero: not a regular file\n");
+  RunResult ZeroDb = run({"scan", T.path(), "-p", "/dev/zero"});
+  EXPECT_EQ(ZeroDb.code, 2);
+  EXPECT_EQ(ZeroDb.err, "state-audit: error: /dev/zero: not a regular file\n");
+  RunResult ZeroBase = run({"scan", T.path(), "--baseline", "/dev/zero"});
+  EXPECT_EQ(ZeroBase.code, 2);
+  EXPECT_EQ(ZeroBase.err, "state-audit: error: /dev/zero: not a regular file\n");
 
   // -include of a missing file: the message names <built-in>, not <cwd>/<built-in>.
   TempDir Elsewhere;

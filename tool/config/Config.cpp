@@ -3,6 +3,7 @@
 #include "support/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/ConvertUTF.h"
 
 #include <cstdio>
 #include "llvm/Support/FileSystem.h"
@@ -23,6 +24,10 @@ struct PoolBudgetYaml {
 };
 
 } // namespace
+
+/// Set by the diagnostic handler when the YAML reader reported a problem in the document being
+/// read: a validate() that then calls IO::setError() crashes on the failed document's null node.
+thread_local bool DocumentFailed = false;
 
 namespace llvm {
 namespace yaml {
@@ -57,7 +62,9 @@ template <> struct CustomMappingTraits<std::map<std::string, RuleConfig>> {
 };
 
 template <> struct MappingTraits<EntryPointConfig> {
-  static std::string validate(IO &, EntryPointConfig &E) {
+  static std::string validate(IO &Io, EntryPointConfig &E) {
+    if (DocumentFailed)
+      return {}; // setError() on a failed document dereferences a null node
     for (const auto *List : {&E.registrationCalls, &E.backgroundCalls, &E.excludedCalls,
                              &E.handlerMethods, &E.functions, &E.longLivedClasses}) {
       sa::NamePatterns Compiled(*List);
@@ -82,7 +89,9 @@ template <> struct MappingTraits<PoolBudgetYaml> {
     Io.mapOptional("max-instances", P.maxInstances);
     Io.mapOptional("downstream-limit", P.downstreamLimit);
   }
-  static std::string validate(IO &, PoolBudgetYaml &P) {
+  static std::string validate(IO &Io, PoolBudgetYaml &P) {
+    if (DocumentFailed)
+      return {};
     // Bounded so that max-instances × pool size cannot overflow in the budget's arithmetic.
     for (auto [Name, V] : {std::pair<const char *, std::optional<int64_t>>{"max-instances",
                                                                              P.maxInstances},
@@ -105,7 +114,9 @@ template <> struct MappingTraits<Config> {
     C.connectionPools.maxInstances = Pools.maxInstances;
     C.connectionPools.downstreamLimit = Pools.downstreamLimit;
   }
-  static std::string validate(IO &, Config &C) {
+  static std::string validate(IO &Io, Config &C) {
+    if (DocumentFailed)
+      return {};
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
         *C.failOn != "never")
       return "fail-on must be error, warning, note or never";
@@ -186,6 +197,23 @@ llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
       return configError(Path, Line, Col(I),
                          llvm::Twine("control character ") + Hex +
                              (C == 0 ? " (NUL)" : "") + " is not allowed in a configuration file");
+    }
+  }
+  // Invalid UTF-8 makes the reader fail half-way and then crash reporting it.
+  {
+    const llvm::UTF8 *Begin = reinterpret_cast<const llvm::UTF8 *>(T.data());
+    const llvm::UTF8 *At = Begin;
+    if (!llvm::isLegalUTF8String(&At, Begin + T.size())) {
+      size_t Offset = static_cast<size_t>(At - Begin);
+      unsigned L = 1;
+      size_t Start = 0;
+      for (size_t I = 0; I < Offset; ++I)
+        if (T[I] == '\n') {
+          ++L;
+          Start = I + 1;
+        }
+      return configError(Path, L, static_cast<unsigned>(Offset - Start + 1),
+                         "not valid UTF-8");
     }
   }
   Line = 1;
@@ -287,23 +315,31 @@ llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
   return llvm::Error::success();
 }
 
-/// The line of the marker that starts a second document, or 0.
+/// The line where a second YAML document starts, or 0. Read from the text: the YAML reader's
+/// own nextDocument() crashes after a document holding only comments.
 unsigned secondDocumentLine(llvm::StringRef T) {
   unsigned Line = 0;
-  bool Content = false;
+  bool Content = false, Ended = false;
   llvm::SmallVector<llvm::StringRef, 0> Lines;
   T.split(Lines, '\n');
   for (llvm::StringRef L : Lines) {
     ++Line;
     llvm::StringRef Trimmed = L.rtrim();
-    if (Trimmed == "---" || Trimmed.starts_with("--- ") || Trimmed == "...") {
+    if (Trimmed == "---" || Trimmed.starts_with("--- ") || Trimmed.starts_with("---\t")) {
       if (Content)
         return Line;
       continue;
     }
+    if (Trimmed == "..." || Trimmed.starts_with("... ")) {
+      Ended = Content;
+      continue;
+    }
     llvm::StringRef S = L.trim();
-    if (!S.empty() && !S.starts_with("#") && !S.starts_with("%"))
+    if (!S.empty() && !S.starts_with("#") && !(S.starts_with("%") && !Content)) {
+      if (Ended)
+        return Line;
       Content = true;
+    }
   }
   return 0;
 }
@@ -314,6 +350,7 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
   std::string Diagnostic;
   auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
     std::string &Out = *static_cast<std::string *>(Context);
+    DocumentFailed = true;
     if (!Out.empty())
       return; // the first problem is the one to fix
     llvm::raw_string_ostream OS(Out);
@@ -326,7 +363,11 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
     return C;
   if (llvm::Error E = prevalidateYaml(Content, Path))
     return std::move(E);
+  if (unsigned Line = secondDocumentLine(Content))
+    return configError(Path, Line, 1, "a second YAML document; a configuration file holds "
+                                      "exactly one");
   auto Buffer = llvm::MemoryBuffer::getMemBuffer(Content, Path);
+  DocumentFailed = false;
   llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
   In >> C;
   if (In.error()) {
@@ -334,18 +375,19 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
       Diagnostic = Path.str() + ": not a valid configuration";
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
   }
-  if (In.nextDocument()) {
-    unsigned Line = secondDocumentLine(Content);
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        Path.str() + ":" + (Line ? std::to_string(Line) + ":1:" : std::string()) +
-            " a second YAML document; a configuration file holds exactly one");
-  }
   C.path = Path.str();
   return C;
 }
 
 llvm::Expected<Config> loadConfig(llvm::StringRef Path) {
+  // Not a FIFO or /dev/zero (read forever), and not megabytes: a configuration is small.
+  llvm::sys::fs::file_status St;
+  if (!llvm::sys::fs::status(Path, St) && St.type() != llvm::sys::fs::file_type::regular_file)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path.str() + ": not a regular file");
+  if (!llvm::sys::fs::status(Path, St) && St.getSize() > (1u << 20))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path.str() + ": too large for a configuration file (over 1 MB)");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

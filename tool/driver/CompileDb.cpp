@@ -156,6 +156,9 @@ llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef
 }
 
 llvm::Expected<std::vector<CompileCommand>> loadCompileDatabase(llvm::StringRef Path) {
+  llvm::sys::fs::file_status St;
+  if (!llvm::sys::fs::status(Path, St) && St.type() != llvm::sys::fs::file_type::regular_file)
+    return error(Path, "not a regular file");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return error(Path, "cannot read: " + Buffer.getError().message());
