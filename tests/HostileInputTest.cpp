@@ -165,6 +165,14 @@ TEST(Hostile, MalformedConfigurationIsAnErrorNotACrash) {
   }
   // Found by fuzz_config: a file holding only a comment crashed the YAML reader's
   // nextDocument(). It is an empty configuration.
+  // Found by fuzz_config: a document that YAML I/O half-reads, where a validate() error
+  // dereferenced a null node (SIGSEGV before this fix).
+  std::string Path = T.write(".state-audit.yaml",
+                             "#fail-on\xd6\xae l.eor\n%xcludeclude:\n  ail-on :error\nexclude:\nonrror\n"
+                             "exor\n%xcludeclude:\n  ail-on :error\nexclude:\non: error:\n \nexc.ai:-");
+  RunResult Half = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(Half.code, 2);
+  EXPECT_EQ(Half.err, "state-audit: error: " + Path + ": not a valid configuration\n");
   T.write(".state-audit.yaml", "#fail-on: note\n");
   RunResult Comment = run({"scan", T.path(), "-q", "--no-cache"});
   EXPECT_EQ(Comment.code, 1) << Comment.err;

@@ -11,6 +11,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/YAMLTraits.h"
 
 using namespace sa;
@@ -25,9 +26,20 @@ struct PoolBudgetYaml {
 
 } // namespace
 
-/// Set by the diagnostic handler when the YAML reader reported a problem in the document being
-/// read: a validate() that then calls IO::setError() crashes on the failed document's null node.
-thread_local bool DocumentFailed = false;
+/// The first problem a validate() found, and a text to locate it by. validate() never returns
+/// it to YAML I/O: IO::setError() from validate() dereferences a null node on some documents
+/// (found by fuzz_config), so parseConfig reports it after the read.
+struct ValidationProblem {
+  std::string message;
+  std::string needle; // located in the text for line:col
+};
+thread_local std::optional<ValidationProblem> Problem;
+
+static std::string note(std::string Message, std::string Needle) {
+  if (!Problem)
+    Problem = ValidationProblem{std::move(Message), std::move(Needle)};
+  return {};
+}
 
 namespace llvm {
 namespace yaml {
@@ -62,14 +74,12 @@ template <> struct CustomMappingTraits<std::map<std::string, RuleConfig>> {
 };
 
 template <> struct MappingTraits<EntryPointConfig> {
-  static std::string validate(IO &Io, EntryPointConfig &E) {
-    if (DocumentFailed)
-      return {}; // setError() on a failed document dereferences a null node
+  static std::string validate(IO &, EntryPointConfig &E) {
     for (const auto *List : {&E.registrationCalls, &E.backgroundCalls, &E.excludedCalls,
                              &E.handlerMethods, &E.functions, &E.longLivedClasses}) {
       sa::NamePatterns Compiled(*List);
       if (!Compiled.errors().empty())
-        return "entry-points: " + Compiled.errors().front();
+        return note("entry-points: " + Compiled.errors().front(), "entry-points");
     }
     return {};
   }
@@ -89,16 +99,15 @@ template <> struct MappingTraits<PoolBudgetYaml> {
     Io.mapOptional("max-instances", P.maxInstances);
     Io.mapOptional("downstream-limit", P.downstreamLimit);
   }
-  static std::string validate(IO &Io, PoolBudgetYaml &P) {
-    if (DocumentFailed)
-      return {};
+  static std::string validate(IO &, PoolBudgetYaml &P) {
     // Bounded so that max-instances × pool size cannot overflow in the budget's arithmetic.
     for (auto [Name, V] : {std::pair<const char *, std::optional<int64_t>>{"max-instances",
                                                                              P.maxInstances},
                            {"downstream-limit", P.downstreamLimit}})
       if (V && (*V < 1 || *V > sa::MaxPoolBudgetValue))
-        return std::string("connection-pools: ") + Name + " must be between 1 and " +
-               std::to_string(sa::MaxPoolBudgetValue) + ", got " + std::to_string(*V);
+        return note(std::string("connection-pools: ") + Name + " must be between 1 and " +
+                        std::to_string(sa::MaxPoolBudgetValue) + ", got " + std::to_string(*V),
+                    Name);
     return {};
   }
 };
@@ -114,19 +123,18 @@ template <> struct MappingTraits<Config> {
     C.connectionPools.maxInstances = Pools.maxInstances;
     C.connectionPools.downstreamLimit = Pools.downstreamLimit;
   }
-  static std::string validate(IO &Io, Config &C) {
-    if (DocumentFailed)
-      return {};
+  static std::string validate(IO &, Config &C) {
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
         *C.failOn != "never")
-      return "fail-on must be error, warning, note or never";
+      return note("fail-on must be error, warning, note or never", "fail-on");
     for (const std::string &G : C.exclude) {
       llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
       if (Pattern.empty())
-        return "exclude: an empty pattern would exclude everything";
+        return note("exclude: an empty pattern would exclude everything", "exclude");
       auto Compiled = llvm::GlobPattern::create(Pattern, sa::MaxGlobSubPatterns);
       if (!Compiled)
-        return "exclude: invalid glob '" + G + "': " + llvm::toString(Compiled.takeError());
+        return note("exclude: invalid glob '" + G + "': " + llvm::toString(Compiled.takeError()),
+                    G.empty() ? std::string("exclude") : G);
     }
     return {};
   }
@@ -350,7 +358,6 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
   std::string Diagnostic;
   auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
     std::string &Out = *static_cast<std::string *>(Context);
-    DocumentFailed = true;
     if (!Out.empty())
       return; // the first problem is the one to fix
     llvm::raw_string_ostream OS(Out);
@@ -367,13 +374,51 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
     return configError(Path, Line, 1, "a second YAML document; a configuration file holds "
                                       "exactly one");
   auto Buffer = llvm::MemoryBuffer::getMemBuffer(Content, Path);
-  DocumentFailed = false;
+  // A syntax check with the plain YAML parser first: yaml::Input crashes on several kinds of
+  // broken documents (it calls setError() on a null node, steps past the last document), so
+  // it only ever sees a document that parses.
+  {
+    llvm::SourceMgr SM;
+    SM.setDiagHandler(Handler, &Diagnostic);
+    llvm::yaml::Stream S(Buffer->getMemBufferRef(), SM, /*ShowColors=*/false);
+    unsigned Documents = 0;
+    for (llvm::yaml::document_iterator D = S.begin(), End = S.end(); D != End; ++D) {
+      llvm::yaml::Node *Root = D->getRoot();
+      if (!Root || S.failed())
+        break;
+      Root->skip();
+      if (S.failed())
+        break;
+      if (!llvm::isa<llvm::yaml::NullNode>(Root) && ++Documents > 1)
+        break;
+    }
+    if (S.failed() || Documents > 1) {
+      if (Diagnostic.empty())
+        Diagnostic = Path.str() + (Documents > 1 ? ": a second YAML document; a configuration "
+                                                   "file holds exactly one"
+                                                 : ": not valid YAML");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+    }
+  }
+  Problem.reset();
   llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
   In >> C;
+  std::optional<ValidationProblem> Found = std::move(Problem);
+  Problem.reset();
   if (In.error()) {
     if (Diagnostic.empty())
       Diagnostic = Path.str() + ": not a valid configuration";
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+  }
+  if (Found) {
+    size_t At = Content.find(Found->needle);
+    if (At == llvm::StringRef::npos)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     Path.str() + ": " + Found->message);
+    size_t LineStart = Content.rfind('\n', At);
+    LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+    unsigned Line = 1 + static_cast<unsigned>(Content.take_front(At).count('\n'));
+    return configError(Path, Line, static_cast<unsigned>(At - LineStart + 1), Found->message);
   }
   C.path = Path.str();
   return C;
