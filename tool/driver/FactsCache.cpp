@@ -17,6 +17,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 
 #include <unistd.h>
@@ -131,8 +132,12 @@ const std::string &FactsCache::secret() {
         return;
       }
     }
-    ::link(Temp->TmpName.c_str(), P.c_str());
-    llvm::consumeError(Temp->discard());
+    if (::link(Temp->TmpName.c_str(), P.c_str()) == 0 || errno == EEXIST) {
+      llvm::consumeError(Temp->discard());
+    } else if (llvm::Error E = Temp->keep(P)) {
+      // No hard links on this file system: rename (a concurrent first scan may win).
+      llvm::consumeError(std::move(E));
+    }
     Read();
   });
   return Secret;
