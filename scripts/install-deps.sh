@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build g++ ccache pkg-config git ca-certificates python3 time bsdutils
   # Clang/LLVM 19: the parser, and clang-tidy for the benchmark's comparison
   llvm-19-dev libclang-19-dev clang-19 clang-tidy-19
+  # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
+  libclang-rt-19-dev
   # libraries
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev
   # headers of the bundled example server (cpp-httplib brings OpenSSL, zlib, brotli)

@@ -80,7 +80,7 @@ TEST(Baseline, ReadsStateAuditSarifAndRejectsOtherFiles) {
   EXPECT_NE(llvm::toString(Missing.takeError()).find("nope.sarif: cannot read"), std::string::npos);
   auto NotJson = loadBaseline(T.write("bad.sarif", "{"));
   ASSERT_FALSE(bool(NotJson));
-  EXPECT_NE(llvm::toString(NotJson.takeError()).find("bad.sarif: not valid JSON"), std::string::npos);
+  EXPECT_NE(llvm::toString(NotJson.takeError()).find("bad.sarif:1:2: not valid JSON"), std::string::npos);
   auto NoFingerprint = loadBaseline(T.write("nofp.sarif", R"({"runs":[{"tool":{"driver":{"name":"state-audit"}},"results":[{"ruleId":"x"}]}]})"));
   ASSERT_FALSE(bool(NoFingerprint));
 }

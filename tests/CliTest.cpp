@@ -567,7 +567,7 @@ TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {
   EXPECT_EQ(run({"scan", T.path(), "--shard", "1/2"}).code, 2) << "a shard needs --facts-out";
   RunResult NotFacts = run({"merge", T.file("a.cpp")});
   EXPECT_EQ(NotFacts.code, 2);
-  EXPECT_NE(NotFacts.err.find("a.cpp: not valid JSON"), std::string::npos) << NotFacts.err;
+  EXPECT_NE(NotFacts.err.find("a.cpp:1:2: not valid JSON"), std::string::npos) << NotFacts.err;
 }
 
 TEST(CliProgress, OnlyOnATerminal) {

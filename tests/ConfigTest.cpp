@@ -86,7 +86,7 @@ TEST(Config, BadValuesAreErrors) {
   EXPECT_NE(errorOf(parseConfig("fail-on: sometimes\n", "c.yaml")).find("fail-on must be"),
             std::string::npos);
   EXPECT_NE(errorOf(parseConfig("connection-pools: {max-instances: -3}\n", "c.yaml"))
-                .find("must be positive"),
+                .find("max-instances must be between 1 and 1000000, got -3"),
             std::string::npos);
   EXPECT_NE(errorOf(parseConfig("connection-pools: {max-instances: ten}\n", "c.yaml")).find("c.yaml:1:"),
             std::string::npos);

@@ -35,10 +35,14 @@ private:
                   Where + "): with N instances the downstream service sees N × " + Size +
                   " connections";
     if (Pool.size && B.maxInstances && B.downstreamLimit) {
-      std::int64_t Total = *B.maxInstances * *Pool.size;
+      // A size from the source can be anything: compute without overflow.
+      std::int64_t Total = 0;
+      bool Overflows = __builtin_mul_overflow(*B.maxInstances, *Pool.size, &Total);
       std::string Sum = std::to_string(*B.maxInstances) + " instances × " +
-                        std::to_string(*Pool.size) + " = " + std::to_string(Total) + " connections";
-      if (Total >= *B.downstreamLimit) {
+                        std::to_string(*Pool.size) + " = " +
+                        (Overflows ? std::string("more than 9.2e18") : std::to_string(Total)) +
+                        " connections";
+      if (Overflows || Total >= *B.downstreamLimit) {
         F.level = Level::Error;
         F.message += "; at the configured maximum, " + Sum + " reach the limit of " +
                      std::to_string(*B.downstreamLimit);

@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
                       "the first path)");
   addReportOptions(ScanCmd, Rep);
   ScanCmd->add_option("-j,--jobs", Scan.jobs, "Parallel workers (default: number of cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0u, 1024u));
   ScanCmd->add_option("--exclude", Scan.excludes,
                       "Directory that is not the project's code (repeatable)")
       ->allow_extra_args(false);
@@ -132,15 +132,27 @@ int main(int argc, char **argv) {
   }
 
   llvm::CrashRecoveryContext::Enable();
+  int Code = 2;
   if (ScanCmd->parsed()) {
     Scan.extraArgs = ExtraArgs;
-    return runScanCommand(Scan);
+    Code = runScanCommand(Scan);
+  } else if (RulesCmd->parsed()) {
+    Code = runRulesCommand();
+  } else if (ConfigCmd->parsed()) {
+    Code = runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
+  } else if (MergeCmd->parsed()) {
+    Code = runMergeCommand(Merge);
   }
-  if (RulesCmd->parsed())
-    return runRulesCommand();
-  if (ConfigCmd->parsed())
-    return runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
-  if (MergeCmd->parsed())
-    return runMergeCommand(Merge);
-  return 2;
+  // A full disk or a closed pipe on stdout: one message and exit 2, not LLVM's fatal
+  // "IO failure on output stream" from the stream's destructor.
+  llvm::outs().flush();
+  if (llvm::outs().has_error()) {
+    std::error_code EC = llvm::outs().error();
+    llvm::outs().clear_error();
+    reportError("cannot write to standard output: " + EC.message());
+    llvm::errs().clear_error();
+    return 2;
+  }
+  llvm::errs().clear_error(); // stderr itself unwritable: nothing more can be said
+  return Code;
 }

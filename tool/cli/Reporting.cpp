@@ -23,7 +23,10 @@ llvm::Error prepareReview(const ReportOptions &O, const Config &C, ReviewOptions
   Out.allowCompileErrors = O.allowCompileErrors;
   Out.failOn = parseLevel(!O.failOn.empty() ? O.failOn : C.failOn.value_or("error"));
   if (!O.baseline.empty()) {
-    auto B = loadBaseline(O.baseline);
+    std::vector<std::string> Warnings;
+    auto B = loadBaseline(O.baseline, &Warnings);
+    for (const std::string &W : Warnings)
+      reportWarning(W);
     if (!B)
       return B.takeError();
     Out.baseline = std::move(*B);
@@ -76,7 +79,7 @@ int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptio
     }
   });
   if (E) {
-    reportError("cannot write '" + O.output + "': " + llvm::toString(std::move(E)));
+    reportError("cannot write " + outputName(O.output) + ": " + llvm::toString(std::move(E)));
     return 2;
   }
   return exitCodeFor(Report.gate);

@@ -9,12 +9,18 @@
 #include "review/Review.h"
 #include "support/Output.h"
 
+#include "support/Untrusted.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <map>
 
 namespace sa {
 
@@ -24,9 +30,66 @@ namespace {
 std::optional<std::pair<unsigned, unsigned>> parseShard(llvm::StringRef S) {
   auto [K, N] = S.split('/');
   unsigned Kv, Nv;
-  if (K.getAsInteger(10, Kv) || N.getAsInteger(10, Nv) || Nv == 0 || Kv == 0 || Kv > Nv)
+  if (K.getAsInteger(10, Kv) || N.getAsInteger(10, Nv) || Nv == 0 || Kv == 0 || Kv > Nv ||
+      Nv > 100000)
     return std::nullopt;
   return std::make_pair(Kv, Nv);
+}
+
+/// The identity of a scan that shards share: the tool's version, the number of shards and
+/// the whole TU list before sharding (root-relative, so CI machines with different checkout
+/// paths agree).
+std::string scanIdentity(const ScanPlan &Plan, unsigned Shards) {
+  llvm::SHA256 H;
+  auto Part = [&](llvm::StringRef S) {
+    H.update(S);
+    H.update(llvm::StringRef("\0", 1));
+  };
+  Part("state-audit scan");
+  Part(STATE_AUDIT_VERSION);
+  Part(std::to_string(Shards));
+  for (const TUJob &J : Plan.jobs)
+    Part(Plan.paths.display(J.file));
+  auto Digest = H.final();
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), true);
+}
+
+/// An output must not overwrite what the scan reads: a source, the compile database, the
+/// configuration or the baseline.
+std::optional<std::string> clobbers(llvm::StringRef Output, llvm::StringRef Option,
+                                    const ScanPlan &Plan, const ScanOptions &O,
+                                    const Config &Conf) {
+  if (Output.empty() || Output == "-")
+    return std::nullopt;
+  auto Refuse = [&](llvm::StringRef What, llvm::StringRef File) {
+    return Option.str() + " '" + Output.str() + "' names " + What.str() + " '" +
+           Plan.paths.display(File) + "'; refusing to overwrite it";
+  };
+  for (const TUJob &J : Plan.jobs)
+    if (sameExistingFile(Output, J.file))
+      return Refuse("a scanned source file", J.file);
+  if (!Plan.database.empty() && sameExistingFile(Output, Plan.database))
+    return Refuse("the compile database", Plan.database);
+  if (!Conf.path.empty() && sameExistingFile(Output, Conf.path))
+    return Refuse("the configuration file", Conf.path);
+  if (!O.report.baseline.empty() && sameExistingFile(Output, O.report.baseline))
+    return Refuse("the baseline", canonicalPath(O.report.baseline));
+  return std::nullopt;
+}
+
+/// Where the cache lives when --cache-dir is not given: beside the compile database, else in
+/// the user's cache directory ($XDG_CACHE_HOME, ~/.cache), never in the source tree.
+std::string defaultCacheDir(const ScanPlan &Plan) {
+  llvm::SmallString<256> D;
+  if (!Plan.database.empty()) {
+    D = llvm::sys::path::parent_path(Plan.database);
+    llvm::sys::path::append(D, ".state-audit-cache");
+  } else if (llvm::sys::path::cache_directory(D)) {
+    llvm::sys::path::append(D, "state-audit");
+  } else {
+    return {};
+  }
+  return std::string(D);
 }
 
 } // namespace
@@ -40,7 +103,7 @@ int runScanCommand(const ScanOptions &O) {
   }
   std::optional<std::pair<unsigned, unsigned>> Shard;
   if (!O.shard.empty() && !(Shard = parseShard(O.shard))) {
-    reportError("--shard expects K/N with 1 <= K <= N, got '" + O.shard + "'");
+    reportError("--shard expects K/N with 1 <= K <= N <= 100000, got '" + O.shard + "'");
     return 2;
   }
   if (Shard && O.factsOut.empty()) {
@@ -66,6 +129,18 @@ int runScanCommand(const ScanOptions &O) {
   }
   for (const std::string &W : Plan->warnings)
     reportWarning(W);
+  for (const auto &[Value, Option] : {std::pair<const std::string &, const char *>{O.report.output, "-o"},
+                                      {O.factsOut, "--facts-out"}})
+    if (std::optional<std::string> Why = clobbers(Value, Option, *Plan, O, *Conf)) {
+      reportError(*Why);
+      return 2;
+    }
+  if (!O.factsOut.empty() && !O.report.output.empty() && O.report.output != "-" &&
+      (O.factsOut == O.report.output || sameExistingFile(O.factsOut, O.report.output))) {
+    reportError("-o and --facts-out name the same file '" + O.factsOut + "'");
+    return 2;
+  }
+  std::string ScanId = scanIdentity(*Plan, Shard ? Shard->second : 1);
   if (Shard)
     Plan->jobs = selectShard(Plan->jobs, Shard->first, Shard->second);
 
@@ -80,15 +155,9 @@ int runScanCommand(const ScanOptions &O) {
   Extract.SkipForeignBodies = !O.noSkipBodies;
   std::optional<FactsCache> Cache;
   if (!O.noCache) {
-    std::string Dir = O.cacheDir;
-    if (Dir.empty()) {
-      llvm::SmallString<256> D(Plan->database.empty()
-                                   ? Plan->paths.root()
-                                   : std::string(llvm::sys::path::parent_path(Plan->database)));
-      llvm::sys::path::append(D, ".state-audit-cache");
-      Dir = std::string(D);
-    }
-    Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
+    std::string Dir = O.cacheDir.empty() ? defaultCacheDir(*Plan) : O.cacheDir;
+    if (!Dir.empty())
+      Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
   }
 
   Progress Bar(llvm::errs(), Progress::choose(O.quiet, O.verbose), Plan->jobs.size());
@@ -110,14 +179,21 @@ int runScanCommand(const ScanOptions &O) {
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {
-    llvm::json::Value Doc = factsFileToJSON(FactsFile{Plan->paths.root(), Facts});
+    FactsFile File{Plan->paths.root(), Facts};
+    File.shard = Shard ? Shard->first : 1;
+    File.shards = Shard ? Shard->second : 1;
+    File.scan = ScanId;
+    llvm::json::Value Doc = factsFileToJSON(File);
     if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
-      reportError("cannot write '" + O.factsOut + "': " + llvm::toString(std::move(E)));
+      reportError("cannot write " + outputName(O.factsOut) + ": " + llvm::toString(std::move(E)));
       return 2;
     }
   }
 
   int Code = reportAndGate(mergeFacts(Facts), Plan->paths, Review, O.report);
+  // Sources that could not even be listed (an unreadable directory) make the scan incomplete.
+  if (Plan->sourcesLost && Code != 2)
+    Code = 3;
   if (!O.quiet) {
     // On stderr, so reports stay byte-identical whatever the timing and the cache did.
     llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s",
@@ -134,20 +210,51 @@ int runScanCommand(const ScanOptions &O) {
 int runMergeCommand(const MergeOptions &O) {
   std::vector<TUFacts> All;
   std::string Root;
+  if (!O.report.output.empty())
+    for (const std::string &Path : O.factsFiles)
+      if (sameExistingFile(O.report.output, Path)) {
+        reportError("-o '" + O.report.output + "' names the facts file '" + Path +
+                    "'; refusing to overwrite it");
+        return 2;
+      }
+  // Shards of one scan: each of 1..N exactly once, all with the same identity.
+  std::string Scan, FirstPath;
+  unsigned Shards = 0;
+  std::map<unsigned, std::string> Seen;
   for (const std::string &Path : O.factsFiles) {
+    if (!llvm::sys::fs::is_regular_file(Path)) {
+      reportError(Path + ": not a regular file");
+      return 2;
+    }
     auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
     if (!Buffer) {
       reportError(Path + ": cannot read: " + Buffer.getError().message());
       return 2;
     }
-    auto Doc = llvm::json::parse((*Buffer)->getBuffer());
+    auto Doc = parseUntrustedJson((*Buffer)->getBuffer());
     if (!Doc) {
-      reportError(Path + ": not valid JSON: " + llvm::toString(Doc.takeError()));
+      reportError(Path + ":" + llvm::toString(Doc.takeError()));
       return 2;
     }
     auto File = factsFileFromJSON(*Doc);
     if (!File) {
       reportError(Path + ": " + llvm::toString(File.takeError()));
+      return 2;
+    }
+    if (Shards == 0) {
+      Shards = File->shards;
+      Scan = File->scan;
+      FirstPath = Path;
+    } else if (File->shards != Shards || File->scan != Scan) {
+      reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
+                  std::to_string(File->shards) + " of another scan than " + FirstPath +
+                  " (a different TU list, shard count or state-audit version)");
+      return 2;
+    }
+    auto [It, New] = Seen.emplace(File->shard, Path);
+    if (!New) {
+      reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
+                  std::to_string(Shards) + " is given twice (also " + It->second + ")");
       return 2;
     }
     if (!Root.empty() && File->root != Root && O.root.empty()) {
@@ -158,6 +265,21 @@ int runMergeCommand(const MergeOptions &O) {
     Root = File->root;
     for (TUFacts &F : File->tus)
       All.push_back(std::move(F));
+  }
+  std::string Missing;
+  unsigned MissingCount = 0;
+  for (unsigned K = 1; K <= Shards; ++K)
+    if (!Seen.count(K)) {
+      if (++MissingCount <= 20)
+        Missing += (Missing.empty() ? "" : ", ") + std::to_string(K) + "/" + std::to_string(Shards);
+    }
+  if (MissingCount) {
+    if (MissingCount > 20)
+      Missing += ", ... (" + std::to_string(MissingCount) + " in all)";
+    reportError(std::string(MissingCount == 1 ? "shard " : "shards ") + Missing +
+                (MissingCount == 1 ? " is" : " are") +
+                " missing: the merged report would be partial");
+    return 3;
   }
   ProjectPaths Paths(O.root.empty() ? Root : canonicalPath(O.root), {});
   llvm::Expected<Config> Conf = effectiveConfig(O.report.configFile, Paths.root());

@@ -3,10 +3,15 @@
 #include "support/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/ConvertUTF.h"
+
+#include <cstdio>
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/YAMLTraits.h"
 
 using namespace sa;
@@ -20,6 +25,21 @@ struct PoolBudgetYaml {
 };
 
 } // namespace
+
+/// The first problem a validate() found, and a text to locate it by. validate() never returns
+/// it to YAML I/O: IO::setError() from validate() dereferences a null node on some documents
+/// (found by fuzz_config), so parseConfig reports it after the read.
+struct ValidationProblem {
+  std::string message;
+  std::string needle; // located in the text for line:col
+};
+thread_local std::optional<ValidationProblem> Problem;
+
+static std::string note(std::string Message, std::string Needle) {
+  if (!Problem)
+    Problem = ValidationProblem{std::move(Message), std::move(Needle)};
+  return {};
+}
 
 namespace llvm {
 namespace yaml {
@@ -59,7 +79,7 @@ template <> struct MappingTraits<EntryPointConfig> {
                              &E.handlerMethods, &E.functions, &E.longLivedClasses}) {
       sa::NamePatterns Compiled(*List);
       if (!Compiled.errors().empty())
-        return "entry-points: " + Compiled.errors().front();
+        return note("entry-points: " + Compiled.errors().front(), "entry-points");
     }
     return {};
   }
@@ -80,8 +100,14 @@ template <> struct MappingTraits<PoolBudgetYaml> {
     Io.mapOptional("downstream-limit", P.downstreamLimit);
   }
   static std::string validate(IO &, PoolBudgetYaml &P) {
-    if ((P.maxInstances && *P.maxInstances <= 0) || (P.downstreamLimit && *P.downstreamLimit <= 0))
-      return "connection-pools: max-instances and downstream-limit must be positive";
+    // Bounded so that max-instances × pool size cannot overflow in the budget's arithmetic.
+    for (auto [Name, V] : {std::pair<const char *, std::optional<int64_t>>{"max-instances",
+                                                                             P.maxInstances},
+                           {"downstream-limit", P.downstreamLimit}})
+      if (V && (*V < 1 || *V > sa::MaxPoolBudgetValue))
+        return note(std::string("connection-pools: ") + Name + " must be between 1 and " +
+                        std::to_string(sa::MaxPoolBudgetValue) + ", got " + std::to_string(*V),
+                    Name);
     return {};
   }
 };
@@ -100,7 +126,16 @@ template <> struct MappingTraits<Config> {
   static std::string validate(IO &, Config &C) {
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
         *C.failOn != "never")
-      return "fail-on must be error, warning, note or never";
+      return note("fail-on must be error, warning, note or never", "fail-on");
+    for (const std::string &G : C.exclude) {
+      llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
+      if (Pattern.empty())
+        return note("exclude: an empty pattern would exclude everything", "exclude");
+      auto Compiled = llvm::GlobPattern::create(Pattern, sa::MaxGlobSubPatterns);
+      if (!Compiled)
+        return note("exclude: invalid glob '" + G + "': " + llvm::toString(Compiled.takeError()),
+                    G.empty() ? std::string("exclude") : G);
+    }
     return {};
   }
 };
@@ -142,6 +177,183 @@ std::string Config::fingerprint() const {
   return dumpConfig(Copy);
 }
 
+namespace {
+
+llvm::Error configError(llvm::StringRef Path, unsigned Line, unsigned Col, const llvm::Twine &What) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (Path + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Col) + ": " +
+                                  What)
+                                     .str());
+}
+
+/// What LLVM's YAML reader does not survive, refused before it sees the text: control
+/// characters and NUL, anchors and aliases (a bare `*a` crashes it), and nesting deep enough
+/// to overflow its recursion. A configuration needs none of them.
+llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
+  constexpr unsigned MaxIndent = 200, MaxFlowDepth = 32, MaxIndicators = 32;
+  unsigned Line = 1;
+  size_t LineStart = 0;
+  auto Col = [&](size_t I) { return static_cast<unsigned>(I - LineStart + 1); };
+  for (size_t I = 0; I < T.size(); ++I) {
+    unsigned char C = static_cast<unsigned char>(T[I]);
+    if (C == '\n') {
+      ++Line;
+      LineStart = I + 1;
+    } else if ((C < 0x20 && C != '\t' && C != '\r') || C == 0x7f) {
+      char Hex[8];
+      snprintf(Hex, sizeof Hex, "0x%02X", C);
+      return configError(Path, Line, Col(I),
+                         llvm::Twine("control character ") + Hex +
+                             (C == 0 ? " (NUL)" : "") + " is not allowed in a configuration file");
+    }
+  }
+  // Invalid UTF-8 makes the reader fail half-way and then crash reporting it.
+  {
+    const llvm::UTF8 *Begin = reinterpret_cast<const llvm::UTF8 *>(T.data());
+    const llvm::UTF8 *At = Begin;
+    if (!llvm::isLegalUTF8String(&At, Begin + T.size())) {
+      size_t Offset = static_cast<size_t>(At - Begin);
+      unsigned L = 1;
+      size_t Start = 0;
+      for (size_t I = 0; I < Offset; ++I)
+        if (T[I] == '\n') {
+          ++L;
+          Start = I + 1;
+        }
+      return configError(Path, L, static_cast<unsigned>(Offset - Start + 1),
+                         "not valid UTF-8");
+    }
+  }
+  Line = 1;
+  LineStart = 0;
+  int Flow = 0;
+  bool AtLineStart = true, ValueStart = true, AfterSpace = true;
+  unsigned Indicators = 0;
+  size_t N = T.size();
+  auto Next = [&](size_t I) { return I + 1 < N ? T[I + 1] : '\n'; };
+  for (size_t I = 0; I < N; ++I) {
+    char C = T[I];
+    if (C == '\n') {
+      ++Line;
+      LineStart = I + 1;
+      AtLineStart = true;
+      ValueStart = true;
+      AfterSpace = true;
+      Indicators = 0;
+      continue;
+    }
+    if (AtLineStart) {
+      size_t J = I;
+      while (J < N && (T[J] == ' ' || T[J] == '\t'))
+        ++J;
+      if (J - I > MaxIndent && J < N && T[J] != '\n' && T[J] != '#')
+        return configError(Path, Line, Col(J), "nested too deeply (indented more than " +
+                                                   llvm::Twine(MaxIndent) + " columns)");
+      AtLineStart = false;
+      I = J - 1;
+      continue;
+    }
+    if (C == ' ' || C == '\t' || C == '\r') {
+      AfterSpace = true;
+      continue;
+    }
+    if (C == '#' && AfterSpace) {
+      while (I + 1 < N && T[I + 1] != '\n')
+        ++I;
+      continue;
+    }
+    AfterSpace = false;
+    if (ValueStart) {
+      if (C == '"' || C == '\'') {
+        // A quoted scalar, possibly over several lines.
+        size_t J = I + 1;
+        for (; J < N; ++J) {
+          if (T[J] == '\n') {
+            ++Line;
+            LineStart = J + 1;
+          } else if (C == '"' && T[J] == '\\') {
+            ++J;
+          } else if (T[J] == C) {
+            if (C == '\'' && J + 1 < N && T[J + 1] == '\'') {
+              ++J;
+              continue;
+            }
+            break;
+          }
+        }
+        I = J;
+        ValueStart = false;
+        continue;
+      }
+      if (C == '*' || C == '&')
+        return configError(Path, Line, Col(I),
+                           llvm::Twine(C == '*' ? "an alias" : "an anchor") +
+                               " is not supported in a configuration file (quote a value "
+                               "that starts with '" + llvm::Twine(C) + "')");
+      if ((C == '-' || C == '?') && (Next(I) == ' ' || Next(I) == '\n' || Next(I) == '\t')) {
+        if (++Indicators > MaxIndicators)
+          return configError(Path, Line, Col(I), "nested too deeply");
+        continue;
+      }
+    }
+    if (C == '[' || C == '{') {
+      if (++Flow > static_cast<int>(MaxFlowDepth))
+        return configError(Path, Line, Col(I), "nested too deeply (more than " +
+                                                   llvm::Twine(MaxFlowDepth) +
+                                                   " levels of brackets)");
+      ValueStart = true;
+      continue;
+    }
+    if (C == ']' || C == '}') {
+      if (Flow > 0)
+        --Flow;
+      ValueStart = false;
+      continue;
+    }
+    if (C == ',' && Flow > 0) {
+      ValueStart = true;
+      continue;
+    }
+    if (C == ':' && (Next(I) == ' ' || Next(I) == '\n' || Next(I) == '\t' || Flow > 0)) {
+      ValueStart = true;
+      continue;
+    }
+    ValueStart = false;
+  }
+  return llvm::Error::success();
+}
+
+/// The line where a second YAML document starts, or 0. Read from the text: the YAML reader's
+/// own nextDocument() crashes after a document holding only comments.
+unsigned secondDocumentLine(llvm::StringRef T) {
+  unsigned Line = 0;
+  bool Content = false, Ended = false;
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  T.split(Lines, '\n');
+  for (llvm::StringRef L : Lines) {
+    ++Line;
+    llvm::StringRef Trimmed = L.rtrim();
+    if (Trimmed == "---" || Trimmed.starts_with("--- ") || Trimmed.starts_with("---\t")) {
+      if (Content)
+        return Line;
+      continue;
+    }
+    if (Trimmed == "..." || Trimmed.starts_with("... ")) {
+      Ended = Content;
+      continue;
+    }
+    llvm::StringRef S = L.trim();
+    if (!S.empty() && !S.starts_with("#") && !(S.starts_with("%") && !Content)) {
+      if (Ended)
+        return Line;
+      Content = true;
+    }
+  }
+  return 0;
+}
+
+} // namespace
+
 llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path) {
   std::string Diagnostic;
   auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
@@ -156,19 +368,71 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path
   C.path = Path.str();
   if (Content.trim().empty())
     return C;
+  if (llvm::Error E = prevalidateYaml(Content, Path))
+    return std::move(E);
+  if (unsigned Line = secondDocumentLine(Content))
+    return configError(Path, Line, 1, "a second YAML document; a configuration file holds "
+                                      "exactly one");
   auto Buffer = llvm::MemoryBuffer::getMemBuffer(Content, Path);
+  // A syntax check with the plain YAML parser first: yaml::Input crashes on several kinds of
+  // broken documents (it calls setError() on a null node, steps past the last document), so
+  // it only ever sees a document that parses.
+  {
+    llvm::SourceMgr SM;
+    SM.setDiagHandler(Handler, &Diagnostic);
+    llvm::yaml::Stream S(Buffer->getMemBufferRef(), SM, /*ShowColors=*/false);
+    unsigned Documents = 0;
+    for (llvm::yaml::document_iterator D = S.begin(), End = S.end(); D != End; ++D) {
+      llvm::yaml::Node *Root = D->getRoot();
+      if (!Root || S.failed())
+        break;
+      Root->skip();
+      if (S.failed())
+        break;
+      if (!llvm::isa<llvm::yaml::NullNode>(Root) && ++Documents > 1)
+        break;
+    }
+    if (S.failed() || Documents > 1) {
+      if (Diagnostic.empty())
+        Diagnostic = Path.str() + (Documents > 1 ? ": a second YAML document; a configuration "
+                                                   "file holds exactly one"
+                                                 : ": not valid YAML");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+    }
+  }
+  Problem.reset();
   llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
   In >> C;
+  std::optional<ValidationProblem> Found = std::move(Problem);
+  Problem.reset();
   if (In.error()) {
     if (Diagnostic.empty())
       Diagnostic = Path.str() + ": not a valid configuration";
     return llvm::createStringError(llvm::inconvertibleErrorCode(), Diagnostic);
+  }
+  if (Found) {
+    size_t At = Content.find(Found->needle);
+    if (At == llvm::StringRef::npos)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     Path.str() + ": " + Found->message);
+    size_t LineStart = Content.rfind('\n', At);
+    LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+    unsigned Line = 1 + static_cast<unsigned>(Content.take_front(At).count('\n'));
+    return configError(Path, Line, static_cast<unsigned>(At - LineStart + 1), Found->message);
   }
   C.path = Path.str();
   return C;
 }
 
 llvm::Expected<Config> loadConfig(llvm::StringRef Path) {
+  // Not a FIFO or /dev/zero (read forever), and not megabytes: a configuration is small.
+  llvm::sys::fs::file_status St;
+  if (!llvm::sys::fs::status(Path, St) && St.type() != llvm::sys::fs::file_type::regular_file)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path.str() + ": not a regular file");
+  if (!llvm::sys::fs::status(Path, St) && St.getSize() > (1u << 20))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path.str() + ": too large for a configuration file (over 1 MB)");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

@@ -17,6 +17,9 @@
 
 namespace sa {
 
+/// Largest max-instances and downstream-limit accepted.
+inline constexpr int64_t MaxPoolBudgetValue = 1000000;
+
 struct RuleConfig {
   std::optional<bool> enabled;
   std::optional<Level> level; // every finding of the rule gets this level

@@ -99,6 +99,21 @@ AdjustedCommand adjustCommand(const std::vector<std::string> &Arguments,
       DropSpan();
       continue;
     }
+    // Clang modules: an implicit module build writes compiled modules into the module cache
+    // (-fmodules-cache-path= from the database, else ~/.cache/clang). A syntax-only parse
+    // includes the headers textually instead and writes nothing.
+    if (O.matches(options::OPT_fmodules) || O.matches(options::OPT_fcxx_modules) ||
+        O.matches(options::OPT_fimplicit_module_maps) ||
+        O.matches(options::OPT_fmodules_cache_path) ||
+        O.matches(options::OPT_fmodules_user_build_path) ||
+        O.matches(options::OPT_fmodule_output) || O.matches(options::OPT_fmodule_output_EQ) ||
+        O.matches(options::OPT_fmodules_prune_after) ||
+        O.matches(options::OPT_fmodules_prune_interval) ||
+        O.matches(options::OPT_fmodules_validate_once_per_build_session) ||
+        O.matches(options::OPT_fbuild_session_file)) {
+      DropSpan();
+      continue;
+    }
   }
 
   Out.arguments.push_back(clangDriverFor(Args.front()));

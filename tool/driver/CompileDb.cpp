@@ -1,6 +1,7 @@
 #include "driver/CompileDb.h"
 
 #include "support/Paths.h"
+#include "support/Untrusted.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
@@ -11,6 +12,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
+
+#include <algorithm>
 
 namespace path = llvm::sys::path;
 
@@ -23,70 +26,78 @@ llvm::Error error(llvm::StringRef Path, const llvm::Twine &Message) {
                                  (Path + ": " + Message).str());
 }
 
-/// Line and column of a byte offset, for JSON syntax errors.
-std::pair<unsigned, unsigned> lineColumn(llvm::StringRef Text, size_t Offset) {
-  unsigned Line = 1, Col = 1;
-  for (size_t I = 0; I < Offset && I < Text.size(); ++I) {
-    if (Text[I] == '\n') {
-      ++Line;
-      Col = 1;
-    } else {
-      ++Col;
-    }
+} // namespace
+
+namespace {
+
+constexpr unsigned MaxResponseDepth = 16;
+
+void expandInto(llvm::StringRef Arg, llvm::StringRef Directory, unsigned Depth,
+                std::vector<std::string> &Active, ResponseExpansion &Out, bool FromFile) {
+  auto Keep = [&](llvm::StringRef A) {
+    Out.arguments.push_back(A.str());
+    if (FromFile)
+      Out.fromFiles.push_back(A.str());
+  };
+  if (!Arg.starts_with("@") || Arg.size() == 1) {
+    Keep(Arg);
+    return;
   }
-  return {Line, Col};
+  std::string File = canonicalPath(Arg.drop_front(), Directory);
+  if (std::find(Active.begin(), Active.end(), File) != Active.end() ||
+      Depth >= MaxResponseDepth) {
+    Out.problems.push_back("response file '" + File + "' includes itself (cyclic); " +
+                           "its arguments are left out");
+    return;
+  }
+  if (!llvm::sys::fs::exists(File)) {
+    Out.problems.push_back("response file '" + File + "' does not exist; its arguments are "
+                           "missing");
+    Keep(Arg);
+    return;
+  }
+  if (!llvm::sys::fs::is_regular_file(File)) {
+    Out.problems.push_back("response file '" + File + "' is not a regular file; not read");
+    Keep(Arg);
+    return;
+  }
+  auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+  if (!Buffer) {
+    Out.problems.push_back("response file '" + File + "' cannot be read: " +
+                           Buffer.getError().message());
+    Keep(Arg);
+    return;
+  }
+  if (std::find(Out.files.begin(), Out.files.end(), File) == Out.files.end())
+    Out.files.push_back(File);
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Saver(Alloc);
+  llvm::SmallVector<const char *, 64> Argv;
+  llvm::cl::TokenizeGNUCommandLine((*Buffer)->getBuffer(), Saver, Argv);
+  Active.push_back(File);
+  for (const char *A : Argv)
+    if (A)
+      expandInto(A, Directory, Depth + 1, Active, Out, /*FromFile=*/true);
+  Active.pop_back();
 }
 
 } // namespace
 
-std::vector<std::string> expandResponseFiles(const std::vector<std::string> &Args,
-                                             llvm::StringRef Directory) {
-  bool Any = false;
+ResponseExpansion expandResponseFiles(const std::vector<std::string> &Args,
+                                      llvm::StringRef Directory) {
+  ResponseExpansion Out;
+  std::vector<std::string> Active;
   for (const std::string &A : Args)
-    Any |= llvm::StringRef(A).starts_with("@");
-  if (!Any)
-    return Args;
-  llvm::BumpPtrAllocator Alloc;
-  llvm::StringSaver Saver(Alloc);
-  llvm::SmallVector<const char *, 64> Argv;
-  for (const std::string &A : Args)
-    Argv.push_back(Saver.save(A).data());
-  llvm::cl::ExpansionContext Expander(Alloc, llvm::cl::TokenizeGNUCommandLine);
-  Expander.setCurrentDir(Directory);
-  if (llvm::Error E = Expander.expandResponseFiles(Argv)) {
-    // A missing or cyclic response file leaves the arguments as they were; the @file that
-    // remains is dropped later as an argument clang cannot use.
-    llvm::consumeError(std::move(E));
-    return Args;
-  }
-  return std::vector<std::string>(Argv.begin(), Argv.end());
+    expandInto(A, Directory, 0, Active, Out, /*FromFile=*/false);
+  return Out;
 }
 
 llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef Content,
                                                                  llvm::StringRef Path) {
-  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Content);
-  if (!Parsed) {
-    std::string Message;
-    size_t Offset = 0;
-    llvm::handleAllErrors(Parsed.takeError(), [&](const llvm::json::ParseError &E) {
-      // ParseError's message reads "[line:col, byte=N]: what"; we print the position in the
-      // compiler's "file:line:col:" style instead.
-      std::string Full = E.message();
-      llvm::StringRef M = Full;
-      size_t ByteAt = M.find("byte=");
-      if (ByteAt != llvm::StringRef::npos)
-        M.drop_front(ByteAt + 5)
-            .take_while([](char C) { return isdigit(C); })
-            .getAsInteger(10, Offset);
-      size_t Close = M.find("]: ");
-      Message = (Close != llvm::StringRef::npos ? M.drop_front(Close + 3) : M).str();
-    });
-    auto [Line, Col] = lineColumn(Content, Offset);
+  llvm::Expected<llvm::json::Value> Parsed = parseUntrustedJson(Content);
+  if (!Parsed)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   (Path + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Col) +
-                                    ": not valid JSON: " + Message)
-                                       .str());
-  }
+                                   (Path + ":" + llvm::toString(Parsed.takeError())).str());
   const llvm::json::Array *Entries = Parsed->getAsArray();
   if (!Entries)
     return error(Path, "expected a JSON array of compile commands");
@@ -131,7 +142,11 @@ llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef
     }
     if (C.arguments.empty())
       return error(Path, Where + ": the command is empty");
-    C.arguments = expandResponseFiles(C.arguments, C.directory);
+    ResponseExpansion X = expandResponseFiles(C.arguments, C.directory);
+    C.arguments = std::move(X.arguments);
+    C.responseFiles = std::move(X.files);
+    C.fromResponseFiles = std::move(X.fromFiles);
+    C.problems = std::move(X.problems);
 
     if (!Seen.insert(C.file).second)
       continue; // the same TU listed twice (several targets, or a merged database)
@@ -141,6 +156,9 @@ llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef
 }
 
 llvm::Expected<std::vector<CompileCommand>> loadCompileDatabase(llvm::StringRef Path) {
+  llvm::sys::fs::file_status St;
+  if (!llvm::sys::fs::status(Path, St) && St.type() != llvm::sys::fs::file_type::regular_file)
+    return error(Path, "not a regular file");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return error(Path, "cannot read: " + Buffer.getError().message());

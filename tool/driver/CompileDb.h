@@ -15,6 +15,19 @@ struct CompileCommand {
   std::string directory; // absolute, canonical
   std::string file;      // absolute, canonical
   std::vector<std::string> arguments; // argv[0] first, response files expanded
+  std::vector<std::string> responseFiles; // absolute paths of the response files read
+  /// Arguments that came out of response files: never echoed in messages (they may hold
+  /// secrets such as tokens in -D flags).
+  std::vector<std::string> fromResponseFiles;
+  std::vector<std::string> problems; // "response file 'x' does not exist", ...; for warnings
+};
+
+/// The result of expanding @file arguments.
+struct ResponseExpansion {
+  std::vector<std::string> arguments;
+  std::vector<std::string> files;     // absolute paths read
+  std::vector<std::string> fromFiles; // arguments that came from them
+  std::vector<std::string> problems;  // missing, unreadable or cyclic response files
 };
 
 /// Loads a compilation database. Errors name the file and the place that is broken
@@ -30,8 +43,9 @@ llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef
 /// parent, as clang-tidy does. Empty when there is none.
 std::string findCompileDatabase(llvm::StringRef Start);
 
-/// Expands @file arguments relative to `Directory`; unreadable ones are left in place.
-std::vector<std::string> expandResponseFiles(const std::vector<std::string> &Args,
-                                             llvm::StringRef Directory);
+/// Expands @file arguments relative to `Directory` (nested ones too, GNU quoting). A missing,
+/// unreadable or cyclic response file is left in place and named in `problems`.
+ResponseExpansion expandResponseFiles(const std::vector<std::string> &Args,
+                                      llvm::StringRef Directory);
 
 } // namespace sa

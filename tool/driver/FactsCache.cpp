@@ -3,6 +3,7 @@
 #include "Version.h"
 #include "facts/FactsJson.h"
 #include "support/Output.h"
+#include "support/Untrusted.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -10,16 +11,21 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/RandomNumberGenerator.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
+#include <array>
+#include <cerrno>
 #include <cstdlib>
+
+#include <unistd.h>
 
 namespace sa {
 
 namespace {
-constexpr int CacheFormat = 1;
+constexpr int CacheFormat = 2; // 2: entries carry an HMAC
 
 /// What built these facts: the executable's own contents (a rebuilt state-audit at the same
 /// version may extract differently) and the Clang it runs on.
@@ -39,9 +45,103 @@ const std::string &toolFingerprint() {
   }();
   return Fingerprint;
 }
+
+constexpr llvm::StringLiteral MacPrefix = "state-audit-cache-hmac-sha256 ";
+
+/// HMAC-SHA256 (RFC 2104) of `Message` under `Key`, as hex.
+std::string hmacSha256(llvm::StringRef Key, llvm::StringRef Message) {
+  std::array<uint8_t, 64> K{};
+  if (Key.size() > K.size()) {
+    auto D = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
+        reinterpret_cast<const uint8_t *>(Key.data()), Key.size()));
+    std::copy(D.begin(), D.end(), K.begin());
+  } else {
+    std::copy(Key.begin(), Key.end(), K.begin());
+  }
+  std::array<uint8_t, 64> Inner, Outer;
+  for (size_t I = 0; I < K.size(); ++I) {
+    Inner[I] = K[I] ^ 0x36;
+    Outer[I] = K[I] ^ 0x5c;
+  }
+  llvm::SHA256 H1;
+  H1.update(Inner);
+  H1.update(Message);
+  auto InnerDigest = H1.final();
+  llvm::SHA256 H2;
+  H2.update(Outer);
+  H2.update(InnerDigest);
+  auto Digest = H2.final();
+  return llvm::toHex(Digest, true);
+}
+
+bool constantTimeEqual(llvm::StringRef A, llvm::StringRef B) {
+  if (A.size() != B.size())
+    return false;
+  unsigned char Diff = 0;
+  for (size_t I = 0; I < A.size(); ++I)
+    Diff |= static_cast<unsigned char>(A[I] ^ B[I]);
+  return Diff == 0;
+}
 } // namespace
 
 FactsCache::FactsCache(std::string D, std::string S) : Dir(std::move(D)), Salt(std::move(S)) {}
+
+const std::string &FactsCache::secret() {
+  std::call_once(SecretOnce, [&] {
+    if (const char *Env = std::getenv("STATE_AUDIT_CACHE_SECRET"); Env && *Env) {
+      Secret = Env;
+      return;
+    }
+    llvm::SmallString<256> P(Dir);
+    llvm::sys::path::append(P, "secret");
+    auto Read = [&]() -> bool {
+      llvm::sys::fs::file_status St;
+      if (llvm::sys::fs::status(P, St, /*follow=*/false) ||
+          St.type() != llvm::sys::fs::file_type::regular_file)
+        return false;
+      auto B = llvm::MemoryBuffer::getFile(P, /*IsText=*/false);
+      if (!B || (*B)->getBufferSize() < 32)
+        return false;
+      Secret = (*B)->getBuffer().str();
+      return true;
+    };
+    if (Read())
+      return;
+    if (llvm::sys::fs::create_directories(Dir))
+      return;
+    uint8_t Bytes[32];
+    if (llvm::getRandomBytes(Bytes, sizeof Bytes))
+      return;
+    std::string Hex = llvm::toHex(llvm::ArrayRef<uint8_t>(Bytes), true);
+    // Written beside, then linked into place: link() never replaces an existing secret, so
+    // concurrent first scans agree on one.
+    auto Temp = llvm::sys::fs::TempFile::create(P + "-%%%%%%.tmp",
+                                                llvm::sys::fs::owner_read |
+                                                    llvm::sys::fs::owner_write);
+    if (!Temp) {
+      llvm::consumeError(Temp.takeError());
+      return;
+    }
+    {
+      llvm::raw_fd_ostream OS(Temp->FD, /*shouldClose=*/false);
+      OS << Hex;
+      OS.flush();
+      if (OS.has_error()) {
+        OS.clear_error();
+        llvm::consumeError(Temp->discard());
+        return;
+      }
+    }
+    if (::link(Temp->TmpName.c_str(), P.c_str()) == 0 || errno == EEXIST) {
+      llvm::consumeError(Temp->discard());
+    } else if (llvm::Error E = Temp->keep(P)) {
+      // No hard links on this file system: rename (a concurrent first scan may win).
+      llvm::consumeError(std::move(E));
+    }
+    Read();
+  });
+  return Secret;
+}
 
 std::string FactsCache::key(llvm::StringRef Directory,
                             const std::vector<std::string> &Arguments) const {
@@ -90,10 +190,20 @@ std::string FactsCache::contentHash(const std::string &Path) {
 }
 
 std::optional<TUFacts> FactsCache::lookup(const std::string &Key) {
+  const std::string &Secret = secret();
+  if (Secret.empty())
+    return std::nullopt; // no key to check entries with: parse everything
   auto Buffer = llvm::MemoryBuffer::getFile(entryPath(Key), /*IsText=*/true);
   if (!Buffer)
     return std::nullopt; // not cached yet
-  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buffer)->getBuffer());
+  // "<prefix><hmac>\n<json>": the HMAC, under this cache's secret, of the JSON text. An entry
+  // edited by anyone without the secret (a poisoned CI cache) fails here and is rebuilt.
+  auto [Header, Body] = (*Buffer)->getBuffer().split('\n');
+  if (!Header.consume_front(MacPrefix) || !constantTimeEqual(Header, hmacSha256(Secret, Body))) {
+    ++Corrupt;
+    return std::nullopt;
+  }
+  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(Body);
   const llvm::json::Object *O = Doc ? Doc->getAsObject() : nullptr;
   if (!O || O->getString("format") != llvm::StringRef("state-audit-cache") ||
       O->getInteger("version") != CacheFormat || O->getString("key") != llvm::StringRef(Key) ||
@@ -131,6 +241,9 @@ std::optional<TUFacts> FactsCache::lookup(const std::string &Key) {
 
 void FactsCache::store(const std::string &Key, const TUFacts &Facts,
                        const std::vector<std::string> &Inputs) {
+  const std::string &Secret = secret();
+  if (Secret.empty())
+    return;
   llvm::json::Array Files;
   for (const std::string &Path : Inputs) {
     std::string Hash = contentHash(Path);
@@ -150,8 +263,9 @@ void FactsCache::store(const std::string &Key, const TUFacts &Facts,
   std::string Path = entryPath(Key);
   if (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
     return; // an unwritable cache slows the next scan down, nothing more
-  std::string Text;
-  llvm::raw_string_ostream(Text) << Entry;
+  std::string Body;
+  llvm::raw_string_ostream(Body) << Entry;
+  std::string Text = MacPrefix.str() + hmacSha256(Secret, Body) + "\n" + Body;
   if (llvm::Error E = writeFileAtomically(Path, Text))
     llvm::consumeError(std::move(E));
 }

@@ -9,6 +9,10 @@
 // re-parses exactly the TUs that include it. Entries are written atomically (two scans may
 // run at once); an entry that cannot be read, is corrupt, or comes from another version is
 // ignored and rewritten, never trusted.
+//
+// Each entry carries an HMAC-SHA256 of its text under a secret: $STATE_AUDIT_CACHE_SECRET when
+// set, else 32 random bytes in <cache>/secret (mode 0600) made by the first scan. An entry that
+// does not verify is rebuilt. See docs/trust-model.md for what this does and does not protect.
 #pragma once
 
 #include "facts/Facts.h"
@@ -38,6 +42,8 @@ public:
 
 private:
   std::string entryPath(const std::string &Key) const;
+  /// The key entries are signed with; empty when there is none (the cache is then unused).
+  const std::string &secret();
   /// Content hash of a file, once per scan; empty when it cannot be read.
   std::string contentHash(const std::string &Path);
 
@@ -46,6 +52,8 @@ private:
   std::mutex Mutex;
   std::map<std::string, std::string> Hashes;
   std::atomic<unsigned> Corrupt{0};
+  std::once_flag SecretOnce;
+  std::string Secret;
 };
 
 } // namespace sa

@@ -6,14 +6,19 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <mutex>
+#include <optional>
+
+#include <signal.h>
 
 namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
@@ -36,29 +41,110 @@ bool isSkippedDirectory(llvm::StringRef Dir, const std::vector<std::string> &Exc
   return false;
 }
 
-/// C and C++ sources under a directory, recursively, sorted.
-std::vector<std::string> sourcesUnder(llvm::StringRef Dir, const std::vector<std::string> &Ex) {
+const char *typeName(fs::file_type T) {
+  switch (T) {
+  case fs::file_type::fifo_file:
+    return "a FIFO";
+  case fs::file_type::socket_file:
+    return "a socket";
+  case fs::file_type::character_file:
+    return "a character device";
+  case fs::file_type::block_file:
+    return "a block device";
+  case fs::file_type::directory_file:
+    return "a directory";
+  default:
+    return "not a regular file";
+  }
+}
+
+/// C and C++ sources under a directory, recursively, sorted. What is not a regular file (a
+/// FIFO named x.cpp would block the parser forever) is skipped with a warning; a directory
+/// that cannot be read is named and marks the scan incomplete.
+std::vector<std::string> sourcesUnder(llvm::StringRef Dir, const std::vector<std::string> &Ex,
+                                      const ProjectPaths &Paths, ScanPlan &Plan) {
   std::vector<std::string> Out;
-  std::error_code EC;
-  // Symlinks are not followed: a link to a parent directory would loop, and a linked file is
-  // found under its real path when that is inside the paths scanned.
-  for (fs::recursive_directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
-       It != End && !EC; It.increment(EC)) {
-    llvm::StringRef P = It->path();
-    if (It->type() == fs::file_type::directory_file) {
-      if (isSkippedDirectory(canonicalPath(P), Ex))
-        It.no_push();
-      continue;
-    }
-    if (isSourceFile(P))
+  std::vector<std::string> Stack{Dir.str()};
+  while (!Stack.empty()) {
+    std::string D = std::move(Stack.back());
+    Stack.pop_back();
+    std::error_code EC;
+    fs::directory_iterator It(D, EC, /*follow_symlinks=*/false), End;
+    for (; !EC && It != End; It.increment(EC)) {
+      std::string P = It->path();
+      fs::file_type T = It->type();
+      if (T == fs::file_type::type_unknown || T == fs::file_type::status_error) {
+        fs::file_status St;
+        T = fs::status(P, St, /*follow=*/false) ? fs::file_type::status_error : St.type();
+      }
+      if (T == fs::file_type::directory_file) {
+        if (!isSkippedDirectory(canonicalPath(P), Ex))
+          Stack.push_back(P);
+        continue;
+      }
+      if (!isSourceFile(P))
+        continue;
+      // Symlinks are not followed into directories (a link to a parent would loop); a linked
+      // source file counts under its real path.
+      if (T == fs::file_type::symlink_file) {
+        fs::file_status St;
+        if (fs::status(P, St, /*follow=*/true)) {
+          Plan.warnings.push_back("skipping '" + Paths.display(P) +
+                                  "': a dangling symlink or a symlink loop");
+          continue;
+        }
+        T = St.type();
+        if (T == fs::file_type::directory_file)
+          continue;
+      }
+      if (T != fs::file_type::regular_file) {
+        Plan.warnings.push_back("skipping '" + Paths.display(P) + "': " + typeName(T) +
+                                ", not a regular file");
+        continue;
+      }
       Out.push_back(canonicalPath(P));
+    }
+    if (EC) {
+      Plan.warnings.push_back("cannot read directory '" + Paths.display(D) + "': " +
+                              EC.message() + "; the sources in it are not analysed");
+      Plan.sourcesLost = true;
+    }
   }
   std::sort(Out.begin(), Out.end());
   Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
   return Out;
 }
 
+/// Why a path given on the command line cannot be used, or nullopt.
+std::optional<std::string> unusablePath(const std::string &P) {
+  fs::file_status Link;
+  if (fs::status(P, Link, /*follow=*/false))
+    return "path '" + P + "' does not exist";
+  fs::file_status St;
+  if (std::error_code EC = fs::status(P, St, /*follow=*/true)) {
+    if (EC == std::errc::too_many_symbolic_link_levels)
+      return "path '" + P + "' is a symlink loop";
+    if (Link.type() == fs::file_type::symlink_file)
+      return "path '" + P + "' is a dangling symlink";
+    return "path '" + P + "': " + EC.message();
+  }
+  if (St.type() == fs::file_type::directory_file)
+    return std::nullopt;
+  if (St.type() != fs::file_type::regular_file)
+    return "path '" + P + "' is " + typeName(St.type()) + ", not a source file or directory";
+  if (!isSourceFile(P) && !isHeaderFile(P))
+    return "path '" + P + "' is not a C or C++ source file (.c, .cc, .cpp, .cxx, .c++, .C, .cp, "
+           ".CPP) or a directory";
+  return std::nullopt;
+}
+
 } // namespace
+
+bool isHeaderFile(llvm::StringRef P) {
+  llvm::StringRef Ext = path::extension(P);
+  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx" || Ext == ".h++" ||
+         Ext == ".H" || Ext == ".ipp" || Ext == ".inl" || Ext == ".tcc";
+}
 
 bool isSourceFile(llvm::StringRef P) {
   llvm::StringRef Ext = path::extension(P);
@@ -70,8 +156,8 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
   ScanPlan Plan;
   std::vector<std::string> Paths;
   for (const std::string &P : R.paths) {
-    if (!fs::exists(P))
-      return inputError("path '" + P + "' does not exist");
+    if (std::optional<std::string> Why = unusablePath(P))
+      return inputError(*Why);
     Paths.push_back(canonicalPath(P));
   }
 
@@ -118,12 +204,23 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
 
   AdjustOptions Adjust{R.resourceDir, R.extraArgs};
   auto AddJob = [&](const std::string &File, const std::string &Dir,
-                    const std::vector<std::string> &Args) {
+                    const std::vector<std::string> &Args,
+                    const std::vector<std::string> &Secret = {}) {
     AdjustedCommand A = adjustCommand(Args, File, Adjust);
     if (!A.dropped.empty()) {
+      // Arguments from response files are counted, never echoed: they may hold secrets.
       std::string List;
-      for (const std::string &D : A.dropped)
+      unsigned Hidden = 0;
+      for (const std::string &D : A.dropped) {
+        if (std::find(Secret.begin(), Secret.end(), D) != Secret.end()) {
+          ++Hidden;
+          continue;
+        }
         List += (List.empty() ? "" : " ") + D;
+      }
+      if (Hidden)
+        List += (List.empty() ? "" : " and ") + std::to_string(Hidden) +
+                " from response files (not shown)";
       Plan.warnings.push_back(Plan.paths.display(File) +
                               ": ignoring arguments clang does not know: " + List);
     }
@@ -144,11 +241,36 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     if (!Commands)
       return Commands.takeError();
     llvm::StringSet<> Covered;
+    std::string DbDir = std::string(path::parent_path(Plan.database));
+    unsigned ExcludedTUs = 0;
     for (const CompileCommand &C : *Commands) {
-      if (!Selected(C.file) || !InProject(C.file))
+      if (!Selected(C.file))
         continue;
+      if (!InProject(C.file)) {
+        ++ExcludedTUs;
+        continue;
+      }
       Covered.insert(C.file);
-      AddJob(C.file, C.directory, C.arguments);
+      std::string Shown = Plan.paths.display(C.file);
+      for (const std::string &Problem : C.problems)
+        Plan.warnings.push_back(Shown + ": " + Problem);
+      for (const std::string &R : C.responseFiles)
+        if (!isWithin(R, Root) && !isWithin(R, DbDir) && !isWithin(R, C.directory))
+          Plan.warnings.push_back(Shown + ": reads response file '" + R +
+                                  "' from outside the project and build tree");
+      fs::file_status St;
+      if (std::error_code EC = fs::status(C.file, St, /*follow=*/true)) {
+        Plan.warnings.push_back(Shown + ": cannot analyse: " + EC.message());
+        Plan.sourcesLost = true;
+        continue;
+      }
+      if (St.type() != fs::file_type::regular_file) {
+        Plan.warnings.push_back(Shown + ": skipped: " + typeName(St.type()) +
+                                ", not a regular file");
+        Plan.sourcesLost = true;
+        continue;
+      }
+      AddJob(C.file, C.directory, C.arguments, C.fromResponseFiles);
     }
     // Source files named on the command line but missing from the database are analysed with
     // the default command rather than silently skipped.
@@ -159,19 +281,34 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
                                 "; analysing with -std=c++17 and the extra arguments");
         AddJob(P, Cwd, DefaultCommand(P));
       }
-    if (Plan.jobs.empty())
+    if (Plan.jobs.empty() && ExcludedTUs)
+      return inputError("all " + std::to_string(ExcludedTUs) + " translation units of the given "
+                        "paths in '" + Plan.paths.display(Plan.database) +
+                        "' are excluded (--exclude, the configuration's exclude, or outside the "
+                        "root '" + Root + "')");
+    if (Plan.jobs.empty() && !Plan.sourcesLost)
       return inputError("none of the given paths has a compile command in '" +
                         Plan.paths.display(Plan.database) + "'");
   } else {
     std::vector<std::string> Inputs = Paths.empty() ? std::vector<std::string>{Cwd} : Paths;
+    unsigned ExcludedFiles = 0;
     for (const std::string &P : Inputs) {
-      std::vector<std::string> Files =
-          fs::is_directory(P) ? sourcesUnder(P, Excluded) : std::vector<std::string>{P};
-      for (const std::string &F : Files)
-        if (!fs::is_directory(P) || (isSourceFile(F) && InProject(F)))
-          AddJob(F, Cwd, DefaultCommand(F));
+      std::vector<std::string> Files = fs::is_directory(P)
+                                           ? sourcesUnder(P, Excluded, Plan.paths, Plan)
+                                           : std::vector<std::string>{P};
+      for (const std::string &F : Files) {
+        if (fs::is_directory(P) && !InProject(F)) {
+          ++ExcludedFiles;
+          continue;
+        }
+        AddJob(F, Cwd, DefaultCommand(F));
+      }
     }
-    if (Plan.jobs.empty())
+    if (Plan.jobs.empty() && ExcludedFiles)
+      return inputError("all " + std::to_string(ExcludedFiles) + " source files under the given "
+                        "paths are excluded (--exclude, the configuration's exclude, or outside "
+                        "the root '" + Root + "')");
+    if (Plan.jobs.empty() && !Plan.sourcesLost)
       return inputError("no C or C++ source files under the given paths");
   }
 
@@ -183,8 +320,62 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
   return Plan;
 }
 
+namespace {
+
+/// An alternate signal stack for the current thread while it lives: a stack overflow's
+/// SIGSEGV can only be handled on one.
+class AltStack {
+public:
+  AltStack() : Memory(AltStackBytes) {
+    stack_t S{};
+    S.ss_sp = Memory.data();
+    S.ss_size = Memory.size();
+    S.ss_flags = 0;
+    Installed = sigaltstack(&S, &Old) == 0;
+  }
+  ~AltStack() {
+    if (Installed)
+      sigaltstack(&Old, nullptr);
+  }
+
+private:
+  static constexpr size_t AltStackBytes = 1u << 20;
+  std::vector<char> Memory;
+  stack_t Old{};
+  bool Installed = false;
+};
+
+} // namespace
+
+/// TUStackBytes, or STATE_AUDIT_TU_STACK_KB (for tests of the crash containment).
+unsigned tuStackBytes() {
+  static const unsigned Bytes = [] {
+    unsigned KB = 0;
+    if (const char *Env = std::getenv("STATE_AUDIT_TU_STACK_KB"))
+      if (!llvm::StringRef(Env).getAsInteger(10, KB) && KB >= 64 && KB <= (4u << 20))
+        return KB * 1024;
+    return TUStackBytes;
+  }();
+  return Bytes;
+}
+
+void enableStackOverflowRecovery() {
+  for (int Sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) {
+    struct sigaction SA;
+    if (sigaction(Sig, nullptr, &SA) != 0)
+      continue;
+    bool Handled = (SA.sa_flags & SA_SIGINFO) ? SA.sa_sigaction != nullptr
+                                               : SA.sa_handler != SIG_DFL && SA.sa_handler != SIG_IGN;
+    if (Handled && !(SA.sa_flags & SA_ONSTACK)) {
+      SA.sa_flags |= SA_ONSTACK;
+      sigaction(Sig, &SA, nullptr);
+    }
+  }
+}
+
 std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
                              FactsCache *Cache, const TUDoneCallback &OnDone) {
+  enableStackOverflowRecovery();
   std::vector<TUFacts> Results(Plan.jobs.size());
   std::mutex DoneMutex;
   auto RunOne = [&](size_t I) {
@@ -199,12 +390,39 @@ std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractO
       }
     }
     if (!FromCache) {
-      std::vector<std::string> Inputs;
-      Results[I] = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options,
-                             Cache ? &Inputs : nullptr);
-      // A crash is not a property of the inputs: try again next time.
-      if (Cache && Results[I].status != TUStatus::Failed)
-        Cache->store(Key, Results[I], Inputs);
+      // A thread of its own with a large stack: deeply nested code (20 000 chained `=`)
+      // recurses in clang far past a normal thread's 8 MB. A crash that still happens is
+      // contained by the recovery context, with the signal handled on an alternate stack.
+      TUFacts Extracted;
+      bool Completed = false;
+      llvm::CrashRecoveryContext Recovery;
+      bool Safe = Recovery.RunSafelyOnThread(
+          [&] {
+            AltStack Guard;
+            std::vector<std::string> Inputs;
+            Extracted = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options,
+                                  Cache ? &Inputs : nullptr);
+            Completed = true;
+            // A crash is not a property of the inputs: try again next time.
+            if (Cache && Extracted.status != TUStatus::Failed)
+              Cache->store(Key, Extracted, Inputs);
+          },
+          tuStackBytes());
+      if (!Safe && !Completed) {
+        Extracted = TUFacts();
+        Extracted.file = Plan.paths.display(Job.file);
+        Extracted.status = TUStatus::Failed;
+        Extracted.firstError = "the parser crashed on this file";
+      }
+      Results[I] = std::move(Extracted);
+    }
+    // Clang's pseudo-files ("<built-in>" for -include from the command line) are not paths:
+    // the extractor made them absolute against the current directory; undo that.
+    for (llvm::StringRef Pseudo : {"<built-in>", "<command line>", "<scratch space>"}) {
+      std::string Glued = Plan.paths.display(canonicalPath(Pseudo)) + ":";
+      std::string &E = Results[I].firstError;
+      if (Glued != Pseudo.str() + ":" && llvm::StringRef(E).starts_with(Glued))
+        E = Pseudo.str() + ":" + E.substr(Glued.size());
     }
     double Seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();

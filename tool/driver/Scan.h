@@ -35,6 +35,9 @@ struct ScanPlan {
   std::string database; // compile_commands.json used, empty when none
   std::vector<TUJob> jobs; // sorted by file
   std::vector<std::string> warnings; // one line each, for stderr
+  /// Sources that could not be listed (an unreadable directory) or read: the scan is
+  /// incomplete (exit 3) even when every TU that was found is analysed.
+  bool sourcesLost = false;
 };
 
 /// Errors here are usage or input errors (exit code 2): a missing path, a broken database,
@@ -50,8 +53,19 @@ using TUDoneCallback =
 /// Runs every job on `Jobs` workers (0: one per core), taking unchanged TUs from `Cache` when
 /// one is given. Results are in plan order whatever the number of workers, so reports do not
 /// depend on -j.
+/// Each TU runs on a thread of its own with a large stack (clang recurses once per nested
+/// expression), inside a crash-recovery context: a TU that crashes the parser comes back as
+/// Failed, the others are analysed.
 std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
                              FactsCache *Cache = nullptr, const TUDoneCallback &OnDone = {});
+
+/// Stack size of the thread each TU is parsed on.
+inline constexpr unsigned TUStackBytes = 512u << 20;
+
+/// Lets crash recovery catch a stack overflow: the signal handler must run on an alternate
+/// stack. Called once from main after CrashRecoveryContext::Enable(); each TU thread installs
+/// its own alternate stack.
+void enableStackOverflowRecovery();
 
 /// Shard K of N (1-based) of the jobs: TUs dealt out largest first to the lightest shard, by
 /// the size of their main file, so the shards take about as long and are the same on every
@@ -63,5 +77,6 @@ std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
                            llvm::StringRef ResourceDir);
 
 bool isSourceFile(llvm::StringRef Path);
+bool isHeaderFile(llvm::StringRef Path);
 
 } // namespace sa

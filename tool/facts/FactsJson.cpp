@@ -316,6 +316,9 @@ Value factsFileToJSON(const FactsFile &File) {
   return Object{{"format", "state-audit-facts"},
                 {"version", FactsFormatVersion},
                 {"root", File.root},
+                {"shard", static_cast<int64_t>(File.shard)},
+                {"shards", static_cast<int64_t>(File.shards)},
+                {"scan", File.scan},
                 {"tus", std::move(A)}};
 }
 
@@ -335,6 +338,16 @@ llvm::Expected<FactsFile> factsFileFromJSON(const Value &V) {
     return Fail("missing \"tus\" or \"root\"");
   FactsFile Out;
   Out.root = Root->str();
+  std::optional<int64_t> K = O->getInteger("shard"), N = O->getInteger("shards");
+  std::optional<llvm::StringRef> Scan = O->getString("scan");
+  if (!K || !N || !Scan)
+    return Fail("no shard information (\"shard\", \"shards\", \"scan\"); written by an older "
+                "state-audit? Scan again");
+  if (*N < 1 || *N > 1000000 || *K < 1 || *K > *N)
+    return Fail("shard " + llvm::Twine(*K) + "/" + llvm::Twine(*N) + " is out of range");
+  Out.shard = static_cast<unsigned>(*K);
+  Out.shards = static_cast<unsigned>(*N);
+  Out.scan = Scan->str();
   for (size_t I = 0; I < TUs->size(); ++I) {
     auto F = tuFactsFromJSON((*TUs)[I]);
     if (!F)

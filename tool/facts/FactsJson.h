@@ -22,6 +22,9 @@ llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
 struct FactsFile {
   std::string root;
   std::vector<TUFacts> tus;
+  unsigned shard = 1;  // K of `--shard K/N` (1/1 for a whole scan)
+  unsigned shards = 1; // N
+  std::string scan;    // identity of the scan the shards come from (see ScanCommand)
 };
 llvm::json::Value factsFileToJSON(const FactsFile &F);
 llvm::Expected<FactsFile> factsFileFromJSON(const llvm::json::Value &);

@@ -2,6 +2,9 @@
 
 #include "facts/Finding.h"
 
+#include "support/Untrusted.h"
+
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -52,24 +55,51 @@ llvm::Expected<std::pair<std::string, std::string>> parsePathMapping(llvm::Strin
   return std::make_pair(Old.rtrim('/').str(), New.rtrim('/').str());
 }
 
-llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path) {
+llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path,
+                                                         std::vector<std::string> *Warnings) {
+  uint64_t Size = 0;
+  if (!llvm::sys::fs::file_size(Path, Size) && Size > MaxBaselineBytes)
+    return fail(Path, "too large for a baseline (" + llvm::Twine(Size >> 20) +
+                          " MB, at most " + llvm::Twine(MaxBaselineBytes >> 20) + " MB)");
+  if (llvm::sys::fs::exists(Path) && !llvm::sys::fs::is_regular_file(Path))
+    return fail(Path, "not a regular file");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return fail(Path, "cannot read: " + Buffer.getError().message());
-  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buffer)->getBuffer());
+  if ((*Buffer)->getBufferSize() > MaxBaselineBytes)
+    return fail(Path, "too large for a baseline (at most " + llvm::Twine(MaxBaselineBytes >> 20) +
+                          " MB)");
+  return parseBaseline((*Buffer)->getBuffer(), Path, Warnings);
+}
+
+llvm::Expected<std::vector<BaselineResult>> parseBaseline(llvm::StringRef Content,
+                                                          llvm::StringRef Path,
+                                                          std::vector<std::string> *Warnings) {
+  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(Content);
   if (!Doc)
-    return fail(Path, "not valid JSON: " + llvm::toString(Doc.takeError()));
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (Path + ":" + llvm::toString(Doc.takeError())).str());
   const llvm::json::Object *Root = Doc->getAsObject();
   const llvm::json::Array *Runs = Root ? Root->getArray("runs") : nullptr;
   if (!Runs)
     return fail(Path, "not a SARIF log (no \"runs\")");
   std::vector<BaselineResult> Out;
+  unsigned Ours = 0, RunNo = 0;
   for (const llvm::json::Value &RunV : *Runs) {
+    ++RunNo;
     const llvm::json::Object *Run = RunV.getAsObject();
     const llvm::json::Object *Driver =
         Run && Run->getObject("tool") ? Run->getObject("tool")->getObject("driver") : nullptr;
-    if (!Driver || Driver->getString("name") != llvm::StringRef("state-audit"))
+    std::optional<llvm::StringRef> Name = Driver ? Driver->getString("name") : std::nullopt;
+    if (Name != llvm::StringRef("state-audit")) {
+      if (Warnings) {
+        std::string Who = Name ? "'" + Name->take_front(80).str() + "'" : "an unnamed tool";
+        Warnings->push_back(Path.str() + ": run " + std::to_string(RunNo) + " is from " + Who +
+                            ", not state-audit; its results are not used");
+      }
       continue;
+    }
+    ++Ours;
     const llvm::json::Array *Results = Run->getArray("results");
     if (!Results)
       continue;
@@ -89,7 +119,9 @@ llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path) {
         B.symbol = P->getString("symbol").value_or("").str();
       const llvm::json::Array *Locs = R->getArray("locations");
       if (Locs && !Locs->empty())
-        if (const llvm::json::Object *PL = (*Locs)[0].getAsObject()->getObject("physicalLocation")) {
+        if (const llvm::json::Object *PL = (*Locs)[0].getAsObject()
+                                               ? (*Locs)[0].getAsObject()->getObject("physicalLocation")
+                                               : nullptr) {
           if (const llvm::json::Object *A = PL->getObject("artifactLocation"))
             B.loc.file = percentDecode(A->getString("uri").value_or(""));
           if (const llvm::json::Object *Reg = PL->getObject("region")) {
@@ -106,6 +138,8 @@ llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path) {
       Out.push_back(std::move(B));
     }
   }
+  if (Ours == 0)
+    return fail(Path, "has no state-audit run: not a baseline of this tool");
   return Out;
 }
 

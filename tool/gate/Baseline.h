@@ -25,7 +25,17 @@ struct BaselineResult {
 
 /// Reads the results of a SARIF file written by state-audit (other tools' results and results
 /// already `absent` are skipped). Errors name the file and the problem.
-llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef SarifPath);
+/// Baselines larger than this are refused: a SARIF DOM takes several times the file's size.
+inline constexpr uint64_t MaxBaselineBytes = 256ull << 20;
+
+/// Reads this tool's results from a SARIF log. Runs of other tools are skipped with a line in
+/// `Warnings` (when given); a log without any state-audit run is an error.
+llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef SarifPath,
+                                                         std::vector<std::string> *Warnings = nullptr);
+/// Same, from memory (`SarifPath` names it in messages).
+llvm::Expected<std::vector<BaselineResult>> parseBaseline(llvm::StringRef Content,
+                                                          llvm::StringRef SarifPath,
+                                                          std::vector<std::string> *Warnings = nullptr);
 
 /// Path prefixes to rewrite in baseline locations: {"old/dir", "new/dir"}.
 using PathMap = std::vector<std::pair<std::string, std::string>>;

@@ -2,6 +2,7 @@
 // findings that fail or are new with file:line and hint, the rest collapsed.
 #include "report/Report.h"
 
+#include <algorithm>
 #include <map>
 
 namespace sa {
@@ -11,16 +12,40 @@ namespace {
 std::string escape(llvm::StringRef S) {
   std::string Out;
   for (char C : S) {
+    if (C == '\n' || C == '\r' || C == '\t') {
+      Out += ' '; // a line break would end the list item
+      continue;
+    }
+    if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
+      continue;
     if (C == '|' || C == '<' || C == '>' || C == '*' || C == '_' || C == '`' || C == '[' ||
-        C == ']')
+        C == ']' || C == '\\')
       Out += '\\';
     Out += C;
   }
   return Out;
 }
 
+/// A code span that holds any text: the fence is one backtick longer than the longest run of
+/// backticks inside (CommonMark), padded when the text starts or ends with one, and line
+/// breaks become spaces. A file named "a`b.cpp" cannot break out of it.
+std::string codeSpan(llvm::StringRef S) {
+  std::string Text;
+  for (char C : S)
+    Text += (C == '\n' || C == '\r' || static_cast<unsigned char>(C) < 0x20) ? ' ' : C;
+  size_t Longest = 0, Run = 0;
+  for (char C : Text) {
+    Run = C == '`' ? Run + 1 : 0;
+    Longest = std::max(Longest, Run);
+  }
+  std::string Fence(Longest + 1, '`');
+  bool Pad = !Text.empty() && (Text.front() == '`' || Text.back() == '`' || Text.front() == ' ');
+  return Fence + (Pad ? " " : "") + Text + (Pad ? " " : "") + Fence;
+}
+
 void item(llvm::raw_ostream &OS, const Finding &F) {
-  OS << "- **" << toString(F.level) << "** `" << F.loc.file << ":" << F.loc.line << "` ["
+  OS << "- **" << toString(F.level) << "** "
+     << codeSpan(F.loc.file + ":" + std::to_string(F.loc.line)) << " ["
      << F.rule << "] " << escape(F.message) << "\n";
   if (!F.hint.empty())
     OS << "  - hint: " << escape(F.hint) << "\n";

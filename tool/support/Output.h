@@ -1,4 +1,8 @@
-// Writing results: files are replaced atomically so a CI job never reads half a report.
+// Writing results. A regular file is replaced atomically (a temporary file beside it, renamed
+// into place once complete) so a CI job never reads half a report. What is not a regular file
+// is written directly: a FIFO or a character device (`-o /dev/stdout`, `-o >(cmd)`, which is
+// `/dev/fd/N`) must receive the report, not be replaced by a file. A symlink is followed to
+// its target: the link stays, the file it names gets the report.
 #pragma once
 
 #include "llvm/ADT/StringRef.h"
@@ -12,12 +16,19 @@ class raw_ostream;
 
 namespace sa {
 
-/// Writes to `Path` through a temporary file in the same directory, renamed over `Path` once
-/// complete. "-" or an empty path writes to standard output.
+/// Writes to `Path` ("-" or an empty path: standard output). Any write error (a full disk, a
+/// closed pipe) comes back as an Error, never as a fatal "LLVM ERROR".
 llvm::Error writeOutput(llvm::StringRef Path,
                         const std::function<void(llvm::raw_ostream &)> &Write);
 
-/// Same, for content already in memory.
+/// Writes a regular file atomically at exactly `Path`: a symlink there is replaced, not
+/// followed (for files in directories other processes may write, such as the cache).
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Contents);
+
+/// True when both name the same existing file (after symlinks and hard links).
+bool sameExistingFile(llvm::StringRef A, llvm::StringRef B);
+
+/// How messages name an output path: "standard output" for "-" and "".
+std::string outputName(llvm::StringRef Path);
 
 } // namespace sa

@@ -53,7 +53,7 @@ std::optional<std::string> ProjectPaths::projectRelative(llvm::StringRef File) c
     llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
     if (isWithin(Slashed, Pattern))
       return std::nullopt;
-    if (auto Compiled = llvm::GlobPattern::create(Pattern)) {
+    if (auto Compiled = llvm::GlobPattern::create(Pattern, MaxGlobSubPatterns)) {
       if (Compiled->match(Slashed))
         return std::nullopt;
     } else {

@@ -19,6 +19,10 @@ std::string canonicalPath(llvm::StringRef Path, llvm::StringRef Base = {});
 /// True when `Path` is `Dir` or lies below it (both canonical).
 bool isWithin(llvm::StringRef Path, llvm::StringRef Dir);
 
+/// Brace expansions a glob may have ("{a,b}{c,d}" has 4): `{a,b}` repeated 30 times would
+/// otherwise expand to a billion patterns.
+inline constexpr size_t MaxGlobSubPatterns = 1024;
+
 /// The project root and what is excluded from it. All paths canonical.
 class ProjectPaths {
 public:

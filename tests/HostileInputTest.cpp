@@ -1,0 +1,540 @@
+// Hostile and unlucky input (issue 11): never a crash, a hang, a silent pass or a destroyed
+// file. Each test reproduces one reported case through the program as users run it.
+#include "TestSupport.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Program.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace sa;
+using namespace sa::testing;
+
+namespace {
+
+struct RunResult {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string quote(llvm::StringRef S) {
+  std::string Q = "'";
+  for (char C : S)
+    Q += C == '\'' ? std::string("'\\''") : std::string(1, C);
+  return Q + "'";
+}
+
+/// Runs `Script` with bash; "$SA" is the binary. stdout and stderr are captured.
+RunResult shell(const std::string &Script, unsigned TimeoutSeconds = 300) {
+  TempDir IO;
+  std::string Out = IO.file("stdout"), Err = IO.file("stderr");
+  std::string Full = "SA=" + quote(SA_BINARY) + "; " + Script;
+  std::vector<llvm::StringRef> Argv{"/bin/bash", "-c", Full};
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"), llvm::StringRef(Out),
+                                                llvm::StringRef(Err)};
+  RunResult R;
+  R.code = llvm::sys::ExecuteAndWait("/bin/bash", Argv, std::nullopt, Redirects, TimeoutSeconds);
+  R.out = readFile(Out);
+  R.err = readFile(Err);
+  return R;
+}
+
+RunResult run(const std::vector<std::string> &Args, const std::string &Cwd = {}) {
+  std::string Cmd = Cwd.empty() ? "" : "cd " + quote(Cwd) + " && ";
+  Cmd += "exec \"$SA\"";
+  for (const std::string &A : Args)
+    Cmd += " " + quote(A);
+  return shell(Cmd);
+}
+
+bool contains(const std::string &Haystack, const std::string &Needle) {
+  return Haystack.find(Needle) != std::string::npos;
+}
+
+const char *Source = "#include <map>\n#include <string>\n"
+                     "std::map<std::string, int> g_sessions;\n"
+                     "int hit(const std::string &k) { return ++g_sessions[k]; }\n";
+
+bool isSymlink(const std::string &P) {
+  struct stat St;
+  return lstat(P.c_str(), &St) == 0 && S_ISLNK(St.st_mode);
+}
+
+// Case 1: -o through a symlink, into a FIFO, /dev/stdout and process substitution.
+TEST(Hostile, OutputGoesThroughLinksFifosAndDescriptors) {
+  TempDir T, O;
+  T.write("a.cpp", Source);
+  // A symlink: the target gets the report, the link stays a link.
+  std::string Target = O.write("target.json", "old");
+  ASSERT_EQ(symlink(Target.c_str(), O.file("link.json").c_str()), 0);
+  RunResult L = run({"scan", T.path(), "-q", "--no-cache", "--format", "json", "-o",
+                     O.file("link.json")});
+  EXPECT_EQ(L.code, 1) << L.err;
+  EXPECT_TRUE(isSymlink(O.file("link.json")));
+  EXPECT_TRUE(bool(llvm::json::parse(readFile(Target)))) << readFile(Target);
+
+  // A FIFO: written directly, read by the other end.
+  std::string Fifo = O.file("fifo");
+  ASSERT_EQ(mkfifo(Fifo.c_str(), 0600), 0);
+  RunResult F = shell("cat " + quote(Fifo) + " > " + quote(O.file("from-fifo")) + " & \"$SA\" scan " +
+                      quote(T.path()) + " -q --no-cache -o " + quote(Fifo) + "; rc=$?; wait; exit $rc");
+  EXPECT_EQ(F.code, 1) << F.err;
+  struct stat St;
+  ASSERT_EQ(lstat(Fifo.c_str(), &St), 0);
+  EXPECT_TRUE(S_ISFIFO(St.st_mode)) << "the FIFO was replaced";
+  EXPECT_TRUE(contains(readFile(O.file("from-fifo")), "g_sessions"));
+
+  // /dev/stdout: the report reaches stdout, whatever stdout is.
+  RunResult S = run({"scan", T.path(), "-q", "--no-cache", "-o", "/dev/stdout"});
+  EXPECT_EQ(S.code, 1) << S.err;
+  EXPECT_TRUE(contains(S.out, "g_sessions")) << S.out;
+
+  // Process substitution: -o >(cmd) is /dev/fd/N.
+  RunResult P = shell("\"$SA\" scan " + quote(T.path()) + " -q --no-cache -o >(cat > " +
+                      quote(O.file("from-subst")) + "); rc=$?; sleep 1; exit $rc");
+  EXPECT_EQ(P.code, 1) << P.err;
+  EXPECT_TRUE(contains(readFile(O.file("from-subst")), "g_sessions"));
+}
+
+// Case 2: an output naming an input is refused, and the input is left alone.
+TEST(Hostile, OutputNamingAnInputIsRefused) {
+  TempDir T;
+  std::string Src = T.write("src/a.cpp", Source);
+  std::string Db = T.write("build/compile_commands.json",
+                           "[{\"directory\": \"" + T.path() + "/build\", \"file\": \"../src/a.cpp\", "
+                           "\"arguments\": [\"g++\", \"-c\", \"../src/a.cpp\"]}]");
+  RunResult R = run({"scan", T.file("src"), "-p", T.file("build"), "--root", T.path(), "-o", Src});
+  EXPECT_EQ(R.code, 2);
+  EXPECT_EQ(R.err, "state-audit: error: -o '" + Src +
+                       "' names a scanned source file 'src/a.cpp'; refusing to overwrite it\n");
+  EXPECT_EQ(readFile(Src), Source);
+  RunResult F = run({"scan", T.file("src"), "-p", T.file("build"), "--root", T.path(),
+                     "--facts-out", Db});
+  EXPECT_EQ(F.code, 2);
+  EXPECT_EQ(F.err, "state-audit: error: --facts-out '" + Db +
+                       "' names the compile database 'build/compile_commands.json'; refusing to "
+                       "overwrite it\n");
+  EXPECT_TRUE(contains(readFile(Db), "../src/a.cpp"));
+}
+
+// Case 3: configuration the YAML reader would crash on.
+TEST(Hostile, MalformedConfigurationIsAnErrorNotACrash) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  struct Case {
+    std::string yaml, message;
+  } Cases[] = {
+      {std::string("\x01rules: {}\n"),
+       ":1:1: control character 0x01 is not allowed in a configuration file"},
+      {std::string("fail-on: error\n\0\n", 17),
+       ":2:1: control character 0x00 (NUL) is not allowed in a configuration file"},
+      // Found by fuzz_config: invalid UTF-8 made the reader crash reporting its own error.
+      {"fail-on: error\nexclude: [\"a\xff" "b\"]\n", ":2:13: not valid UTF-8"},
+      {"*a\n", ":1:1: an alias is not supported in a configuration file (quote a value that "
+               "starts with '*')"},
+      {"fail-on: &x error\nexclude: [*x]\n",
+       ":1:10: an anchor is not supported in a configuration file (quote a value that starts "
+       "with '&')"},
+      {std::string(100000, '[') + "\n", ":1:33: nested too deeply (more than 32 levels of brackets)"},
+      {std::string("exclude: ") + std::string(50000, '[') + std::string(50000, ']') + "\n",
+       ":1:42: nested too deeply (more than 32 levels of brackets)"},
+      {[] {
+         std::string S;
+         for (int I = 0; I < 100000; ++I)
+           S += "- ";
+         return S + "x\n";
+       }(),
+       ":1:65: nested too deeply"},
+      {[] {
+         std::string S;
+         for (int I = 0; I < 300; ++I)
+           S += std::string(I, ' ') + "k" + std::to_string(I) + ":\n";
+         return S;
+       }(),
+       ":202:202: nested too deeply (indented more than 200 columns)"},
+  };
+  for (const Case &C : Cases) {
+    std::string Path = T.write(".state-audit.yaml", C.yaml);
+    RunResult R = run({"scan", T.path(), "-q", "--no-cache"});
+    EXPECT_EQ(R.code, 2) << C.message;
+    EXPECT_EQ(R.err, "state-audit: error: " + Path + C.message + "\n");
+  }
+  // Found by fuzz_config: a file holding only a comment crashed the YAML reader's
+  // nextDocument(). It is an empty configuration.
+  // Found by fuzz_config: a document that YAML I/O half-reads, where a validate() error
+  // dereferenced a null node (SIGSEGV before this fix).
+  std::string Path = T.write(".state-audit.yaml",
+                             "#fail-on\xd6\xae l.eor\n%xcludeclude:\n  ail-on :error\nexclude:\nonrror\n"
+                             "exor\n%xcludeclude:\n  ail-on :error\nexclude:\non: error:\n \nexc.ai:-");
+  RunResult Half = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(Half.code, 2);
+  EXPECT_EQ(Half.err, "state-audit: error: " + Path + ": not a valid configuration\n");
+  T.write(".state-audit.yaml", "#fail-on: note\n");
+  RunResult Comment = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(Comment.code, 1) << Comment.err;
+  EXPECT_EQ(Comment.err, "");
+}
+
+// Case 4: JSON nested 50 000 levels deep, in every JSON input.
+TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
+  TempDir T, O;
+  T.write("a.cpp", Source);
+  std::string Deep = std::string(50000, '[') + std::string(50000, ']');
+  std::string Db = T.write("build/compile_commands.json", Deep);
+  RunResult D = run({"scan", T.path(), "-p", T.file("build"), "-q", "--no-cache"});
+  EXPECT_EQ(D.code, 2);
+  EXPECT_EQ(D.err, "state-audit: error: " + Db +
+                       ":1:513: not valid JSON: nested deeper than 512 levels\n");
+  llvm::sys::fs::remove(Db);
+
+  std::string Base = O.write("base.sarif", "{\"runs\": " + Deep + "}");
+  RunResult B = run({"scan", T.path(), "-q", "--no-cache", "--baseline", Base});
+  EXPECT_EQ(B.code, 2);
+  EXPECT_EQ(B.err, "state-audit: error: " + Base +
+                       ":1:521: not valid JSON: nested deeper than 512 levels\n");
+
+  std::string Facts = O.write("facts.json", Deep);
+  RunResult M = run({"merge", Facts});
+  EXPECT_EQ(M.code, 2);
+  EXPECT_EQ(M.err, "state-audit: error: " + Facts +
+                       ":1:513: not valid JSON: nested deeper than 512 levels\n");
+
+  // A cache entry: treated as a miss and rebuilt, every later scan works.
+  TempDir C;
+  RunResult Cold = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  std::error_code EC;
+  unsigned Entries = 0;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".json")) {
+      ++Entries;
+      std::string Text = readFile(It->path());
+      std::string Header = Text.substr(0, Text.find('\n') + 1);
+      std::error_code WEC;
+      llvm::raw_fd_ostream(It->path(), WEC) << Header << Deep;
+    }
+  ASSERT_EQ(Entries, 1u);
+  RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Warm.code, 1) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+}
+
+// Case 5: a TU that overflows clang's stack does not take the scan down. 20 000 chained `=`
+// overflow a normal 8 MB stack; on the TU's own 512 MB stack they parse. When a TU still
+// crashes (here: forced with a 256 KB stack), it is named and the others are reported.
+TEST(Hostile, TUThatCrashesTheParserIsIsolated) {
+  TempDir T;
+  T.write("good.cpp", Source);
+  std::string Chain = "int a;\nvoid f() { a";
+  for (int I = 0; I < 20000; ++I)
+    Chain += " = a";
+  Chain += ";}\n";
+  T.write("chain.cpp", Chain);
+  RunResult R = run({"scan", T.path(), "--no-cache", "--format", "json", "-j", "2"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_TRUE(contains(R.out, "g_sessions"));
+
+  for (const char *Jobs : {"1", "2"}) {
+    RunResult C = shell("STATE_AUDIT_TU_STACK_KB=256 exec \"$SA\" scan " + quote(T.path()) +
+                        " --no-cache --format json -j " + Jobs);
+    EXPECT_EQ(C.code, 3) << C.err;
+    EXPECT_TRUE(contains(C.out, "g_sessions")) << "the good TU's findings are reported";
+    EXPECT_TRUE(contains(C.err, "state-audit: chain.cpp: not analysed: the parser crashed on "
+                                "this file\n"))
+        << C.err;
+  }
+}
+
+// Case 7: merge checks that the shards are complete and of one scan.
+TEST(Hostile, MergeNeedsEveryShardOfOneScanOnce) {
+  TempDir T, Other, O;
+  for (int I = 0; I < 4; ++I)
+    T.write("tu" + std::to_string(I) + ".cpp",
+            "static int s_n" + std::to_string(I) + " = 0;\nint f" + std::to_string(I) +
+                "() { return ++s_n" + std::to_string(I) + "; }\n");
+  Other.write("x.cpp", "int g_other = 0;\n");
+  auto Shard = [&](const TempDir &Dir, int K, const std::string &Name) {
+    std::string F = O.file(Name);
+    RunResult S = run({"scan", Dir.path(), "--no-cache", "-q", "--shard",
+                       std::to_string(K) + "/3", "--facts-out", F, "--fail-on", "never"});
+    EXPECT_EQ(S.code, 0) << S.err;
+    return F;
+  };
+  std::string S1 = Shard(T, 1, "s1.json"), S2 = Shard(T, 2, "s2.json"), S3 = Shard(T, 3, "s3.json");
+  std::string Foreign = Shard(Other, 3, "foreign.json");
+
+  RunResult Partial = run({"merge", S1, S2});
+  EXPECT_EQ(Partial.code, 3);
+  EXPECT_EQ(Partial.err,
+            "state-audit: error: shard 3/3 is missing: the merged report would be partial\n");
+  EXPECT_TRUE(Partial.out.empty());
+  RunResult Alone = run({"merge", S3});
+  EXPECT_EQ(Alone.code, 3);
+  EXPECT_EQ(Alone.err, "state-audit: error: shards 1/3, 2/3 are missing: the merged report "
+                       "would be partial\n");
+  RunResult Twice = run({"merge", S1, S2, S2, S3});
+  EXPECT_EQ(Twice.code, 2);
+  EXPECT_EQ(Twice.err, "state-audit: error: " + S2 + ": shard 2/3 is given twice (also " + S2 +
+                           ")\n");
+  RunResult Mixed = run({"merge", S1, S2, Foreign});
+  EXPECT_EQ(Mixed.code, 2);
+  EXPECT_EQ(Mixed.err, "state-audit: error: " + Foreign + ": shard 3/3 of another scan than " +
+                           S1 + " (a different TU list, shard count or state-audit version)\n");
+  RunResult Whole = run({"merge", S1, S2, S3, "--fail-on", "never"});
+  EXPECT_EQ(Whole.code, 0) << Whole.err;
+  EXPECT_TRUE(contains(Whole.out, "s_n3")) << Whole.out;
+}
+
+// Case 8: a FIFO named *.cpp is skipped, with a word, instead of blocking forever.
+TEST(Hostile, FifoSourceIsSkippedNotWaitedFor) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  ASSERT_EQ(mkfifo(T.file("pipe.cpp").c_str(), 0600), 0);
+  RunResult R = shell("exec \"$SA\" scan " + quote(T.path()) + " -q --no-cache", 120);
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_EQ(R.err, "state-audit: warning: skipping 'pipe.cpp': a FIFO, not a regular file\n");
+}
+
+// Case 9: an unreadable directory is named, and the scan is incomplete. As root (CI
+// containers), the scan runs as nobody, for whom permissions apply.
+TEST(Hostile, UnreadableDirectoryIsNamedAndIncomplete) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  T.write("locked/b.cpp", "int g_b = 0;\n");
+  std::string As;
+  if (geteuid() == 0) {
+    if (shell("command -v setpriv").code != 0)
+      GTEST_SKIP() << "root reads every directory, and there is no setpriv";
+    As = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    chmod(T.path().c_str(), 0755);
+    chmod(T.file("a.cpp").c_str(), 0644);
+  }
+  chmod(T.file("locked").c_str(), 0);
+  RunResult R = shell("cd " + quote(T.path()) + " && exec " + As + "\"$SA\" scan . -q --no-cache");
+  chmod(T.file("locked").c_str(), 0700);
+  EXPECT_EQ(R.code, 3) << R.err;
+  EXPECT_EQ(R.err, "state-audit: warning: cannot read directory 'locked': Permission denied; "
+                   "the sources in it are not analysed\n");
+  EXPECT_TRUE(contains(R.out, "g_sessions"));
+}
+
+// Case 10: a full disk or a full stdout: exit 2 and one message, no LLVM ERROR.
+TEST(Hostile, WriteErrorsAreExitTwoWithOneMessage) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  RunResult F = run({"scan", T.path(), "-q", "--no-cache", "-o", "/dev/full"});
+  EXPECT_EQ(F.code, 2);
+  EXPECT_EQ(F.err, "state-audit: error: cannot write '/dev/full': No space left on device\n");
+  RunResult S = shell("\"$SA\" scan " + quote(T.path()) + " -q --no-cache > /dev/full");
+  EXPECT_EQ(S.code, 2);
+  EXPECT_EQ(S.err, "state-audit: error: cannot write standard output: No space left on device\n");
+  RunResult Facts = run({"scan", T.path(), "-q", "--no-cache", "--facts-out", "/dev/full"});
+  EXPECT_EQ(Facts.code, 2);
+  EXPECT_EQ(Facts.err, "state-audit: error: cannot write '/dev/full': No space left on device\n");
+  RunResult Rules = shell("\"$SA\" rules > /dev/full");
+  EXPECT_EQ(Rules.code, 2);
+  EXPECT_EQ(Rules.err, "state-audit: error: cannot write to standard output: No space left on device\n");
+}
+
+// Case 11: pool budget values are range-checked.
+TEST(Hostile, PoolBudgetValuesAreRangeChecked) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  std::string Conf =
+      T.write(".state-audit.yaml", "connection-pools:\n  max-instances: 922337203685477581\n"
+                                   "  downstream-limit: 100\n");
+  RunResult R = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(R.code, 2);
+  EXPECT_EQ(R.err, "state-audit: error: " + Conf +
+                       ":2:3: connection-pools: max-instances must be between 1 and 1000000, got "
+                       "922337203685477581\n");
+}
+
+// Case 12: an invalid glob and a second YAML document are errors.
+TEST(Hostile, InvalidGlobAndSecondDocumentAreErrors) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  std::string Conf = T.write(".state-audit.yaml", "exclude: [\"src/[a\"]\n");
+  RunResult G = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(G.code, 2);
+  EXPECT_TRUE(contains(G.err, "exclude: invalid glob 'src/[a'")) << G.err;
+  EXPECT_EQ(std::count(G.err.begin(), G.err.end(), '\n'), 1);
+  T.write(".state-audit.yaml", "fail-on: never\n---\nfail-on: note\n");
+  RunResult D = run({"scan", T.path(), "-q", "--no-cache"});
+  EXPECT_EQ(D.code, 2);
+  EXPECT_EQ(D.err, "state-audit: error: " + Conf +
+                       ":2:1: a second YAML document; a configuration file holds exactly one\n");
+}
+
+// Case 13: a baseline from another tool, and a huge one.
+TEST(Hostile, BaselineOfAnotherToolOrTooLarge) {
+  TempDir T, O;
+  T.write("a.cpp", Source);
+  std::string Codeql = O.write("codeql.sarif",
+                               R"({"runs":[{"tool":{"driver":{"name":"CodeQL"}},"results":[]}]})");
+  RunResult C = run({"scan", T.path(), "-q", "--no-cache", "--baseline", Codeql});
+  EXPECT_EQ(C.code, 2);
+  EXPECT_EQ(C.err, "state-audit: warning: " + Codeql +
+                       ": run 1 is from 'CodeQL', not state-audit; its results are not used\n"
+                       "state-audit: error: " + Codeql +
+                       ": has no state-audit run: not a baseline of this tool\n");
+  std::string Mixed = O.write(
+      "mixed.sarif", R"({"runs":[{"tool":{"driver":{"name":"CodeQL"}},"results":[]},
+                                {"tool":{"driver":{"name":"state-audit"}},"results":[]}]})");
+  RunResult M = run({"scan", T.path(), "-q", "--no-cache", "--baseline", Mixed});
+  EXPECT_EQ(M.code, 1);
+  EXPECT_EQ(M.err, "state-audit: warning: " + Mixed +
+                       ": run 1 is from 'CodeQL', not state-audit; its results are not used\n");
+  std::string Huge = O.file("huge.sarif");
+  ASSERT_EQ(truncate(O.write("huge.sarif", "{").c_str(), 400ll << 20), 0); // sparse
+  RunResult H = run({"scan", T.path(), "-q", "--no-cache", "--baseline", Huge});
+  EXPECT_EQ(H.code, 2);
+  EXPECT_EQ(H.err, "state-audit: error: " + Huge +
+                       ": too large for a baseline (400 MB, at most 256 MB)\n");
+}
+
+// Case 14: a tampered but well-formed cache entry is not trusted.
+TEST(Hostile, TamperedCacheEntryIsRebuilt) {
+  TempDir T, C;
+  T.write("a.cpp", Source);
+  RunResult Cold = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  struct stat St;
+  ASSERT_EQ(stat(C.file("secret").c_str(), &St), 0);
+  EXPECT_EQ(St.st_mode & 0777, 0600u);
+  std::error_code EC;
+  unsigned Entries = 0;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".json")) {
+      ++Entries;
+      // Hide the finding: rename the global in the facts, keep the JSON well-formed.
+      std::string Text = readFile(It->path());
+      size_t At;
+      while ((At = Text.find("g_sessions")) != std::string::npos)
+        Text.replace(At, 10, "g_harmless");
+      std::error_code WEC;
+      llvm::raw_fd_ostream(It->path(), WEC) << Text;
+    }
+  ASSERT_EQ(Entries, 1u);
+  RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Warm.code, 1) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+}
+
+// Case 15: response files: missing, cyclic, outside the tree; their contents never echoed.
+TEST(Hostile, ResponseFilesAreReportedNotEchoed) {
+  TempDir T, Outside;
+  T.write("src/a.cpp", Source);
+  T.write("build/cycle.rsp", "-DX @cycle.rsp\n");
+  T.write("build/secret.rsp", "-fapi-token=s3cr3t-value\n");
+  std::string Far = Outside.write("far.rsp", "-DFAR=1\n");
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \".\", \"file\": \"../src/a.cpp\", \"arguments\": [\"g++\", "
+          "\"@missing.rsp\", \"@cycle.rsp\", \"@secret.rsp\", \"@" + Far +
+              "\", \"-c\", \"../src/a.cpp\"]}]");
+  RunResult R = run({"scan", T.file("src"), "-p", T.file("build"), "--root", T.path(), "-q",
+                     "--no-cache"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_FALSE(contains(R.err, "s3cr3t")) << R.err;
+  EXPECT_TRUE(contains(R.err, "src/a.cpp: response file '" + T.file("build/missing.rsp") +
+                                  "' does not exist; its arguments are missing\n"))
+      << R.err;
+  EXPECT_TRUE(contains(R.err, "src/a.cpp: response file '" + T.file("build/cycle.rsp") +
+                                  "' includes itself (cyclic); its arguments are left out\n"))
+      << R.err;
+  EXPECT_TRUE(contains(R.err, "src/a.cpp: reads response file '" + Far +
+                                  "' from outside the project and build tree\n"))
+      << R.err;
+  EXPECT_TRUE(contains(R.err, "1 from response files (not shown)")) << R.err;
+}
+
+// Case 16: module flags from the database do not make the scan write a module cache.
+TEST(Hostile, ModuleCacheFlagsWriteNothing) {
+  TempDir T;
+  T.write("src/a.cpp", Source);
+  std::string Cache = T.file("modcache");
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \".\", \"file\": \"../src/a.cpp\", \"arguments\": [\"clang++\", "
+          "\"-fmodules\", \"-fcxx-modules\", \"-fmodules-cache-path=" + Cache +
+              "\", \"-c\", \"../src/a.cpp\"]}]");
+  RunResult R = run({"scan", T.file("src"), "-p", T.file("build"), "-q", "--no-cache"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(Cache));
+}
+
+// Case 17: a backtick in a file name cannot break out of the Markdown code span.
+TEST(Hostile, MarkdownCodeSpansHoldAnyFileName) {
+  TempDir T;
+  T.write("we`ird.cpp", "int g_x = 0;\nint f() { return ++g_x; }\n");
+  RunResult R = run({"scan", T.path(), "-q", "--no-cache", "--format", "markdown"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_TRUE(contains(R.out, "``we`ird.cpp:1``")) << R.out;
+}
+
+// Case 18: the small ones.
+TEST(Hostile, SmallOnesSayWhatIsWrong) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  T.write("README.md", "hello");
+  ASSERT_EQ(symlink("loop2", T.file("loop1").c_str()), 0);
+  ASSERT_EQ(symlink("loop1", T.file("loop2").c_str()), 0);
+  RunResult Loop = run({"scan", "loop1"}, T.path());
+  EXPECT_EQ(Loop.code, 2);
+  EXPECT_EQ(Loop.err, "state-audit: error: path 'loop1' is a symlink loop\n");
+  RunResult Readme = run({"scan", "README.md"}, T.path());
+  EXPECT_EQ(Readme.code, 2);
+  EXPECT_EQ(Readme.err, "state-audit: error: path 'README.md' is not a C or C++ source file (.c, "
+                        ".cc, .cpp, .cxx, .c++, .C, .cp, .CPP) or a directory\n");
+  RunResult Jobs = run({"scan", T.path(), "-j", "-1"});
+  EXPECT_EQ(Jobs.code, 2);
+  EXPECT_LT(Jobs.err.size(), 120u) << Jobs.err;
+  EXPECT_TRUE(contains(Jobs.err, "0 to 1024")) << Jobs.err;
+
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \".\", \"file\": \"../a.cpp\", \"arguments\": [\"g++\", \"-c\", "
+          "\"../a.cpp\"]}]");
+  RunResult Excluded = run({"scan", T.path(), "-p", T.file("build"), "--exclude", T.path()});
+  EXPECT_EQ(Excluded.code, 2);
+  EXPECT_TRUE(contains(Excluded.err, "all 1 translation units of the given paths in "
+                                     "'build/compile_commands.json' are excluded"))
+      << Excluded.err;
+  llvm::sys::fs::remove(T.file("build/compile_commands.json"));
+
+  // Devices where files are expected are refused, not read forever.
+  RunResult Zero = run({"scan", T.path(), "--config", "/dev/zero"});
+  EXPECT_EQ(Zero.code, 2);
+  EXPECT_EQ(Zero.err, "state-audit: error: /dev/zero: not a regular file\n");
+  RunResult ZeroDb = run({"scan", T.path(), "-p", "/dev/zero"});
+  EXPECT_EQ(ZeroDb.code, 2);
+  EXPECT_EQ(ZeroDb.err, "state-audit: error: /dev/zero: not a regular file\n");
+  RunResult ZeroBase = run({"scan", T.path(), "--baseline", "/dev/zero"});
+  EXPECT_EQ(ZeroBase.code, 2);
+  EXPECT_EQ(ZeroBase.err, "state-audit: error: /dev/zero: not a regular file\n");
+
+  // -include of a missing file: the message names <built-in>, not <cwd>/<built-in>.
+  TempDir Elsewhere;
+  RunResult Inc = run({"scan", T.file("a.cpp"), "--root", T.path(), "-q", "--no-cache", "--",
+                       "-include", "/nonexistent.h"},
+                      Elsewhere.path());
+  EXPECT_EQ(Inc.code, 3);
+  EXPECT_TRUE(contains(Inc.err, "first: <built-in>:1:10: error: '/nonexistent.h' file not found"))
+      << Inc.err;
+
+  // Without a build directory the cache goes to $XDG_CACHE_HOME, not into the sources.
+  TempDir Xdg;
+  RunResult Cached = shell("XDG_CACHE_HOME=" + quote(Xdg.path()) + " \"$SA\" scan " +
+                           quote(T.path()) + " -q");
+  EXPECT_EQ(Cached.code, 1) << Cached.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(T.file(".state-audit-cache")));
+  EXPECT_TRUE(llvm::sys::fs::exists(Xdg.file("state-audit/secret")));
+}
+
+} // namespace
