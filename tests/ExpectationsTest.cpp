@@ -96,3 +96,20 @@ TEST(Expectations, EachFindingSatisfiesOneExpectation) {
 }
 
 } // namespace
+
+TEST(Expectations, AColumnMustMatchWhereTheFindingStarts) {
+  std::vector<std::string> Errors;
+  auto E = parseExpectations("a.cpp", "int x; // expect: error global-variable:5 {{'x'}}\n", Errors);
+  ASSERT_TRUE(Errors.empty());
+  ASSERT_EQ(E.size(), 1u);
+  EXPECT_EQ(E[0].column, 5u);
+  Finding At5 = finding("a.cpp", 1, Level::Error, "global-variable", "'x'");
+  At5.loc.column = 5;
+  Finding At1 = At5;
+  At1.loc.column = 1;
+  EXPECT_TRUE(matchFindings(E, {At5}).ok());
+  EXPECT_FALSE(matchFindings(E, {At1}).ok());
+  parseExpectations("a.cpp", "// expect: error global-variable: {{'x'}}\n", Errors);
+  parseExpectations("a.cpp", "// expect: error global-variable:0\n", Errors);
+  EXPECT_EQ(Errors.size(), 2u);
+}

@@ -49,7 +49,17 @@ std::vector<Expectation> parseExpectations(const std::string &File, const std::s
         break;
       }
       llvm::StringRef Rule = C.take_while([](char Ch) { return isalnum(Ch) || Ch == '-'; });
-      C = C.drop_front(Rule.size()).ltrim();
+      C = C.drop_front(Rule.size());
+      unsigned Column = 0;
+      if (C.consume_front(":")) {
+        llvm::StringRef Digits = C.take_while([](char Ch) { return isdigit(Ch); });
+        if (Digits.empty() || Digits.getAsInteger(10, Column) || Column == 0) {
+          Fail("RULE:COL needs a column from 1");
+          break;
+        }
+        C = C.drop_front(Digits.size());
+      }
+      C = C.ltrim();
       if (!findRule(Rule)) {
         Fail("unknown rule '" + Rule.str() + "'");
         break;
@@ -60,6 +70,7 @@ std::vector<Expectation> parseExpectations(const std::string &File, const std::s
       E.line = static_cast<unsigned>(static_cast<int>(LineNo) + Offset);
       E.level = *L;
       E.rule = Rule.str();
+      E.column = Column;
       bool Bad = false;
       while (C.consume_front("{{")) {
         size_t End = C.find("}}");
@@ -119,15 +130,16 @@ MatchResult matchFindings(const std::vector<Expectation> &Expected,
     for (size_t I = 0; I < Found.size() && !Matched; ++I) {
       const Finding &F = Found[I];
       if (Used[I] || F.loc.file != E->file || F.loc.line != E->line || F.level != E->level ||
-          F.rule != E->rule ||
+          F.rule != E->rule || (E->column && F.loc.column != E->column) ||
           !std::all_of(E->texts.begin(), E->texts.end(),
                        [&](const std::string &T) { return contains(F, T); }))
         continue;
       Used[I] = Matched = true;
     }
     if (!Matched)
-      R.missing.push_back(E->file + ":" + std::to_string(E->line) + ": " + toString(E->level) +
-                          " " + E->rule + texts(*E) +
+      R.missing.push_back(E->file + ":" + std::to_string(E->line) +
+                          (E->column ? ":" + std::to_string(E->column) : std::string()) + ": " +
+                          toString(E->level) + " " + E->rule + texts(*E) +
                           " (expectation on line " + std::to_string(E->commentLine) + ")");
   }
   for (size_t I = 0; I < Found.size(); ++I)

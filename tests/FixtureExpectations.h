@@ -13,6 +13,7 @@ namespace sa::testing {
 struct Expectation {
   std::string file; // root-relative
   unsigned line = 0;
+  unsigned column = 0; // `RULE:COL`; 0 when the expectation gives none
   Level level = Level::Warning;
   std::string rule;
   std::vector<std::string> texts; // each must occur in the finding's message, symbol,

@@ -118,6 +118,11 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
   }
   for (const std::string &E : Errors)
     ADD_FAILURE() << "bad expectation: " << E;
+  // Every fixture expectation says where on its line the finding starts.
+  for (const Expectation &E : Expected)
+    if (!E.column)
+      ADD_FAILURE() << "expectation without a column (write RULE:COL): " << E.file << ":"
+                    << E.commentLine;
   EXPECT_FALSE(Expected.empty()) << "a fixture without expectations tests nothing";
 
   MatchResult M = matchFindings(Expected, Reported);

@@ -40,6 +40,11 @@ void addElementEvidence(const Program &P, const StateDecl &D, std::vector<Eviden
   Out.push_back({"holds " + E->name + " objects (fields: " + Fields + ")", E->loc});
 }
 
+bool isScalar(TypeShape S) {
+  return S == TypeShape::Integer || S == TypeShape::Floating || S == TypeShape::Boolean ||
+         S == TypeShape::Atomic || S == TypeShape::Other;
+}
+
 } // namespace
 
 std::string statePhrase(const StateDecl &D, bool Background) {
@@ -144,6 +149,9 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     return std::nullopt; // a connection pool's own bookkeeping: reported as the pool
   if (D.kind == StateKind::Field && M.isWorkerPool(D.owner))
     return std::nullopt; // a worker pool's threads, queue and counters: work in flight
+  if (D.kind == StateKind::Field && M.writesFiles(D.owner) &&
+      (isScalar(D.shape) || D.shape == TypeShape::Stream))
+    return std::nullopt; // a file sink's stream, sizes and times: reported as the file it writes
   if (D.kind == StateKind::CapturedLocal && M.phaseOf(D.owner) == Phase::Request)
     return std::nullopt; // a local of request code: per request
 

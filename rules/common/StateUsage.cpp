@@ -107,13 +107,16 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
   // Judged on the request writes when there are any, else on every write (a counter bumped
   // by background work is as much a metric).
   const std::vector<const Access *> &Writes = RequestWrites.empty() ? AllWrites : RequestWrites;
+  // An object of counters (`stats_.requests++`) counts through its members.
   bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
-                  D.shape == TypeShape::KeyedContainer;
+                  D.shape == TypeShape::KeyedContainer || D.shape == TypeShape::Object;
   if (Counters && !Writes.empty()) {
     bool OnlyCounts = true, OnlyIncrements = true, ValueUsed = false;
     for (const Access *A : Writes) {
       bool Counting = counts(*A);
       if (D.shape == TypeShape::KeyedContainer && !throughSubscript(*A))
+        Counting = false;
+      if (D.shape == TypeShape::Object && A->path.empty())
         Counting = false;
       if (!Counting || A->decides)
         OnlyCounts = false;
@@ -132,7 +135,16 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
     // `return next_id_++;`: every use takes the next number. The numbers are unique on this
     // instance only; whether that matters depends on where they go (an id that leaves the
     // instance, such as a session id, must come from a shared sequence).
-    S.idCounter = !OnlyCounts && OnlyIncrements && ValueUsed && namedIdSequence(shortName(D.name));
+    // Ids drawn for sessions leave the instance: a registry of sessions numbering them, or a
+    // function making session ids, is not a harmless sequence.
+    std::string Owner;
+    if (const RecordFact *R = M.program().record(D.owner))
+      Owner = R->name;
+    else if (const FunctionFact *F = M.program().function(D.owner))
+      Owner = F->name;
+    S.idCounter = !OnlyCounts && OnlyIncrements && ValueUsed &&
+                  namedIdSequence(shortName(D.name)) &&
+                  !llvm::StringRef(Owner).contains_insensitive("session");
     for (const Access *A : U.accesses)
       S.capped |= A->kind == AccessKind::LimitCheck;
   }

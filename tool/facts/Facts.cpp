@@ -13,8 +13,8 @@ bool operator<(const SourceLoc &A, const SourceLoc &B) {
 const char *toString(StateKind K) {
   switch (K) {
   case StateKind::Global: return "global";
-  case StateKind::StaticLocal: return "static-local";
-  case StateKind::StaticMember: return "static-member";
+  case StateKind::StaticLocal: return "local-static";
+  case StateKind::StaticMember: return "static-data-member";
   case StateKind::Field: return "field";
   case StateKind::CapturedLocal: return "captured-local";
   }

@@ -88,9 +88,12 @@ void BehaviorVisitor::callEdge(const FunctionDecl *FD, const Expr *At, CallKind 
 bool BehaviorVisitor::isForwardingReference(const FunctionDecl *FD, unsigned Param) {
   // `template <class T> f(T &&)`: a forwarding reference takes whatever it is given, to pass
   // it on (loggers, make_unique, emplace, JSON constructors); it is no promise to change it.
-  const FunctionTemplateDecl *Template = FD->getPrimaryTemplate();
   const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern();
-  if (!Template || !Pattern)
+  // The pattern's own template: for a member template of a class template (a JSON type's
+  // converting constructor) its parameters sit one level below the class's.
+  const FunctionTemplateDecl *Template =
+      Pattern ? Pattern->getDescribedFunctionTemplate() : nullptr;
+  if (!FD->getPrimaryTemplate() || !Template)
     return false;
   // A parameter pack in the pattern stands for every argument from its position on.
   const ParmVarDecl *P = nullptr;

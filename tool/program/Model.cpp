@@ -2,6 +2,8 @@
 
 #include "program/Lifetime.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <deque>
 
 namespace sa {
@@ -27,6 +29,16 @@ Model::Model(const Program &P, const EntryPointOptions &Options)
   for (const auto &[Id, F] : P.functions)
     if (!F.returnsStatic.empty())
       Accessors[F.returnsStatic].push_back(&F);
+  // A file sink: a class named for writing files (a log sink, a file writer) that keeps a
+  // stream or FILE* open. A server that merely holds a FILE* is no sink.
+  for (const auto &[Id, D] : P.states)
+    if (D.kind == StateKind::Field && D.shape == TypeShape::Stream)
+      if (const RecordFact *R = P.record(D.owner))
+        for (llvm::StringRef Word : {"sink", "log", "file", "writer", "appender", "journal"})
+          if (llvm::StringRef(shortName(R->name)).contains_insensitive(Word)) {
+            FileRecords.insert(D.owner);
+            break;
+          }
   for (const PoolFact &Pool : P.pools)
     if (!Pool.record.empty())
       PoolRecords.insert(Pool.record);

@@ -54,6 +54,8 @@ public:
     const RecordFact *R = P.record(Record);
     return R && R->queuesWork;
   }
+  /// A file sink (a log sink, a file writer keeping a stream open): its writes are file writes.
+  bool writesFiles(const std::string &Record) const { return FileRecords.count(Record) != 0; }
   /// `Record` is `Class` or one of its bases, transitively.
   bool inClassOrBases(const std::string &Record, const std::string &Class) const;
   /// The functions that return a reference or pointer to this static state (accessors).
@@ -79,6 +81,7 @@ private:
   std::map<std::string, StateUse> Uses;
   std::set<std::string> LongLived;
   std::set<std::string> PoolRecords;
+  std::set<std::string> FileRecords;
   std::set<std::string> WrittenOnRequest;
   std::map<std::string, std::vector<const FunctionFact *>> Accessors;
 };

@@ -1,0 +1,325 @@
+// Which TUs a scan analyses: the compile database or the sources under the paths, the
+// project root, exclusions, what cannot be read.
+#include "driver/Scan.h"
+
+#include "driver/CommandAdjuster.h"
+#include "driver/CompileDb.h"
+#include "driver/FactsCache.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include <signal.h>
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace sa {
+
+namespace {
+
+llvm::Error inputError(const llvm::Twine &Message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), Message.str());
+}
+
+bool isSkippedDirectory(llvm::StringRef Dir, const std::vector<std::string> &Excluded) {
+  llvm::StringRef Name = path::filename(Dir);
+  if (Name.starts_with(".") && Name != "." && Name != "..")
+    return true; // .git, .state-audit-cache, editor folders
+  for (const std::string &E : Excluded)
+    if (isWithin(Dir, E))
+      return true;
+  return false;
+}
+
+const char *typeName(fs::file_type T) {
+  switch (T) {
+  case fs::file_type::fifo_file:
+    return "a FIFO";
+  case fs::file_type::socket_file:
+    return "a socket";
+  case fs::file_type::character_file:
+    return "a character device";
+  case fs::file_type::block_file:
+    return "a block device";
+  case fs::file_type::directory_file:
+    return "a directory";
+  default:
+    return "not a regular file";
+  }
+}
+
+/// C and C++ sources under a directory, recursively, sorted. What is not a regular file (a
+/// FIFO named x.cpp would block the parser forever) is skipped with a warning; a directory
+/// that cannot be read is named and marks the scan incomplete.
+std::vector<std::string> sourcesUnder(llvm::StringRef Dir, const std::vector<std::string> &Ex,
+                                      const ProjectPaths &Paths, ScanPlan &Plan) {
+  std::vector<std::string> Out;
+  std::vector<std::string> Stack{Dir.str()};
+  while (!Stack.empty()) {
+    std::string D = std::move(Stack.back());
+    Stack.pop_back();
+    std::error_code EC;
+    fs::directory_iterator It(D, EC, /*follow_symlinks=*/false), End;
+    for (; !EC && It != End; It.increment(EC)) {
+      std::string P = It->path();
+      fs::file_type T = It->type();
+      if (T == fs::file_type::type_unknown || T == fs::file_type::status_error) {
+        fs::file_status St;
+        T = fs::status(P, St, /*follow=*/false) ? fs::file_type::status_error : St.type();
+      }
+      if (T == fs::file_type::directory_file) {
+        if (!isSkippedDirectory(canonicalPath(P), Ex))
+          Stack.push_back(P);
+        continue;
+      }
+      if (!isSourceFile(P))
+        continue;
+      // Symlinks are not followed into directories (a link to a parent would loop); a linked
+      // source file counts under its real path.
+      if (T == fs::file_type::symlink_file) {
+        fs::file_status St;
+        if (fs::status(P, St, /*follow=*/true)) {
+          Plan.warnings.push_back("skipping '" + Paths.display(P) +
+                                  "': a dangling symlink or a symlink loop");
+          continue;
+        }
+        T = St.type();
+        if (T == fs::file_type::directory_file)
+          continue;
+      }
+      if (T != fs::file_type::regular_file) {
+        Plan.warnings.push_back("skipping '" + Paths.display(P) + "': " + typeName(T) +
+                                ", not a regular file");
+        continue;
+      }
+      Out.push_back(canonicalPath(P));
+    }
+    if (EC) {
+      Plan.warnings.push_back("cannot read directory '" + Paths.display(D) + "': " +
+                              EC.message() + "; the sources in it are not analysed");
+      Plan.sourcesLost = true;
+    }
+  }
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+/// Why a path given on the command line cannot be used, or nullopt.
+std::optional<std::string> unusablePath(const std::string &P) {
+  fs::file_status Link;
+  if (fs::status(P, Link, /*follow=*/false))
+    return "path '" + P + "' does not exist";
+  fs::file_status St;
+  if (std::error_code EC = fs::status(P, St, /*follow=*/true)) {
+    if (EC == std::errc::too_many_symbolic_link_levels)
+      return "path '" + P + "' is a symlink loop";
+    if (Link.type() == fs::file_type::symlink_file)
+      return "path '" + P + "' is a dangling symlink";
+    return "path '" + P + "': " + EC.message();
+  }
+  if (St.type() == fs::file_type::directory_file)
+    return std::nullopt;
+  if (St.type() != fs::file_type::regular_file)
+    return "path '" + P + "' is " + typeName(St.type()) + ", not a source file or directory";
+  if (!isSourceFile(P) && !isHeaderFile(P))
+    return "path '" + P + "' is not a C or C++ source file (.c, .cc, .cpp, .cxx, .c++, .C, .cp, "
+           ".CPP) or a directory";
+  return std::nullopt;
+}
+
+} // namespace
+
+bool isHeaderFile(llvm::StringRef P) {
+  llvm::StringRef Ext = path::extension(P);
+  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx" || Ext == ".h++" ||
+         Ext == ".H" || Ext == ".ipp" || Ext == ".inl" || Ext == ".tcc";
+}
+
+bool isSourceFile(llvm::StringRef P) {
+  llvm::StringRef Ext = path::extension(P);
+  return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".c++" ||
+         Ext == ".C" || Ext == ".cp" || Ext == ".CPP";
+}
+
+llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
+  ScanPlan Plan;
+  std::vector<std::string> Paths;
+  for (const std::string &P : R.paths) {
+    if (std::optional<std::string> Why = unusablePath(P))
+      return inputError(*Why);
+    Paths.push_back(canonicalPath(P));
+  }
+
+  // The database: -p DIR, else the first compile_commands.json upward from the first path.
+  if (!R.buildDir.empty()) {
+    llvm::SmallString<256> Db(R.buildDir);
+    if (fs::is_directory(Db))
+      path::append(Db, "compile_commands.json");
+    if (!fs::exists(Db))
+      return inputError("no compile_commands.json in '" + R.buildDir + "'");
+    Plan.database = canonicalPath(Db);
+  } else if (R.searchDatabase) {
+    Plan.database = findCompileDatabase(Paths.empty() ? std::string(".") : Paths.front());
+  }
+
+  std::string Root = !R.root.empty() ? canonicalPath(R.root)
+                     : !Paths.empty() ? guessProjectRoot(Paths.front())
+                                      : guessProjectRoot(".");
+  if (!R.root.empty() && !fs::is_directory(Root))
+    return inputError("root '" + R.root + "' is not a directory");
+  std::vector<std::string> Excluded;
+  for (const std::string &E : R.excludes)
+    Excluded.push_back(canonicalPath(E));
+  // A build directory inside the project holds generated code and fetched dependencies, not
+  // the project's own sources.
+  if (!Plan.database.empty()) {
+    std::string BuildDir = std::string(path::parent_path(Plan.database));
+    if (BuildDir != Root && isWithin(BuildDir, Root) && !Paths.empty() &&
+        std::none_of(Paths.begin(), Paths.end(),
+                     [&](const std::string &P) { return isWithin(P, BuildDir); }))
+      Excluded.push_back(BuildDir);
+  }
+  Plan.paths = ProjectPaths(Root, Excluded, R.excludeGlobs);
+
+  auto Selected = [&](const std::string &File) {
+    if (Paths.empty())
+      return true;
+    return std::any_of(Paths.begin(), Paths.end(),
+                       [&](const std::string &P) { return isWithin(File, P); });
+  };
+  auto InProject = [&](const std::string &File) {
+    return Plan.paths.projectRelative(File).has_value();
+  };
+
+  AdjustOptions Adjust{R.resourceDir, R.extraArgs};
+  auto AddJob = [&](const std::string &File, const std::string &Dir,
+                    const std::vector<std::string> &Args,
+                    const std::vector<std::string> &Secret = {}) {
+    AdjustedCommand A = adjustCommand(Args, File, Adjust);
+    if (!A.dropped.empty()) {
+      // Arguments from response files are counted, never echoed: they may hold secrets.
+      std::string List;
+      unsigned Hidden = 0;
+      for (const std::string &D : A.dropped) {
+        if (std::find(Secret.begin(), Secret.end(), D) != Secret.end()) {
+          ++Hidden;
+          continue;
+        }
+        List += (List.empty() ? "" : " ") + D;
+      }
+      if (Hidden)
+        List += (List.empty() ? "" : " and ") + std::to_string(Hidden) +
+                " from response files (not shown)";
+      Plan.warnings.push_back(Plan.paths.display(File) +
+                              ": ignoring arguments clang does not know: " + List);
+    }
+    Plan.jobs.push_back({File, Dir, std::move(A.arguments)});
+  };
+  auto DefaultCommand = [](const std::string &File) {
+    bool C = path::extension(File) == ".c";
+    std::vector<std::string> Args{C ? "clang" : "clang++"};
+    if (!C)
+      Args.push_back("-std=c++17");
+    Args.push_back(File);
+    return Args;
+  };
+
+  std::string Cwd = canonicalPath(".");
+  if (!Plan.database.empty()) {
+    auto Commands = loadCompileDatabase(Plan.database);
+    if (!Commands)
+      return Commands.takeError();
+    llvm::StringSet<> Covered;
+    std::string DbDir = std::string(path::parent_path(Plan.database));
+    unsigned ExcludedTUs = 0;
+    for (const CompileCommand &C : *Commands) {
+      if (!Selected(C.file))
+        continue;
+      if (!InProject(C.file)) {
+        ++ExcludedTUs;
+        continue;
+      }
+      Covered.insert(C.file);
+      std::string Shown = Plan.paths.display(C.file);
+      for (const std::string &Problem : C.problems)
+        Plan.warnings.push_back(Shown + ": " + Problem);
+      for (const std::string &R : C.responseFiles)
+        if (!isWithin(R, Root) && !isWithin(R, DbDir) && !isWithin(R, C.directory))
+          Plan.warnings.push_back(Shown + ": reads response file '" + R +
+                                  "' from outside the project and build tree");
+      fs::file_status St;
+      if (std::error_code EC = fs::status(C.file, St, /*follow=*/true)) {
+        Plan.warnings.push_back(Shown + ": cannot analyse: " + EC.message());
+        Plan.sourcesLost = true;
+        continue;
+      }
+      if (St.type() != fs::file_type::regular_file) {
+        Plan.warnings.push_back(Shown + ": skipped: " + typeName(St.type()) +
+                                ", not a regular file");
+        Plan.sourcesLost = true;
+        continue;
+      }
+      AddJob(C.file, C.directory, C.arguments, C.fromResponseFiles);
+    }
+    // Source files named on the command line but missing from the database are analysed with
+    // the default command rather than silently skipped.
+    for (const std::string &P : Paths)
+      if (!fs::is_directory(P) && isSourceFile(P) && !Covered.count(P)) {
+        Plan.warnings.push_back(Plan.paths.display(P) + ": no compile command in " +
+                                Plan.paths.display(Plan.database) +
+                                "; analysing with -std=c++17 and the extra arguments");
+        AddJob(P, Cwd, DefaultCommand(P));
+      }
+    if (Plan.jobs.empty() && ExcludedTUs)
+      return inputError("all " + std::to_string(ExcludedTUs) + " translation units of the given "
+                        "paths in '" + Plan.paths.display(Plan.database) +
+                        "' are excluded (--exclude, the configuration's exclude, or outside the "
+                        "root '" + Root + "')");
+    if (Plan.jobs.empty() && !Plan.sourcesLost)
+      return inputError("none of the given paths has a compile command in '" +
+                        Plan.paths.display(Plan.database) + "'");
+  } else {
+    std::vector<std::string> Inputs = Paths.empty() ? std::vector<std::string>{Cwd} : Paths;
+    unsigned ExcludedFiles = 0;
+    for (const std::string &P : Inputs) {
+      std::vector<std::string> Files = fs::is_directory(P)
+                                           ? sourcesUnder(P, Excluded, Plan.paths, Plan)
+                                           : std::vector<std::string>{P};
+      for (const std::string &F : Files) {
+        if (fs::is_directory(P) && !InProject(F)) {
+          ++ExcludedFiles;
+          continue;
+        }
+        AddJob(F, Cwd, DefaultCommand(F));
+      }
+    }
+    if (Plan.jobs.empty() && ExcludedFiles)
+      return inputError("all " + std::to_string(ExcludedFiles) + " source files under the given "
+                        "paths are excluded (--exclude, the configuration's exclude, or outside "
+                        "the root '" + Root + "')");
+    if (Plan.jobs.empty() && !Plan.sourcesLost)
+      return inputError("no C or C++ source files under the given paths");
+  }
+
+  std::sort(Plan.jobs.begin(), Plan.jobs.end(),
+            [](const TUJob &A, const TUJob &B) { return A.file < B.file; });
+  Plan.jobs.erase(std::unique(Plan.jobs.begin(), Plan.jobs.end(),
+                              [](const TUJob &A, const TUJob &B) { return A.file == B.file; }),
+                  Plan.jobs.end());
+  return Plan;
+}
+
+} // namespace sa
