@@ -32,7 +32,7 @@ struct RuleInfo {
 llvm::ArrayRef<RuleInfo> allRules();
 const RuleInfo *findRule(llvm::StringRef Id);
 const RuleInfo &ruleInfo(RuleId);
-/// The id findings carry: ruleId(RuleId::SessionState) == "session-state".
+/// The id findings carry, as the registry spells it.
 const char *ruleId(RuleId);
 
 } // namespace sa
