@@ -78,7 +78,10 @@ public:
   AccessPaths(ExtractContext &Ctx, KeyTest IsKey) : Ctx(Ctx), IsKey(std::move(IsKey)) {}
 
   /// A function body (a lambda's, with its captures) is entered or left.
-  void enter(const clang::LambdaExpr *Lambda) { Scopes.push_back(Scope{Lambda, {}}); }
+  void enter(const clang::LambdaExpr *Lambda) {
+    Scopes.emplace_back();
+    Scopes.back().lambda = Lambda;
+  }
   void leave() { Scopes.pop_back(); }
   /// `auto &s = sessions_[id];`: the local names what `C` reaches, until its scope ends.
   void addAlias(const clang::VarDecl *VD, Chain C) { Scopes.back().aliases[VD] = std::move(C); }
