@@ -246,15 +246,18 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 "placed on a request path or at start-up";
     for (const Access *A : Escapes)
       V.evidence.push_back({"address taken here, in " + M.functionName(A->function), A->loc});
-  } else if (Usage.metric && (!ByPhase[Phase::Background].empty() ||
-                               !ByPhase[Phase::Unplaced].empty())) {
+  } else if ((Usage.metric || Usage.idCounter) && (!ByPhase[Phase::Background].empty() ||
+                                                   !ByPhase[Phase::Unplaced].empty())) {
     Phase Ph = ByPhase[Phase::Background].empty() ? Phase::Unplaced : Phase::Background;
     const Access &First = *ByPhase[Ph].front();
     V.level = Level::Note;
     V.phase = Ph;
-    V.message = statePhrase(D, Ph == Phase::Background) + " only counts (" +
-                M.chainText(First.function, Ph, describeAccess(D, First)) +
-                ") and never decides anything: a per-instance metric";
+    std::string Where = M.chainText(First.function, Ph, describeAccess(D, First));
+    V.message = Usage.metric
+                    ? statePhrase(D, Ph == Phase::Background) + " only counts (" + Where +
+                          ") and never decides anything: a per-instance metric"
+                    : statePhrase(D, Ph == Phase::Background) + " hands out the next number (" +
+                          Where + "): an id sequence, unique on this instance only";
     addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else if (!ByPhase[Phase::Background].empty()) {
     V.level = Level::Warning;

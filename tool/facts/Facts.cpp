@@ -173,6 +173,14 @@ void normalize(TUFacts &F) {
   sortUnique(F.fileOps);
   sortUnique(F.pools);
   sortUnique(F.suppressions);
+  auto CreationKey = [](const Creation &C) { return std::tie(C.record, C.function); };
+  std::sort(F.creations.begin(), F.creations.end(),
+            [&](const Creation &A, const Creation &B) { return CreationKey(A) < CreationKey(B); });
+  F.creations.erase(std::unique(F.creations.begin(), F.creations.end(),
+                                [&](const Creation &A, const Creation &B) {
+                                  return CreationKey(A) == CreationKey(B);
+                                }),
+                    F.creations.end());
   std::sort(F.instantiated.begin(), F.instantiated.end());
   F.instantiated.erase(std::unique(F.instantiated.begin(), F.instantiated.end()),
                        F.instantiated.end());

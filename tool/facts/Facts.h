@@ -151,6 +151,10 @@ enum class CallKind {
   OnceInit,  // `static T x(...);` in a function: the constructor runs once, on first use
 };
 
+/// The callee of an edge to every constructor of a record: an object made where the
+/// constructor's choice is not visible (make_shared<T>, make_unique<T>).
+inline std::string constructorsOf(const std::string &RecordId) { return "ctors:" + RecordId; }
+
 struct CallEdge {
   std::string caller;
   std::string callee;
@@ -202,6 +206,12 @@ struct PoolFact {
   SourceLoc loc;
 };
 
+/// Project code creates an object of `record` in `function` (`T x;`, `new T`, make_shared<T>).
+struct Creation {
+  std::string record;
+  std::string function; // empty: a namespace-scope initialiser
+};
+
 enum class SuppressionKind { Allow, NoLint, NoLintNextLine, NoLintBegin, NoLintEnd };
 
 struct SuppressionComment {
@@ -236,6 +246,7 @@ struct TUFacts {
   std::vector<PoolFact> pools;
   std::vector<SuppressionComment> suppressions;
   std::vector<std::string> instantiated; // records whose objects project code creates
+  std::vector<Creation> creations;       // ... and in which function
 };
 
 const char *toString(StateKind);

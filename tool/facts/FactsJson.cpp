@@ -196,6 +196,14 @@ bool fromJSON(const Value &V, Access &A, Path P) {
          O.map("decides", A.decides);
 }
 
+static Value toJSON(const Creation &C) {
+  return Object{{"record", C.record}, {"function", C.function}};
+}
+bool fromJSON(const Value &V, Creation &C, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("record", C.record) && O.map("function", C.function);
+}
+
 static Value toJSON(const CallEdge &C) {
   return Object{{"caller", C.caller}, {"callee", C.callee}, {"kind", toString(C.kind)},
                 {"loc", toJSON(C.loc)}};
@@ -280,7 +288,8 @@ Value toJSON(const TUFacts &F) {
                 {"fileOps", list(F.fileOps)},
                 {"pools", list(F.pools)},
                 {"suppressions", list(F.suppressions)},
-                {"instantiated", strings(F.instantiated)}};
+                {"instantiated", strings(F.instantiated)},
+                {"creations", list(F.creations)}};
 }
 
 static bool fromJSON(const Value &V, TUFacts &F, Path P) {
@@ -298,7 +307,8 @@ static bool fromJSON(const Value &V, TUFacts &F, Path P) {
          O.map("functions", F.functions) && O.map("accesses", F.accesses) &&
          O.map("calls", F.calls) && O.map("callables", F.callables) &&
          O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
-         O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated);
+         O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated) &&
+         O.map("creations", F.creations);
 }
 
 llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {

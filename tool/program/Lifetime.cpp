@@ -48,21 +48,35 @@ std::set<std::string> longLivedRecords(const Program &P, const Reachability &R,
     if (Static || LongScope)
       Add(D.typeRecord, true);
   }
+  // A handler registered outside request code keeps its object alive as long as the
+  // registration: the class of a captured `this`, the object that registers it. Registered
+  // while serving (a connection wiring its own callbacks), it lives as long as that work.
+  // An override of a handler interface says nothing of its object's lifetime: the object may
+  // be made per connection; ownership decides.
   for (const EntryPoint &E : R.entries)
-    if (const FunctionFact *F = P.function(E.function)) {
-      Add(F->record, true); // the handler's class, or the class of the `this` a lambda captured
+    if (const FunctionFact *F = P.function(E.function); F && !E.override && !R.isRequest(E.holder)) {
+      Add(F->record, true);
       for (const std::string &C : F->captureRecords)
         Add(C, true);
     }
   NamePatterns Registration(Options.registrationCalls);
   for (const CallableRef &C : P.callables) {
-    if (!C.thisRecord.empty() && Registration.matches(C.calleeName, C.callee))
+    if (!Registration.matches(C.calleeName, C.callee) || R.isRequest(C.holder))
+      continue;
+    if (!C.thisRecord.empty())
       Add(C.thisRecord, true);
-    // The object that registers the handlers lives as long as they do.
-    if (Registration.matches(C.calleeName, C.callee))
-      if (const FunctionFact *H = P.function(C.holder); H && !H->isLambda)
-        Add(H->record, true);
+    if (const FunctionFact *H = P.function(C.holder); H && !H->isLambda)
+      Add(H->record, true);
   }
+  // A handler object created at start-up (in main, or what only it runs) and registered there
+  // serves for the process's life.
+  std::set<std::string> OverrideClasses;
+  for (const EntryPoint &E : R.entries)
+    if (const FunctionFact *F = P.function(E.function); F && E.override)
+      OverrideClasses.insert(F->record);
+  for (const Creation &C : P.creations)
+    if (OverrideClasses.count(C.record) && R.isStartup(C.function) && !C.function.empty())
+      Add(C.record, true);
   if (!Configured.empty())
     for (const auto &[Id, Rec] : P.records)
       if (Configured.matches(Rec.name))

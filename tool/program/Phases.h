@@ -29,6 +29,8 @@ struct EntryPoint {
   std::string function;
   std::string description; // "handler 'remember' (add_tool)", "SummarizeTool::call (overrides ToolHandler::call)"
   SourceLoc loc;           // the registration call, or the overriding method
+  std::string holder;      // the function that registers it (empty for an override)
+  bool override = false;   // an override of a handler interface, not a registration
 };
 
 /// How a function was first reached in a breadth-first walk.

@@ -74,6 +74,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
       }
     }
     P.instantiated.insert(TU.instantiated.begin(), TU.instantiated.end());
+    append(All.creations, TU.creations);
     append(All.accesses, TU.accesses);
     append(All.calls, TU.calls);
     append(All.callables, TU.callables);
@@ -88,6 +89,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
   P.fileOps = std::move(All.fileOps);
   P.pools = std::move(All.pools);
   P.suppressions = std::move(All.suppressions);
+  P.creations = std::move(All.creations);
   std::sort(P.tus.begin(), P.tus.end(),
             [](const TUSummary &A, const TUSummary &B) { return A.file < B.file; });
   return P;

@@ -22,6 +22,7 @@ struct Program {
   std::vector<SuppressionComment> suppressions;
   std::vector<TUSummary> tus;
   std::set<std::string> instantiated; // records whose objects project code creates
+  std::vector<Creation> creations;    // where it creates them
 
   const FunctionFact *function(const std::string &Id) const;
   const StateDecl *state(const std::string &Id) const;

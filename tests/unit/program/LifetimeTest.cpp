@@ -75,9 +75,27 @@ TEST(Lifetime, HandlerClassesAndTheObjectsThatRegisterThem) {
   B.registers("Server::start", "handler", "add_tool", "echo");
   B.function("handler");
   B.method("EchoTool", "call").overrideNames = {"sdk::ToolHandler::call"};
-  EXPECT_TRUE(longLived(B, "Server"));   // registers handlers
-  EXPECT_TRUE(longLived(B, "EchoTool")); // is one
+  B.record("Filter");
+  B.method("Filter", "onRequest").overrideNames = {"sdk::Filter::onRequest"};
+  B.toolHandler("accept", "accept");
+  // The tool is made at start-up; a filter is made for every accepted connection.
+  B.TU.creations.push_back({recordId("EchoTool"), "f:main"});
+  B.TU.creations.push_back({recordId("Filter"), "f:accept"});
+  EXPECT_TRUE(longLived(B, "Server"));   // registers handlers at start-up
+  EXPECT_TRUE(longLived(B, "EchoTool")); // a handler made at start-up
+  EXPECT_FALSE(longLived(B, "Filter"));  // a handler made per connection: ownership decides
   EXPECT_FALSE(longLived(B, "Session"));
+}
+
+TEST(Lifetime, HandlersRegisteredWhileServingLiveAsLongAsThatWork) {
+  FactsBuilder B;
+  B.record("Connection");
+  B.toolHandler("accept", "accept");
+  B.method("Connection", "wire");
+  B.call("accept", "Connection::wire");
+  B.registers("Connection::wire", "on_data", "on_data");
+  B.function("on_data");
+  EXPECT_FALSE(longLived(B, "Connection"));
 }
 
 TEST(Lifetime, CapturedLocalsAndCapturedThis) {
