@@ -14,8 +14,19 @@ bool BehaviorVisitor::VisitCallExpr(CallExpr *CE) {
       (FD->getName() == "make_shared" || FD->getName() == "make_unique" ||
        FD->getName() == "allocate_shared"))
     if (const TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
-        Args && Args->size() > 0 && Args->get(0).getKind() == TemplateArgument::Type)
-      noteInstantiated(Args->get(0).getAsType()->getAsCXXRecordDecl());
+        Args && Args->size() > 0 && Args->get(0).getKind() == TemplateArgument::Type) {
+      const CXXRecordDecl *RD = Args->get(0).getAsType()->getAsCXXRecordDecl();
+      noteInstantiated(RD);
+      // The constructor runs inside the library's make_shared: the call here runs it. Which
+      // constructor is not known without the library's body; the link reaches them all.
+      if (RD && Ctx.isProjectRecord(RD) && !RD->isLambda())
+        if (std::optional<SourceLoc> Loc = Ctx.projectLoc(CE->getBeginLoc())) {
+          std::string Id = Ctx.noteRecord(RD);
+          if (!Id.empty())
+            Ctx.facts().calls.push_back(
+                {currentFunction(), constructorsOf(Id), CallKind::Construct, *Loc});
+        }
+    }
   unsigned ParamOffset = 0;
   if (isa<CXXOperatorCallExpr>(CE) && FD && isa<CXXMethodDecl>(FD))
     ParamOffset = 1; // the object is argument 0 of a member operator call
@@ -53,8 +64,10 @@ void BehaviorVisitor::noteInstantiated(const CXXRecordDecl *RD) {
   if (!RD || !Ctx.isProjectRecord(RD) || RD->isLambda())
     return;
   std::string Id = Ctx.noteRecord(RD);
-  if (!Id.empty())
-    Ctx.facts().instantiated.push_back(std::move(Id));
+  if (Id.empty())
+    return;
+  Ctx.facts().creations.push_back({Id, currentFunction()});
+  Ctx.facts().instantiated.push_back(std::move(Id));
 }
 
 bool BehaviorVisitor::isVirtualCall(const CallExpr *CE, const FunctionDecl *FD) const {

@@ -207,8 +207,18 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
     return Out.empty() ? All : Out;
   };
 
+  std::map<std::string, std::vector<std::string>> CtorsOf; // by constructorsOf(record)
+  for (const auto &[Id, F] : P.functions)
+    if (F.isCtorOrDtor && F.name.find("::~") == std::string::npos && !F.record.empty())
+      CtorsOf[constructorsOf(F.record)].push_back(Id);
+
   Graph G;
   for (const CallEdge &C : P.calls) {
+    if (auto It = CtorsOf.find(C.callee); It != CtorsOf.end()) {
+      for (const std::string &Ctor : It->second)
+        G[C.caller].push_back({Ctor, C.loc, EdgeKind::Call});
+      continue;
+    }
     // A function-local static's constructor runs once, on first use: it is construction,
     // not the work of whoever happens to call first.
     if (C.kind == CallKind::OnceInit)
@@ -231,10 +241,11 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
   };
 
   std::map<std::string, EntryPoint> Entries;
-  auto AddEntry = [&](const std::string &Fn, std::string Description, const SourceLoc &Loc) {
+  auto AddEntry = [&](const std::string &Fn, std::string Description, const SourceLoc &Loc,
+                      const std::string &Holder = {}, bool Override = false) {
     auto It = Entries.find(Fn);
     if (It == Entries.end() || Loc < It->second.loc)
-      Entries[Fn] = EntryPoint{Fn, std::move(Description), Loc};
+      Entries[Fn] = EntryPoint{Fn, std::move(Description), Loc, Holder, Override};
   };
 
   std::vector<std::string> ExitHandlers, RunOnce;
@@ -253,7 +264,7 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
     bool Registers = Registration.matches(C.calleeName, C.callee);
     for (const std::string &T : Targets(C)) {
       if (Registers)
-        AddEntry(T, describeEntry(C), C.loc);
+        AddEntry(T, describeEntry(C), C.loc, C.holder);
       else
         G[C.holder].push_back({T, C.loc,
                                Background.matches(C.calleeName, C.callee) ? EdgeKind::Background
@@ -297,7 +308,7 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
       continue;
     for (const std::string &Name : F.overrideNames)
       if (Handlers.matches(Name)) {
-        AddEntry(Id, F.name + " (overrides " + Name + ")", F.loc);
+        AddEntry(Id, F.name + " (overrides " + Name + ")", F.loc, {}, /*Override=*/true);
         break;
       }
   }
