@@ -50,7 +50,9 @@ static bool useColor(const ReportOptions &O) {
 
 int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptions &Options,
                   const ReportOptions &O) {
-  Review Reviewed = review(P, Options);
+  LibraryCode Library(Paths.root(), Options.config.effectiveKnowledge(),
+                      LibraryCodeOptions::fromConfig(Options.config.vendored));
+  Review Reviewed = review(P, Options, &Library);
   ScanReport Report;
   Report.paths = Paths;
   Report.findings = std::move(Reviewed.findings);

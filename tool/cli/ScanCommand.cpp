@@ -19,6 +19,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -92,6 +93,28 @@ std::string defaultCacheDir(const ScanPlan &Plan) {
   return std::string(D);
 }
 
+/// Headers included from outside the root are not analysed: said with how many and which, so
+/// a root chosen too narrow never hides state in silence.
+void reportOutsideRoot(const std::vector<TUFacts> &Facts, llvm::StringRef Root) {
+  std::vector<std::string> Files;
+  for (const TUFacts &F : Facts)
+    Files.insert(Files.end(), F.outsideRoot.begin(), F.outsideRoot.end());
+  std::sort(Files.begin(), Files.end());
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  if (Files.empty())
+    return;
+  std::string List;
+  constexpr size_t Shown = 3;
+  for (size_t I = 0; I < Files.size() && I < Shown; ++I)
+    List += (I ? ", " : "") + Files[I];
+  if (Files.size() > Shown)
+    List += ", ...";
+  reportWarning(std::to_string(Files.size()) +
+                (Files.size() == 1 ? " header" : " headers") + " outside the project root '" +
+                Root.str() + "' not analysed for state (" + List +
+                "); give --root a directory that holds them to analyse them");
+}
+
 } // namespace
 
 int runScanCommand(const ScanOptions &O) {
@@ -129,6 +152,10 @@ int runScanCommand(const ScanOptions &O) {
   }
   for (const std::string &W : Plan->warnings)
     reportWarning(W);
+  if (Plan->rootChosen)
+    llvm::errs() << "state-audit: no git work tree; project root: " << Plan->paths.root()
+                 << " (holds the scanned sources and their include directories; --root "
+                    "changes it)\n";
   for (const auto &[Value, Option] : {std::pair<const std::string &, const char *>{O.report.output, "-o"},
                                       {O.factsOut, "--facts-out"}})
     if (std::optional<std::string> Why = clobbers(Value, Option, *Plan, O, *Conf)) {
@@ -176,6 +203,8 @@ int runScanCommand(const ScanOptions &O) {
         Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
       });
   double Seconds = Bar.elapsed();
+  if (!O.quiet)
+    reportOutsideRoot(Facts, Plan->paths.root());
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {

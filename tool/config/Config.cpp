@@ -120,6 +120,8 @@ template <> struct MappingTraits<Config> {
     Io.mapOptional("exclude", C.exclude);
     Io.mapOptional("rules", C.rules);
     Io.mapOptional("entry-points", C.entryPoints);
+    Io.mapOptional("vendored", C.vendored);
+    Io.mapOptional("knowledge", C.knowledge);
     PoolBudgetYaml Pools{C.connectionPools.maxInstances, C.connectionPools.downstreamLimit};
     Io.mapOptional("connection-pools", Pools);
     C.connectionPools.maxInstances = Pools.maxInstances;
@@ -129,6 +131,32 @@ template <> struct MappingTraits<Config> {
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&
         *C.failOn != "never")
       return note("fail-on must be error, warning, note or never", "fail-on");
+    if (C.vendored)
+      for (const std::string &G : *C.vendored) {
+        llvm::StringRef Pattern = llvm::StringRef(G).trim();
+        Pattern.consume_front("!");
+        Pattern = Pattern.rtrim('/');
+        auto Compiled = llvm::GlobPattern::create(Pattern, sa::MaxGlobSubPatterns);
+        if (Pattern.empty() || !Compiled)
+          return note("vendored: invalid entry '" + G + "'" +
+                          (Compiled ? std::string() : ": " + llvm::toString(Compiled.takeError())),
+                      G.empty() ? std::string("vendored") : G);
+      }
+    for (const auto *List :
+         {&C.knowledge.entryPoints.registrationCalls, &C.knowledge.entryPoints.excludedCalls,
+          &C.knowledge.entryPoints.backgroundCalls, &C.knowledge.entryPoints.handlerMethods,
+          &C.knowledge.entryPoints.teardownFunctions, &C.knowledge.entryPoints.teardownCalls,
+          &C.knowledge.entryPoints.onceCalls, &C.knowledge.entryPoints.configurationFunctions}) {
+      sa::NamePatterns Compiled(*List);
+      if (!Compiled.errors().empty())
+        return note("knowledge: " + Compiled.errors().front(), "knowledge");
+    }
+    for (const sa::LibrarySignature &L : C.knowledge.libraries)
+      for (const std::string &G : L.includeGuards)
+        if (auto Compiled = llvm::GlobPattern::create(G, sa::MaxGlobSubPatterns); !Compiled)
+          return note("knowledge: include guard '" + G + "' of " + L.name + ": " +
+                          llvm::toString(Compiled.takeError()),
+                      G);
     for (const std::string &G : C.exclude) {
       llvm::StringRef Pattern = llvm::StringRef(G).rtrim('/');
       if (Pattern.empty())
@@ -154,8 +182,16 @@ static void extend(std::vector<std::string> &Into, const std::vector<std::string
   Into.insert(Into.end(), From.begin(), From.end());
 }
 
+Knowledge Config::effectiveKnowledge() const {
+  Knowledge K = knowledge.replaceDefaults ? Knowledge() : builtinKnowledge();
+  K.extend(knowledge);
+  K.replaceDefaults = false;
+  return K;
+}
+
 LinkOptions Config::linkOptions() const {
   LinkOptions O;
+  O.entryPoints = EntryPointOptions::fromKnowledge(effectiveKnowledge().entryPoints);
   EntryPointOptions &E = O.entryPoints;
   bool R = entryPoints.replaceDefaults;
   extend(E.registrationCalls, entryPoints.registrationCalls, R);
@@ -281,15 +317,26 @@ std::string findConfig(llvm::StringRef Start) {
 
 std::string dumpConfig(const Config &In) {
   // Spell the defaults out: what the scan really uses.
+  // The library knowledge is spelled out in full (replacing the shipped one when read back);
+  // `entry-points` keeps the project's own lists.
   Config C = In;
-  LinkOptions L = In.linkOptions();
-  C.entryPoints.replaceDefaults = true;
-  C.entryPoints.registrationCalls = L.entryPoints.registrationCalls;
-  C.entryPoints.backgroundCalls = L.entryPoints.backgroundCalls;
-  C.entryPoints.excludedCalls = L.entryPoints.excludedCalls;
-  C.entryPoints.handlerMethods = L.entryPoints.handlerMethods;
+  if (In.entryPoints.replaceDefaults) {
+    // The project's lists replace the knowledge's: say so by dumping exactly them.
+    C.knowledge = In.effectiveKnowledge();
+    EntryPointKnowledge &E = C.knowledge.entryPoints;
+    E.registrationCalls.clear();
+    E.backgroundCalls.clear();
+    E.excludedCalls.clear();
+    E.handlerMethods.clear();
+    C.entryPoints.replaceDefaults = false;
+  } else {
+    C.knowledge = In.effectiveKnowledge();
+  }
+  C.knowledge.replaceDefaults = true;
   if (!C.failOn)
     C.failOn = "error";
+  if (!C.vendored)
+    C.vendored = std::vector<std::string>{"default"};
   for (const RuleInfo &R : allRules()) {
     RuleConfig &RC = C.rules[R.id];
     if (!RC.enabled)

@@ -4,6 +4,7 @@
 // LLVM's YAML I/O: an unknown key or a bad value is an error naming the file, line and key.
 #pragma once
 
+#include "facts/Knowledge.h"
 #include "rules/RuleSet.h"
 #include "rules/Registry.h"
 
@@ -42,6 +43,13 @@ struct Config {
   std::map<std::string, RuleConfig> rules;
   EntryPointConfig entryPoints;
   PoolBudget connectionPools;
+  /// What is library code (review/LibraryCode.h); absent = the built-in detection.
+  std::optional<std::vector<std::string>> vendored;
+  /// Library knowledge added to the shipped rules/knowledge.yaml.
+  Knowledge knowledge;
+
+  /// The shipped knowledge with this configuration's additions.
+  Knowledge effectiveKnowledge() const;
 
   /// The link options this configuration asks for.
   LinkOptions linkOptions() const;

@@ -38,6 +38,8 @@ struct ScanPlan {
   /// Sources that could not be listed (an unreadable directory) or read: the scan is
   /// incomplete (exit 3) even when every TU that was found is analysed.
   bool sourcesLost = false;
+  /// The root was chosen from the scanned files (no --root, no git work tree): said on stderr.
+  bool rootChosen = false;
 };
 
 /// Errors here are usage or input errors (exit code 2): a missing path, a broken database,

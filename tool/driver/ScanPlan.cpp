@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -140,6 +141,71 @@ std::optional<std::string> unusablePath(const std::string &P) {
   return std::nullopt;
 }
 
+/// The deepest directory holding every path (canonical, absolute).
+std::string commonDirectory(const std::vector<std::string> &Paths) {
+  std::string Common;
+  for (const std::string &P : Paths) {
+    std::string Dir = fs::is_directory(P) ? P : std::string(path::parent_path(P));
+    if (Common.empty()) {
+      Common = Dir;
+      continue;
+    }
+    while (!Common.empty() && !isWithin(Dir, Common))
+      Common = std::string(path::parent_path(Common));
+  }
+  return Common;
+}
+
+/// The user include directories of a command (-I, -iquote; not -isystem): where a project's
+/// own headers live when they are not beside its sources.
+std::vector<std::string> userIncludeDirs(const CompileCommand &C) {
+  std::vector<std::string> Out;
+  for (size_t I = 0; I < C.arguments.size(); ++I) {
+    llvm::StringRef A = C.arguments[I];
+    llvm::StringRef Dir;
+    if ((A == "-I" || A == "-iquote") && I + 1 < C.arguments.size())
+      Dir = C.arguments[++I];
+    else if (A.starts_with("-iquote"))
+      Dir = A.drop_front(strlen("-iquote"));
+    else if (A.starts_with("-I"))
+      Dir = A.drop_front(2);
+    else if (A.starts_with("--include-directory="))
+      Dir = A.drop_front(strlen("--include-directory="));
+    if (Dir.empty())
+      continue;
+    std::string Abs = canonicalPath(Dir, C.directory);
+    if (fs::is_directory(Abs))
+      Out.push_back(Abs);
+  }
+  return Out;
+}
+
+/// The root when neither --root nor a git work tree gives one: the current directory when it
+/// holds every TU and the user include directories near them, else the deepest directory that
+/// holds them. Include directories count when they sit beside the sources (within the
+/// current directory or the parent of the sources' common directory), so `src/` and
+/// `include/` make their parent the root, while `-I/opt/sdk/include` does not make it `/`.
+std::string chooseRoot(const std::vector<std::string> &Files,
+                       const std::vector<std::string> &IncludeDirs, llvm::StringRef BuildDir,
+                       llvm::StringRef Cwd) {
+  if (Files.empty())
+    return Cwd.str();
+  std::string Sources = commonDirectory(Files);
+  std::string Near = std::string(path::parent_path(Sources));
+  std::vector<std::string> All = Files;
+  for (const std::string &D : IncludeDirs) {
+    if (!BuildDir.empty() && isWithin(D, BuildDir))
+      continue; // generated headers
+    if (isWithin(D, Cwd) || (!Near.empty() && Near != "/" && isWithin(D, Near)))
+      All.push_back(D);
+  }
+  std::string Common = commonDirectory(All);
+  if (isWithin(Common, Cwd) && Cwd != "/")
+    return Cwd.str();
+  return Common.empty() ? Cwd.str() : Common;
+}
+
+
 } // namespace
 
 bool isHeaderFile(llvm::StringRef P) {
@@ -175,11 +241,48 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     Plan.database = findCompileDatabase(Paths.empty() ? std::string(".") : Paths.front());
   }
 
-  std::string Root = !R.root.empty() ? canonicalPath(R.root)
-                     : !Paths.empty() ? guessProjectRoot(Paths.front())
-                                      : guessProjectRoot(".");
-  if (!R.root.empty() && !fs::is_directory(Root))
-    return inputError("root '" + R.root + "' is not a directory");
+  std::string Cwd = canonicalPath(".");
+  std::optional<std::vector<CompileCommand>> Commands;
+  if (!Plan.database.empty()) {
+    auto Loaded = loadCompileDatabase(Plan.database);
+    if (!Loaded)
+      return Loaded.takeError();
+    Commands = std::move(*Loaded);
+  }
+  auto Selected = [&](const std::string &File) {
+    if (Paths.empty())
+      return true;
+    return std::any_of(Paths.begin(), Paths.end(),
+                       [&](const std::string &P) { return isWithin(File, P); });
+  };
+
+  std::string Start = !Paths.empty() ? Paths.front() : Cwd;
+  std::string Root;
+  if (!R.root.empty()) {
+    Root = canonicalPath(R.root);
+    if (!fs::is_directory(Root))
+      return inputError("root '" + R.root + "' is not a directory");
+  } else if (std::optional<std::string> Git = gitWorkTree(Start)) {
+    Root = *Git;
+  } else {
+    // No git work tree: chosen from what is scanned, and said, so that a header outside it
+    // is never dropped in silence.
+    std::vector<std::string> Files, IncludeDirs;
+    if (Commands) {
+      for (const CompileCommand &C : *Commands)
+        if (Selected(C.file)) {
+          Files.push_back(C.file);
+          for (std::string &D : userIncludeDirs(C))
+            IncludeDirs.push_back(std::move(D));
+        }
+    }
+    for (const std::string &P : Paths)
+      Files.push_back(P);
+    std::string BuildDir =
+        Plan.database.empty() ? std::string() : std::string(path::parent_path(Plan.database));
+    Root = chooseRoot(Files, IncludeDirs, BuildDir, Cwd);
+    Plan.rootChosen = true;
+  }
   std::vector<std::string> Excluded;
   for (const std::string &E : R.excludes)
     Excluded.push_back(canonicalPath(E));
@@ -193,13 +296,6 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       Excluded.push_back(BuildDir);
   }
   Plan.paths = ProjectPaths(Root, Excluded, R.excludeGlobs);
-
-  auto Selected = [&](const std::string &File) {
-    if (Paths.empty())
-      return true;
-    return std::any_of(Paths.begin(), Paths.end(),
-                       [&](const std::string &P) { return isWithin(File, P); });
-  };
   auto InProject = [&](const std::string &File) {
     return Plan.paths.projectRelative(File).has_value();
   };
@@ -237,11 +333,7 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     return Args;
   };
 
-  std::string Cwd = canonicalPath(".");
-  if (!Plan.database.empty()) {
-    auto Commands = loadCompileDatabase(Plan.database);
-    if (!Commands)
-      return Commands.takeError();
+  if (Commands) {
     llvm::StringSet<> Covered;
     std::string DbDir = std::string(path::parent_path(Plan.database));
     unsigned ExcludedTUs = 0;

@@ -247,6 +247,9 @@ struct TUFacts {
   std::vector<SuppressionComment> suppressions;
   std::vector<std::string> instantiated; // records whose objects project code creates
   std::vector<Creation> creations;       // ... and in which function
+  /// Headers the TU includes from outside the project root that are not system headers
+  /// (absolute paths): code the scan did not analyse, said so that nothing is lost in silence.
+  std::vector<std::string> outsideRoot;
 };
 
 const char *toString(StateKind);

@@ -289,7 +289,8 @@ Value toJSON(const TUFacts &F) {
                 {"pools", list(F.pools)},
                 {"suppressions", list(F.suppressions)},
                 {"instantiated", strings(F.instantiated)},
-                {"creations", list(F.creations)}};
+                {"creations", list(F.creations)},
+                {"outsideRoot", strings(F.outsideRoot)}};
 }
 
 static bool fromJSON(const Value &V, TUFacts &F, Path P) {
@@ -308,7 +309,7 @@ static bool fromJSON(const Value &V, TUFacts &F, Path P) {
          O.map("calls", F.calls) && O.map("callables", F.callables) &&
          O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
          O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated) &&
-         O.map("creations", F.creations);
+         O.map("creations", F.creations) && O.mapOptional("outsideRoot", F.outsideRoot);
 }
 
 llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {

@@ -32,7 +32,10 @@ std::optional<std::string> ExtractContext::projectFile(FileID FID) {
   if (FE && !System) {
     llvm::SmallString<256> Abs(FE->getName());
     SM.getFileManager().makeAbsolutePath(Abs);
-    Result = Paths.projectRelative(canonicalPath(Abs));
+    std::string Canonical = canonicalPath(Abs);
+    Result = Paths.projectRelative(Canonical);
+    if (!Result && !isWithin(Canonical, Paths.root()) && FID != SM.getMainFileID())
+      Facts.outsideRoot.push_back(Canonical);
   }
   FileCache[FID] = Result;
   return Result;

@@ -18,6 +18,8 @@
 
 namespace sa {
 
+struct EntryPointKnowledge;
+
 struct EntryPointOptions {
   std::vector<std::string> registrationCalls; // calls whose callable arguments handle requests
   std::vector<std::string> excludedCalls;     // callbacks that never run per request (signal, atexit)
@@ -30,8 +32,10 @@ struct EntryPointOptions {
   std::vector<std::string> onceCalls;         // their callables run once: call_once
   std::vector<std::string> configurationFunctions; // the set-up API: register*, set*, add*, ...
 
-  /// The defaults: common C++ MCP SDKs, HTTP/WebSocket/RPC libraries, Asio/Beast.
+  /// The defaults: the shipped knowledge (rules/knowledge.yaml) of C++ MCP SDKs,
+  /// HTTP/WebSocket/RPC libraries, Asio/Beast.
   static EntryPointOptions defaults();
+  static EntryPointOptions fromKnowledge(const EntryPointKnowledge &K);
 };
 
 /// A compiled list of name patterns.
@@ -53,6 +57,9 @@ private:
     bool qualified;
   };
   std::vector<Glob> Globs;
+  /// A GlobPattern refers to its pattern's text: the texts are kept with the patterns (shared,
+  /// so copies stay valid).
+  std::vector<std::shared_ptr<const std::string>> Texts;
   std::vector<std::unique_ptr<llvm::Regex>> Regexes;
   std::vector<std::string> Errors;
 };

@@ -7,6 +7,7 @@
 #include "gate/Baseline.h"
 #include "gate/Gate.h"
 #include "program/Program.h"
+#include "review/LibraryCode.h"
 
 #include <optional>
 #include <string>
@@ -28,8 +29,17 @@ struct Review {
   std::vector<std::string> notes;
   GateResult gate;
   unsigned entryPoints = 0;
+  /// Findings dropped because they lie in library code: per file, with the reason.
+  struct LibraryFile {
+    std::string file;
+    std::string why;
+    unsigned findings = 0;
+  };
+  std::vector<LibraryFile> libraryCode; // sorted by file
 };
 
-Review review(const Program &P, const ReviewOptions &Options);
+/// `Library` (when given) decides which files are library code; their findings are dropped
+/// and counted, and the summary says where.
+Review review(const Program &P, const ReviewOptions &Options, LibraryCode *Library = nullptr);
 
 } // namespace sa

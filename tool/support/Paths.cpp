@@ -77,9 +77,8 @@ std::string ProjectPaths::absolute(llvm::StringRef Rel) const {
   return std::string(P);
 }
 
-std::string guessProjectRoot(llvm::StringRef Start) {
-  std::string S = canonicalPath(Start);
-  llvm::SmallString<256> Dir(S);
+std::optional<std::string> gitWorkTree(llvm::StringRef Start) {
+  llvm::SmallString<256> Dir(canonicalPath(Start));
   if (!fs::is_directory(Dir))
     path::remove_filename(Dir);
   for (llvm::StringRef D = Dir; !D.empty(); D = path::parent_path(D)) {
@@ -88,6 +87,15 @@ std::string guessProjectRoot(llvm::StringRef Start) {
     if (fs::exists(Git))
       return std::string(D);
   }
+  return std::nullopt;
+}
+
+std::string guessProjectRoot(llvm::StringRef Start) {
+  if (std::optional<std::string> Git = gitWorkTree(Start))
+    return *Git;
+  llvm::SmallString<256> Dir(canonicalPath(Start));
+  if (!fs::is_directory(Dir))
+    path::remove_filename(Dir);
   return std::string(Dir);
 }
 

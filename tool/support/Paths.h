@@ -52,6 +52,9 @@ private:
   std::vector<std::string> Globs;
 };
 
+/// The top of the git work tree holding `Start` (a file or directory), if any.
+std::optional<std::string> gitWorkTree(llvm::StringRef Start);
+
 /// The root used when none is given: the top of the git work tree holding `Start`, else `Start`
 /// itself when it is a directory, else its parent.
 std::string guessProjectRoot(llvm::StringRef Start);

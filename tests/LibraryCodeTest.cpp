@@ -1,0 +1,127 @@
+// Library code: vendored folders, submodules, linguist-vendored, include guards, and the
+// configuration's `vendored:` list; the shipped knowledge file itself.
+#include "TestSupport.h"
+
+#include "config/Config.h"
+#include "program/EntryPoints.h"
+#include "review/LibraryCode.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace sa {
+namespace {
+
+using sa::testing::TempDir;
+
+const char *const HttplibHead = "//\n//  httplib.h\n//\n/* licence\n   text */\n"
+                                "#ifndef CPPHTTPLIB_HTTPLIB_H\n#define CPPHTTPLIB_HTTPLIB_H\n"
+                                "namespace httplib { int x; }\n#endif\n";
+
+TEST(Knowledge, TheShippedFileParsesAndHoldsEveryFamily) {
+  const Knowledge &K = builtinKnowledge();
+  EXPECT_FALSE(K.vendoredFolders.empty());
+  EXPECT_FALSE(K.libraries.empty());
+  EXPECT_FALSE(K.entryPoints.registrationCalls.empty());
+  EXPECT_FALSE(K.entryPoints.handlerMethods.empty());
+  // The entry-point defaults are the shipped lists.
+  EXPECT_EQ(EntryPointOptions::defaults().registrationCalls, K.entryPoints.registrationCalls);
+}
+
+TEST(Knowledge, UnknownKeysAreErrorsNamingTheFile) {
+  auto K = parseKnowledge("libraries:\n  - name: x\n    guards: [X]\n", "my.yaml");
+  ASSERT_FALSE(K);
+  std::string Message = llvm::toString(K.takeError());
+  EXPECT_NE(Message.find("my.yaml:3"), std::string::npos) << Message;
+  EXPECT_NE(Message.find("guards"), std::string::npos) << Message;
+}
+
+TEST(Knowledge, TheConfigurationExtendsIt) {
+  auto C = parseConfig("knowledge:\n  entry-points:\n    registration-calls: [route_me]\n"
+                       "  libraries:\n    - name: mylib\n      include-guards: [MYLIB_H]\n",
+                       ".state-audit.yaml");
+  ASSERT_TRUE(bool(C)) << llvm::toString(C.takeError());
+  Knowledge K = C->effectiveKnowledge();
+  EXPECT_EQ(K.libraries.back().name, "mylib");
+  EXPECT_EQ(K.libraries.size(), builtinKnowledge().libraries.size() + 1);
+  const auto &Calls = C->linkOptions().entryPoints.registrationCalls;
+  EXPECT_NE(std::find(Calls.begin(), Calls.end(), "route_me"), Calls.end());
+  EXPECT_NE(std::find(Calls.begin(), Calls.end(), "add_tool"), Calls.end());
+}
+
+TEST(IncludeGuard, FirstTwoDirectivesAfterComments) {
+  EXPECT_EQ(includeGuard(HttplibHead), "CPPHTTPLIB_HTTPLIB_H");
+  EXPECT_EQ(includeGuard("#pragma once\n#if !defined(FOO_H)\n#define FOO_H\n"), "FOO_H");
+  EXPECT_EQ(includeGuard("#ifndef A\n#define B\n"), "");
+  EXPECT_EQ(includeGuard("int x;\n#ifndef A\n#define A\n"), "");
+  EXPECT_EQ(includeGuard("#include <x>\n#ifndef A\n#define A\n"), "");
+}
+
+TEST(GitMetadata, SubmodulesAndLinguistVendored) {
+  EXPECT_EQ(submodulePaths("[submodule \"json\"]\n\tpath = ext/json\n\turl = x\n"),
+            std::vector<std::string>{"ext/json"});
+  EXPECT_EQ(linguistVendoredPatterns("# c\nlib/** linguist-vendored\nsrc/* -linguist-vendored\n"
+                                     "gen.h linguist-generated linguist-vendored=true\n"
+                                     "keep/** linguist-vendored=false\n"),
+            (std::vector<std::string>{"lib/**", "gen.h"}));
+}
+
+TEST(LibraryCode, RecognisedByFolderGuardSubmoduleAndAttributes) {
+  TempDir T;
+  T.write("common/httplib.h", HttplibHead);
+  T.write("common/util.h", "#ifndef UTIL_H\n#define UTIL_H\nint y;\n#endif\n");
+  T.write("third_party/asio/x.hpp", "int z;\n");
+  T.write("src/Vendor/a.h", "int z;\n");
+  T.write("ext/json/j.h", "int z;\n");
+  T.write("gen/g.h", "int z;\n");
+  T.write(".gitmodules", "[submodule \"json\"]\n\tpath = ext/json\n");
+  T.write(".gitattributes", "gen/** linguist-vendored\n");
+  LibraryCode L(T.path(), builtinKnowledge(), LibraryCodeOptions{});
+  EXPECT_EQ(L.why("common/httplib.h"), "cpp-httplib (include guard CPPHTTPLIB_HTTPLIB_H)");
+  EXPECT_EQ(L.why("common/util.h"), std::nullopt);
+  EXPECT_EQ(L.why("third_party/asio/x.hpp"), "vendored folder third_party/");
+  EXPECT_EQ(L.why("src/Vendor/a.h"), "vendored folder Vendor/");
+  EXPECT_EQ(L.why("ext/json/j.h"), "git submodule ext/json");
+  EXPECT_EQ(L.why("gen/g.h"), "linguist-vendored in .gitattributes");
+  // A file named like a vendored folder is not in one.
+  EXPECT_EQ(L.why("src/vendor.cpp"), std::nullopt);
+}
+
+TEST(LibraryCode, TheConfigurationListReplacesTheDetection) {
+  TempDir T;
+  T.write("common/httplib.h", HttplibHead);
+  T.write("third_party/x.h", "int z;\n");
+  T.write("src/ext/y.h", "int z;\n");
+  auto Options = [](std::vector<std::string> L) {
+    return LibraryCodeOptions::fromConfig(std::optional<std::vector<std::string>>(L));
+  };
+  LibraryCode None(T.path(), builtinKnowledge(), Options({}));
+  EXPECT_EQ(None.why("common/httplib.h"), std::nullopt);
+  EXPECT_EQ(None.why("third_party/x.h"), std::nullopt);
+
+  LibraryCode More(T.path(), builtinKnowledge(), Options({"default", "src/ext", "!common"}));
+  EXPECT_EQ(More.why("src/ext/y.h"), "vendored in the configuration");
+  EXPECT_EQ(More.why("third_party/x.h"), "vendored folder third_party/");
+  EXPECT_EQ(More.why("common/httplib.h"), std::nullopt);
+}
+
+TEST(LibraryCode, PatternsOutliveTheStringsTheyCameFrom) {
+  TempDir T;
+  T.write("common/httplib.h", HttplibHead);
+  std::optional<LibraryCode> L;
+  {
+    Knowledge K = builtinKnowledge(); // destroyed before the look-up
+    L.emplace(T.path(), K, LibraryCodeOptions::fromConfig(std::vector<std::string>{"default"}));
+  }
+  EXPECT_TRUE(L->why("common/httplib.h").has_value());
+}
+
+TEST(LibraryCode, ConfigurationRefusesBadEntries) {
+  auto C = parseConfig("vendored: ['[a']\n", ".state-audit.yaml");
+  ASSERT_FALSE(C);
+  EXPECT_NE(llvm::toString(C.takeError()).find(".state-audit.yaml:1"), std::string::npos);
+}
+
+} // namespace
+} // namespace sa

@@ -1,0 +1,143 @@
+#include "facts/Knowledge.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+
+namespace llvm::yaml {
+
+template <> struct MappingTraits<sa::LibrarySignature> {
+  static void mapping(IO &Io, sa::LibrarySignature &L) {
+    Io.mapRequired("name", L.name);
+    Io.mapOptional("include-guards", L.includeGuards);
+    Io.mapOptional("folders", L.folders);
+  }
+};
+
+template <> struct CustomMappingTraits<std::map<std::string, int64_t>> {
+  static void inputOne(IO &Io, StringRef Key, std::map<std::string, int64_t> &M) {
+    Io.mapRequired(Key.str().c_str(), M[Key.str()]);
+  }
+  static void output(IO &Io, std::map<std::string, int64_t> &M) {
+    for (auto &[Key, Value] : M)
+      Io.mapRequired(Key.c_str(), Value);
+  }
+};
+
+template <> struct MappingTraits<sa::PersistenceApi> {
+  static void mapping(IO &Io, sa::PersistenceApi &P) {
+    Io.mapRequired("library", P.library);
+    Io.mapRequired("function", P.function);
+    Io.mapOptional("path-arg", P.pathArg, -1);
+    Io.mapOptional("writes", P.writes, std::string("always"));
+    Io.mapOptional("flags-arg", P.flagsArg, -1);
+    Io.mapOptional("write-flags", P.writeFlags);
+    Io.mapOptional("memory-paths", P.memoryPaths);
+  }
+  static std::string validate(IO &, sa::PersistenceApi &P) {
+    if (P.writes != "always" && P.writes != "flags")
+      return "file-writes: 'writes' of " + P.function + " must be always or flags";
+    if (P.writes == "flags" && (P.flagsArg < 0 || P.writeFlags.empty()))
+      return "file-writes: " + P.function + " writes by flags but has no flags-arg/write-flags";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<sa::EntryPointKnowledge> {
+  static void mapping(IO &Io, sa::EntryPointKnowledge &E) {
+    Io.mapOptional("registration-calls", E.registrationCalls);
+    Io.mapOptional("excluded-calls", E.excludedCalls);
+    Io.mapOptional("background-calls", E.backgroundCalls);
+    Io.mapOptional("handler-methods", E.handlerMethods);
+    Io.mapOptional("teardown-functions", E.teardownFunctions);
+    Io.mapOptional("teardown-calls", E.teardownCalls);
+    Io.mapOptional("once-calls", E.onceCalls);
+    Io.mapOptional("configuration-functions", E.configurationFunctions);
+  }
+};
+
+void MappingTraits<sa::Knowledge>::mapping(IO &Io, sa::Knowledge &K) {
+  Io.mapOptional("replace-defaults", K.replaceDefaults, false);
+  Io.mapOptional("vendored-folders", K.vendoredFolders);
+  Io.mapOptional("libraries", K.libraries);
+  Io.mapOptional("entry-points", K.entryPoints);
+  Io.mapOptional("file-writes", K.persistence);
+}
+
+} // namespace llvm::yaml
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::LibrarySignature)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::PersistenceApi)
+
+namespace sa {
+
+namespace {
+
+template <typename T> void append(std::vector<T> &Into, const std::vector<T> &From) {
+  Into.insert(Into.end(), From.begin(), From.end());
+}
+
+} // namespace
+
+void Knowledge::extend(const Knowledge &More) {
+  append(vendoredFolders, More.vendoredFolders);
+  append(libraries, More.libraries);
+  append(persistence, More.persistence);
+  EntryPointKnowledge &E = entryPoints;
+  const EntryPointKnowledge &M = More.entryPoints;
+  append(E.registrationCalls, M.registrationCalls);
+  append(E.excludedCalls, M.excludedCalls);
+  append(E.backgroundCalls, M.backgroundCalls);
+  append(E.handlerMethods, M.handlerMethods);
+  append(E.teardownFunctions, M.teardownFunctions);
+  append(E.teardownCalls, M.teardownCalls);
+  append(E.onceCalls, M.onceCalls);
+  append(E.configurationFunctions, M.configurationFunctions);
+}
+
+std::string Knowledge::toYaml() const {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  llvm::yaml::Output Y(OS);
+  Knowledge Copy = *this;
+  Y << Copy;
+  return Out;
+}
+
+llvm::Expected<Knowledge> parseKnowledge(llvm::StringRef Text, llvm::StringRef Path) {
+  std::string Diagnostic;
+  auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
+    std::string &Out = *static_cast<std::string *>(Context);
+    if (!Out.empty())
+      return;
+    llvm::raw_string_ostream OS(Out);
+    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1) << ": "
+       << D.getMessage();
+  };
+  auto Buffer = llvm::MemoryBuffer::getMemBuffer(Text, Path);
+  Knowledge K;
+  llvm::yaml::Input In(*Buffer, nullptr, Handler, &Diagnostic);
+  In >> K;
+  if (In.error())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Diagnostic.empty() ? Path.str() + ": not valid knowledge"
+                                                      : Diagnostic);
+  return K;
+}
+
+const Knowledge &builtinKnowledge() {
+  static const Knowledge K = [] {
+    llvm::Expected<Knowledge> Parsed = parseKnowledge(builtinKnowledgeText(), "rules/knowledge.yaml");
+    if (!Parsed) {
+      // The shipped file is tested; a broken one is a build defect, not a user's problem.
+      llvm::report_fatal_error(llvm::Twine("the shipped knowledge does not parse: ") +
+                               llvm::toString(Parsed.takeError()));
+    }
+    return std::move(*Parsed);
+  }();
+  return K;
+}
+
+} // namespace sa

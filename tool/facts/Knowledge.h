@@ -1,0 +1,83 @@
+// Library knowledge as data: rules/knowledge.yaml, embedded in the tool at build time and
+// extended from the configuration's `knowledge:` key. What a library is (how to recognise its
+// files), which of its calls register handlers or start background work, which of its APIs
+// write local files. Plain data, read with LLVM's YAML I/O; nothing here depends on Clang, so
+// the extraction side and the link side read the same lists.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/YAMLTraits.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+/// A third-party library recognised by content or by folder, wherever its files sit.
+struct LibrarySignature {
+  std::string name;
+  std::vector<std::string> includeGuards; // globs over the guard macro of `#ifndef X`/`#define X`
+  std::vector<std::string> folders;       // a path component of this name
+};
+
+/// Calls that create, write or change local files beyond the stdio/POSIX/iostream ones the
+/// file-write check decodes itself: embedded databases, memory-mapped files, ...
+struct PersistenceApi {
+  std::string library;  // "SQLite"
+  std::string function; // qualified name as declared: "sqlite3_open_v2", "leveldb::DB::Open"
+  int pathArg = -1;     // the argument naming the file or directory; -1 when none
+  /// When the call writes: "always", or "flags" (writes when the integer argument `flagsArg`
+  /// has any of `writeFlags` set, each a macro name with its usual value when the macro is not
+  /// visible).
+  std::string writes = "always";
+  int flagsArg = -1;
+  std::map<std::string, int64_t> writeFlags;
+  /// Paths that mean "no file": an in-memory database (":memory:").
+  std::vector<std::string> memoryPaths;
+};
+
+struct EntryPointKnowledge {
+  std::vector<std::string> registrationCalls;
+  std::vector<std::string> excludedCalls;
+  std::vector<std::string> backgroundCalls;
+  std::vector<std::string> handlerMethods;
+  std::vector<std::string> teardownFunctions;
+  std::vector<std::string> teardownCalls;
+  std::vector<std::string> onceCalls;
+  std::vector<std::string> configurationFunctions;
+};
+
+struct Knowledge {
+  /// In a configuration: true makes these lists replace the shipped ones instead of extending
+  /// them (what `config --dump` writes, so that its output reads back as the same knowledge).
+  bool replaceDefaults = false;
+  std::vector<std::string> vendoredFolders;
+  std::vector<LibrarySignature> libraries;
+  EntryPointKnowledge entryPoints;
+  std::vector<PersistenceApi> persistence;
+
+  /// Adds `More`'s entries to these (a configuration extending the shipped file).
+  void extend(const Knowledge &More);
+  /// A stable text of everything here, for cache keys and `config --dump`.
+  std::string toYaml() const;
+};
+
+/// Parses knowledge in rules/knowledge.yaml's format; `Path` names the source in errors
+/// ("file:line:col: ..."), unknown keys included.
+llvm::Expected<Knowledge> parseKnowledge(llvm::StringRef Text, llvm::StringRef Path);
+
+/// The text shipped with the tool (rules/knowledge.yaml).
+llvm::StringRef builtinKnowledgeText();
+/// The shipped knowledge, parsed once.
+const Knowledge &builtinKnowledge();
+
+} // namespace sa
+
+// The YAML form, shared with the configuration's `knowledge:` key.
+namespace llvm::yaml {
+template <> struct MappingTraits<sa::Knowledge> {
+  static void mapping(IO &Io, sa::Knowledge &K);
+};
+} // namespace llvm::yaml

@@ -1,0 +1,82 @@
+// Which of the project's files are other people's code: vendored folders (third_party/,
+// vendor/, deps/, ...), git submodules, what .gitattributes marks linguist-vendored, and
+// well-known libraries recognised by their include guard or folder wherever they sit (a copy of
+// httplib.h in common/). Library code is parsed and followed like the project's own — a call
+// into it that runs a handler still matters — but its findings are not the user's to fix, so
+// the review drops them and says how many it dropped, where.
+#pragma once
+
+#include "facts/Knowledge.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/GlobPattern.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sa {
+
+/// The configuration's `vendored:` list: absent means the built-in detection; given, it is
+/// exactly what it lists: `default` (the built-in detection), root-relative globs or folders
+/// ("src/ext" = that folder and below), and "!glob" for project code the detection would take.
+struct LibraryCodeOptions {
+  bool builtin = true;
+  std::vector<std::string> globs;
+  std::vector<std::string> projectGlobs;
+
+  /// From the configuration's list; nullopt = absent.
+  static LibraryCodeOptions fromConfig(const std::optional<std::vector<std::string>> &Vendored);
+};
+
+class LibraryCode {
+public:
+  /// `Root` is the canonical project root; files are read from it for their include guards,
+  /// and its .gitmodules and .gitattributes are read once.
+  LibraryCode(std::string Root, const Knowledge &K, LibraryCodeOptions Options);
+
+  /// Why the root-relative file is library code ("vendored folder third_party/", "cpp-httplib
+  /// (include guard CPPHTTPLIB_HTTPLIB_H)"), or nullopt for the project's own code.
+  std::optional<std::string> why(llvm::StringRef Relative);
+  const std::string &root() const { return Root; }
+
+private:
+  struct Pattern {
+    llvm::GlobPattern glob;
+    bool anchored; // matched against the path from the root, else against any component
+  };
+  std::optional<std::string> classify(llvm::StringRef Relative);
+  std::optional<std::string> guardOf(llvm::StringRef Relative) const;
+  static bool matches(const std::vector<Pattern> &Patterns, llvm::StringRef Relative);
+  void addPattern(std::vector<Pattern> &Into, llvm::StringRef Text, bool Anchored);
+  /// A GlobPattern keeps a reference into its pattern's text: the texts live as long as the
+  /// patterns, whatever becomes of the strings they came from.
+  llvm::StringRef keep(llvm::StringRef Text);
+
+  std::string Root;
+  LibraryCodeOptions Options;
+  std::vector<std::string> VendoredFolders;
+  struct Library {
+    std::string name;
+    std::vector<llvm::GlobPattern> guards;
+    std::vector<std::string> folders;
+  };
+  std::vector<Library> Libraries;
+  std::vector<std::string> Submodules;  // root-relative paths from .gitmodules
+  std::vector<Pattern> LinguistVendored; // from .gitattributes
+  std::vector<Pattern> Configured, Project;
+  llvm::StringMap<std::optional<std::string>> Cache;
+  std::vector<std::shared_ptr<const std::string>> Texts;
+};
+
+/// Parses .gitattributes text: the patterns whose attributes set linguist-vendored.
+std::vector<std::string> linguistVendoredPatterns(llvm::StringRef GitAttributes);
+/// Parses .gitmodules text: the submodules' paths.
+std::vector<std::string> submodulePaths(llvm::StringRef GitModules);
+/// The include-guard macro of a header's text (`#ifndef X` then `#define X` as its first
+/// directives, or `#if !defined(X)`), or empty.
+std::string includeGuard(llvm::StringRef Text);
+
+} // namespace sa
