@@ -327,11 +327,13 @@ private:
       return {Outcome::Ok, X.message};
     if (X.status != Exchange::Status::Ok)
       return {Outcome::Error, X.message};
+    if (S.kind == Step::Kind::Stream || !X.result)
+      return {Outcome::Ok, X.message};
     bool IsError = false;
     json::Value Value = *X.result;
     if (S.kind == Step::Kind::ToolCall) {
-      if (const json::Object *O = X.result->getAsObject())
-        IsError = O->getBoolean("isError").value_or(false);
+      if (const json::Object *Result = X.result->getAsObject())
+        IsError = Result->getBoolean("isError").value_or(false);
       Value = toolResultValue(*X.result);
     }
     if (S.expect && !matchesExpectation(*S.expect, Value)) {
@@ -342,8 +344,6 @@ private:
     }
     if (IsError)
       return {Outcome::Error, "the tool failed: " + brief(Value, 120)};
-    if (S.kind == Step::Kind::Stream)
-      return {Outcome::Ok, X.message};
     return {Outcome::Ok, S.expect ? "as expected" : ""};
   }
 
