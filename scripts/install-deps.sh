@@ -11,8 +11,11 @@ packages=(
   libclang-rt-19-dev
   # libraries
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev
-  # headers of the bundled example server (cpp-httplib brings OpenSSL, zlib, brotli)
+  # headers of the bundled example server (cpp-httplib brings OpenSSL, zlib, brotli); the
+  # chaos runner's HTTP client is cpp-httplib too
   nlohmann-json3-dev libcpp-httplib-dev
+  # state-audit chaos: the load balancer; the example's Redis-backed build and its Redis
+  haproxy libhiredis-dev redis-server redis-tools
 )
 
 SUDO=

@@ -1,4 +1,5 @@
 // state-audit: finds state that persists between requests in C++ MCP servers.
+#include "ChaosCommand.h"
 #include "Commands.h"
 #include "Version.h"
 
@@ -116,6 +117,10 @@ int main(int argc, char **argv) {
 
   CLI::App *RulesCmd = App.add_subcommand("rules", "List the rules");
 
+  // chaos: the running server behind a real load balancer, an instance killed mid-session.
+  ChaosCommandOptions Chaos;
+  CLI::App *ChaosCmd = addChaosCommand(App, Chaos);
+
   try {
     App.parse(CliArgc, argv);
   } catch (const CLI::Success &E) {
@@ -142,6 +147,8 @@ int main(int argc, char **argv) {
     Code = runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
   } else if (MergeCmd->parsed()) {
     Code = runMergeCommand(Merge);
+  } else if (ChaosCmd->parsed()) {
+    Code = runChaosCommand(Chaos);
   }
   // A full disk or a closed pipe on stdout: one message and exit 2, not LLVM's fatal
   // "IO failure on output stream" from the stream's destructor.

@@ -1,0 +1,71 @@
+#include "chaos/Http.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <httplib.h>
+
+namespace sa::chaos {
+
+std::string HttpResponse::header(llvm::StringRef Name) const {
+  auto It = headers.find(Name.lower());
+  return It == headers.end() ? std::string() : It->second;
+}
+
+HttpResponse sendHttp(const HttpRequest &R) {
+  HttpResponse Out;
+  httplib::Client Client("127.0.0.1", int(R.port));
+  auto Seconds = std::chrono::duration_cast<std::chrono::seconds>(R.timeout);
+  auto Micros = std::chrono::duration_cast<std::chrono::microseconds>(R.timeout - Seconds);
+  Client.set_connection_timeout(Seconds.count(), Micros.count());
+  Client.set_read_timeout(Seconds.count(), Micros.count());
+  Client.set_write_timeout(Seconds.count(), Micros.count());
+  Client.set_keep_alive(false);
+  Client.set_url_encode(false); // paths are sent as given (HAProxy's "/stats;csv")
+
+  httplib::Request Req;
+  Req.method = R.method;
+  Req.path = R.path;
+  for (const auto &[Name, Value] : R.headers)
+    Req.headers.emplace(Name, Value);
+  if (!R.body.empty() || R.method == "POST") {
+    Req.body = R.body;
+    Req.headers.emplace("Content-Type",
+                        R.contentType.empty() ? "application/octet-stream" : R.contentType);
+  }
+  bool Stopped = false;
+  if (R.onData) {
+    Req.response_handler = [&Out](const httplib::Response &Res) {
+      Out.status = Res.status;
+      for (const auto &[Name, Value] : Res.headers)
+        Out.headers[llvm::StringRef(Name).lower()] = Value;
+      return true;
+    };
+    Req.content_receiver = [&](const char *Data, size_t Size, uint64_t, uint64_t) {
+      if (R.onData(llvm::StringRef(Data, Size)))
+        return true;
+      Stopped = true;
+      return false;
+    };
+  }
+  httplib::Response Res;
+  httplib::Error Err = httplib::Error::Success;
+  bool Sent = Client.send(Req, Res, Err);
+  if (R.onData) {
+    // A stream ends by the reader stopping or by going quiet: both are its normal end once
+    // the headers have come.
+    if (Out.status != 0 && (Sent || Stopped || Err == httplib::Error::Read ||
+                            Err == httplib::Error::Canceled))
+      return Out;
+  } else if (Sent) {
+    Out.status = Res.status;
+    for (const auto &[Name, Value] : Res.headers)
+      Out.headers[llvm::StringRef(Name).lower()] = Value;
+    Out.body = std::move(Res.body);
+    return Out;
+  }
+  Out.status = 0;
+  Out.error = httplib::to_string(Err);
+  return Out;
+}
+
+} // namespace sa::chaos
