@@ -109,6 +109,10 @@ std::string stateHint(const StateDecl &D, const StateUsage &U) {
 }
 
 std::string fileHint(const FileOp &Op) {
+  if (!Op.store.empty())
+    return "keep the data in a database server every instance reaches (PostgreSQL, MySQL, "
+           "Redis) or in object storage; a " + Op.store +
+           " file on local disk holds what this instance alone wrote and dies with it";
   if (Op.logLike)
     return "log to stdout/stderr and let the platform collect the logs; a log file on local "
            "disk is split across instances and lost with them";

@@ -6,6 +6,7 @@
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/GlobPattern.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -129,6 +130,16 @@ void FileWriteCheck::registerMatchers(MatchFinder &Finder) {
                InProjectFunction)
           .bind("call"),
       this);
+  // Embedded databases, memory-mapped files, ...: the knowledge's file-writes.
+  std::vector<llvm::StringRef> PersistenceNames;
+  for (const PersistenceApi &A : Ctx.persistence())
+    PersistenceNames.push_back(A.function);
+  if (!PersistenceNames.empty())
+    Finder.addMatcher(
+        callExpr(callee(functionDecl(hasAnyName(PersistenceNames)).bind("persist")),
+                 InProjectFunction, Holder)
+            .bind("call"),
+        this);
   auto StreamClass = classTemplateSpecializationDecl(hasAnyName(
       std::vector<llvm::StringRef>(std::begin(StreamClasses), std::end(StreamClasses))));
   Finder.addMatcher(
@@ -298,6 +309,88 @@ void FileWriteCheck::record(const MatchFinder::MatchResult &Result, const Stmt *
   Ctx.facts().fileOps.push_back(std::move(Op));
 }
 
+/// The knowledge entry a call's callee is: its qualified name, or that name's last components.
+static const PersistenceApi *persistenceApi(const std::vector<PersistenceApi> &Apis,
+                                            const FunctionDecl *F) {
+  std::string Qualified = F->getQualifiedNameAsString();
+  llvm::StringRef Q(Qualified);
+  for (const PersistenceApi &A : Apis)
+    if (Q == A.function || (Q.ends_with(A.function) &&
+                            Q.drop_back(A.function.size()).ends_with("::")))
+      return &A;
+  return nullptr;
+}
+
+/// Whether an integer argument has one of the test's flags: true, false, or nullopt when the
+/// argument is not a constant. `Set` receives the flags found.
+std::optional<bool> FileWriteCheck::flagTest(const CallExpr *Call, const FlagTest &T,
+                                             std::string &Set) {
+  if (T.arg < 0 || static_cast<unsigned>(T.arg) >= Call->getNumArgs())
+    return std::nullopt;
+  const Expr *E = Call->getArg(T.arg);
+  Expr::EvalResult R;
+  if (!E || E->isValueDependent() || !E->EvaluateAsInt(R, Ctx.ast()))
+    return std::nullopt;
+  std::int64_t V = R.Val.getInt().getExtValue();
+  bool Any = false;
+  for (const auto &[Name, Fallback] : T.anyOf) {
+    std::int64_t Bit = macroValue(Name).value_or(Fallback);
+    if (Bit && (V & Bit) == Bit) {
+      Any = true;
+      Set += (Set.empty() ? "" : "|") + Name;
+    }
+  }
+  return Any;
+}
+
+void FileWriteCheck::recordPersistence(const MatchFinder::MatchResult &Result,
+                                       const CallExpr *Call, const FunctionDecl *F,
+                                       const FunctionDecl *Fn, llvm::StringRef HolderName) {
+  // The project's own class with a method of that name is not the library.
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(F); MD && Ctx.isProjectRecord(MD->getParent()))
+    return;
+  const PersistenceApi *Api = persistenceApi(Ctx.persistence(), F);
+  if (!Api)
+    return;
+  const Expr *PathArg =
+      Api->pathArg >= 0 && static_cast<unsigned>(Api->pathArg) < Call->getNumArgs()
+          ? Call->getArg(Api->pathArg)
+          : nullptr;
+  // An in-memory database is instance state held in memory, not a file on disk.
+  if (const StringLiteral *S = PathArg ? stringValue(PathArg, *Result.Context) : nullptr)
+    for (const std::string &G : Api->memoryPaths)
+      if (auto P = llvm::GlobPattern::create(G); P && P->match(S->getString()))
+        return;
+  Mode M;
+  M.Known = true;
+  M.Writes = true;
+  std::string Ignored;
+  for (const FlagTest &T : Api->memoryWhen)
+    if (flagTest(Call, T, Ignored).value_or(false))
+      return;
+  for (const FlagTest &T : Api->readOnlyWhen) {
+    std::optional<bool> R = flagTest(Call, T, Ignored);
+    if (R.value_or(false))
+      return;
+    if (!R)
+      M.Known = false;
+  }
+  for (const FlagTest &T : Api->writesWhen) {
+    std::optional<bool> W = flagTest(Call, T, M.Text);
+    if (W && !*W)
+      return; // a read-only open, a private mapping
+    if (!W)
+      M.Known = false;
+  }
+  if (!M.Known)
+    M.Text.clear();
+  size_t Before = Ctx.facts().fileOps.size();
+  record(Result, Call, Fn, F->getQualifiedNameAsString(),
+         M.Known ? FileOpKind::OpenWrite : FileOpKind::OpenUnknown, M, PathArg, HolderName);
+  if (Ctx.facts().fileOps.size() > Before)
+    Ctx.facts().fileOps.back().store = Api->library;
+}
+
 void FileWriteCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>("fn");
   const auto *Holder = Result.Nodes.getNodeAs<VarDecl>("holder");
@@ -334,6 +427,10 @@ void FileWriteCheck::check(const MatchFinder::MatchResult &Result) {
       bool DirFirst = Name.ends_with("at") && Name != "symlinkat" && Name != "creat";
       record(Result, Call, Fn, F->getNameAsString(), FileOpKind::Modify, Mode{},
              Arg(DirFirst ? 1 : 0), HolderName);
+      return;
+    }
+    if (const auto *F = Result.Nodes.getNodeAs<FunctionDecl>("persist")) {
+      recordPersistence(Result, Call, F, Fn, HolderName);
       return;
     }
     if (const auto *F = Result.Nodes.getNodeAs<FunctionDecl>("fs")) {

@@ -30,6 +30,10 @@ private:
   Mode streamMode(const clang::Expr *E, llvm::StringRef StreamClass);
   Mode openFlags(const clang::Expr *E, bool AlwaysWrites);
   std::optional<std::int64_t> macroValue(llvm::StringRef Name);
+  std::optional<bool> flagTest(const clang::CallExpr *Call, const FlagTest &T, std::string &Set);
+  void recordPersistence(const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                         const clang::CallExpr *Call, const clang::FunctionDecl *F,
+                         const clang::FunctionDecl *Fn, llvm::StringRef HolderName);
   void record(const clang::ast_matchers::MatchFinder::MatchResult &Result,
               const clang::Stmt *Call, const clang::FunctionDecl *Fn, std::string Api,
               FileOpKind Kind, const Mode &M, const clang::Expr *PathArg,

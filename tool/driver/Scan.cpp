@@ -185,6 +185,9 @@ std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
     Salt += "glob=" + G + "\n";
   Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
   Salt += "resource-dir=" + ResourceDir.str() + "\n";
+  Knowledge Persistence;
+  Persistence.persistence = Options.Persistence;
+  Salt += "file-writes=" + Persistence.toYaml() + "\n";
   return Salt;
 }
 

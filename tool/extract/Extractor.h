@@ -3,6 +3,7 @@
 #pragma once
 
 #include "facts/Facts.h"
+#include "facts/Knowledge.h"
 #include "support/Paths.h"
 
 #include <string>
@@ -14,6 +15,9 @@ struct ExtractOptions {
   /// Skip parsing the bodies of functions outside the project (system headers, excluded and
   /// third-party directories): they cannot hold findings.
   bool SkipForeignBodies = true;
+  /// The library APIs that write local files (rules/knowledge.yaml's file-writes, with the
+  /// configuration's additions).
+  std::vector<PersistenceApi> Persistence = builtinKnowledge().persistence;
 };
 
 /// Parses `File` with the given compiler command line (argv[0] first, already adjusted to

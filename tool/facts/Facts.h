@@ -191,6 +191,7 @@ struct FileOp {
   std::string target;   // path literal or expression text, when short
   bool append = false;
   bool logLike = false; // the path or variable says log
+  std::string store;    // the library of an embedded database or mapped file ("SQLite"), else empty
   SourceLoc loc;
 };
 

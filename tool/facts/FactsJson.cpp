@@ -230,15 +230,18 @@ bool fromJSON(const Value &V, CallableRef &C, Path P) {
 }
 
 static Value toJSON(const FileOp &F) {
-  return Object{{"function", F.function}, {"api", F.api},       {"kind", toString(F.kind)},
-                {"mode", F.mode},         {"target", F.target}, {"append", F.append},
-                {"logLike", F.logLike},   {"loc", toJSON(F.loc)}};
+  Object O{{"function", F.function}, {"api", F.api},       {"kind", toString(F.kind)},
+           {"mode", F.mode},         {"target", F.target}, {"append", F.append},
+           {"logLike", F.logLike},   {"loc", toJSON(F.loc)}};
+  if (!F.store.empty())
+    O["store"] = F.store;
+  return O;
 }
 bool fromJSON(const Value &V, FileOp &F, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("function", F.function) && O.map("api", F.api) && O.map("kind", F.kind) &&
          O.map("mode", F.mode) && O.map("target", F.target) && O.map("append", F.append) &&
-         O.map("logLike", F.logLike) && O.map("loc", F.loc);
+         O.map("logLike", F.logLike) && O.map("loc", F.loc) && O.mapOptional("store", F.store);
 }
 
 static Value toJSON(const PoolFact &F) {

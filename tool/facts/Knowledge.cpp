@@ -6,6 +6,10 @@
 
 #include <algorithm>
 
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::LibrarySignature)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::PersistenceApi)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::FlagTest)
+
 namespace llvm::yaml {
 
 template <> struct MappingTraits<sa::LibrarySignature> {
@@ -26,22 +30,27 @@ template <> struct CustomMappingTraits<std::map<std::string, int64_t>> {
   }
 };
 
+template <> struct MappingTraits<sa::FlagTest> {
+  static void mapping(IO &Io, sa::FlagTest &F) {
+    Io.mapRequired("arg", F.arg);
+    Io.mapRequired("any-of", F.anyOf);
+  }
+  static std::string validate(IO &, sa::FlagTest &F) {
+    if (F.arg < 0 || F.anyOf.empty())
+      return "a flag test needs an argument index (arg >= 0) and at least one flag (any-of)";
+    return {};
+  }
+};
+
 template <> struct MappingTraits<sa::PersistenceApi> {
   static void mapping(IO &Io, sa::PersistenceApi &P) {
     Io.mapRequired("library", P.library);
     Io.mapRequired("function", P.function);
     Io.mapOptional("path-arg", P.pathArg, -1);
-    Io.mapOptional("writes", P.writes, std::string("always"));
-    Io.mapOptional("flags-arg", P.flagsArg, -1);
-    Io.mapOptional("write-flags", P.writeFlags);
+    Io.mapOptional("writes-when", P.writesWhen);
+    Io.mapOptional("read-only-when", P.readOnlyWhen);
+    Io.mapOptional("memory-when", P.memoryWhen);
     Io.mapOptional("memory-paths", P.memoryPaths);
-  }
-  static std::string validate(IO &, sa::PersistenceApi &P) {
-    if (P.writes != "always" && P.writes != "flags")
-      return "file-writes: 'writes' of " + P.function + " must be always or flags";
-    if (P.writes == "flags" && (P.flagsArg < 0 || P.writeFlags.empty()))
-      return "file-writes: " + P.function + " writes by flags but has no flags-arg/write-flags";
-    return {};
   }
 };
 
@@ -68,8 +77,6 @@ void MappingTraits<sa::Knowledge>::mapping(IO &Io, sa::Knowledge &K) {
 
 } // namespace llvm::yaml
 
-LLVM_YAML_IS_SEQUENCE_VECTOR(sa::LibrarySignature)
-LLVM_YAML_IS_SEQUENCE_VECTOR(sa::PersistenceApi)
 
 namespace sa {
 

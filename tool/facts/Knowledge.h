@@ -22,20 +22,23 @@ struct LibrarySignature {
   std::vector<std::string> folders;       // a path component of this name
 };
 
-/// Calls that create, write or change local files beyond the stdio/POSIX/iostream ones the
+/// A test of an integer argument: true when the argument has any of the flags set. Each flag
+/// is a macro name with its usual value, used when the macro is not visible in the TU.
+struct FlagTest {
+  int arg = -1;
+  std::map<std::string, int64_t> anyOf;
+};
+
+/// A call that creates, writes or changes local files beyond the stdio/POSIX/iostream ones the
 /// file-write check decodes itself: embedded databases, memory-mapped files, ...
 struct PersistenceApi {
   std::string library;  // "SQLite"
-  std::string function; // qualified name as declared: "sqlite3_open_v2", "leveldb::DB::Open"
+  std::string function; // qualified name, or its last components: "sqlite3_open_v2", "leveldb::DB::Open"
   int pathArg = -1;     // the argument naming the file or directory; -1 when none
-  /// When the call writes: "always", or "flags" (writes when the integer argument `flagsArg`
-  /// has any of `writeFlags` set, each a macro name with its usual value when the macro is not
-  /// visible).
-  std::string writes = "always";
-  int flagsArg = -1;
-  std::map<std::string, int64_t> writeFlags;
-  /// Paths that mean "no file": an in-memory database (":memory:").
-  std::vector<std::string> memoryPaths;
+  std::vector<FlagTest> writesWhen;   // all must hold for the call to write (none: it always does)
+  std::vector<FlagTest> readOnlyWhen; // any holding: the call only reads
+  std::vector<FlagTest> memoryWhen;   // any holding: the data is in memory, not in a file
+  std::vector<std::string> memoryPaths; // globs of path literals that mean memory (":memory:")
 };
 
 struct EntryPointKnowledge {

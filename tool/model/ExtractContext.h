@@ -3,6 +3,7 @@
 #pragma once
 
 #include "facts/Facts.h"
+#include "facts/Knowledge.h"
 #include "support/Paths.h"
 
 #include "clang/AST/Type.h"
@@ -31,7 +32,12 @@ namespace sa {
 
 class ExtractContext {
 public:
-  ExtractContext(const ProjectPaths &Paths, TUFacts &Facts) : Paths(Paths), Facts(Facts) {}
+  ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
+                 const std::vector<PersistenceApi> &Persistence = builtinKnowledge().persistence)
+      : Paths(Paths), Facts(Facts), Persistence(Persistence) {}
+
+  /// Library APIs that write local files (embedded databases, mapped files).
+  const std::vector<PersistenceApi> &persistence() const { return Persistence; }
 
   void attach(clang::ASTContext &Ctx, clang::Preprocessor &PP);
   clang::ASTContext &ast() const { return *Ctx; }
@@ -97,6 +103,7 @@ private:
 
   const ProjectPaths &Paths;
   TUFacts &Facts;
+  const std::vector<PersistenceApi> &Persistence;
   clang::ASTContext *Ctx = nullptr;
   clang::Preprocessor *PP = nullptr;
   llvm::DenseMap<clang::FileID, std::optional<std::string>> FileCache;
