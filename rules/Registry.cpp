@@ -25,4 +25,10 @@ const RuleInfo &ruleInfo(RuleId Rule) { return Rules[static_cast<size_t>(Rule)];
 
 const char *ruleId(RuleId Rule) { return ruleInfo(Rule).id; }
 
+const char *const ProjectUri = "https://github.com/state-audit/state-audit";
+
+std::string ruleHelpUri(llvm::StringRef Id) {
+  return std::string(ProjectUri) + "/blob/main/docs/rules/" + Id.str() + ".md";
+}
+
 } // namespace sa

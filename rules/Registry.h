@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
+#include <string>
 
 namespace sa {
 
@@ -34,5 +35,10 @@ const RuleInfo *findRule(llvm::StringRef Id);
 const RuleInfo &ruleInfo(RuleId);
 /// The id findings carry, as the registry spells it.
 const char *ruleId(RuleId);
+
+/// The project's home page (SARIF's informationUri).
+extern const char *const ProjectUri;
+/// Where a rule's page (docs/rules/<id>.md) is read online; `state-audit explain <id>` prints it.
+std::string ruleHelpUri(llvm::StringRef Id);
 
 } // namespace sa

@@ -10,7 +10,9 @@ packages=(
   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
   libclang-rt-19-dev
   # libraries
-  libcli11-dev libfmt-dev libgtest-dev libgmock-dev
+  libcli11-dev libgtest-dev libgmock-dev
+  # packaging (CPack's .deb: dpkg-shlibdeps, scripts/package.sh)
+  dpkg-dev
   # headers of the bundled example server (cpp-httplib brings OpenSSL, zlib, brotli); the
   # chaos runner's HTTP client is cpp-httplib too
   nlohmann-json3-dev libcpp-httplib-dev

@@ -285,8 +285,9 @@ TEST(CliBaseline, FullFlow) {
   TempDir T, Out;
   T.write("server.cpp", serverSource());
   std::string Base = Out.file("base.sarif");
-  // 1. The first scan fails the gate and becomes the baseline.
-  RunResult First = run(scanArgs(T, {"--format", "sarif", "-o", Base}));
+  // 1. The first scan fails the gate and becomes the baseline (notes included, so that they
+  //    are baselined too).
+  RunResult First = run(scanArgs(T, {"--format", "sarif", "--sarif-level", "note", "-o", Base}));
   EXPECT_EQ(First.code, 1) << First.err;
   // 2. Nothing new: the gate passes against the baseline.
   RunResult Same = run(scanArgs(T, {"--baseline", Base}));
@@ -298,7 +299,7 @@ TEST(CliBaseline, FullFlow) {
   // 4. A new global written by a handler: only it fails the gate.
   T.write("server.cpp", serverSource("int g_extra = 0;\n"));
   std::string Now = Out.file("now.sarif");
-  RunResult New = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "-o", Now}));
+  RunResult New = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "--sarif-level", "note", "-o", Now}));
   EXPECT_EQ(New.code, 1);
   auto States = stateBySymbol(results(Now));
   EXPECT_EQ(States["g_extra"], "new");
@@ -315,11 +316,11 @@ TEST(CliBaseline, FullFlow) {
                 "\"1\"");
   T.write("server.cpp", Fixed);
   std::string After = Out.file("after.sarif");
-  RunResult Removed = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "-o", After}));
+  RunResult Removed = run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "--sarif-level", "note", "-o", After}));
   EXPECT_EQ(Removed.code, 0) << Removed.err;
   EXPECT_FALSE(stateBySymbol(results(After)).count("g_last_id"))
       << "absent results stay out of SARIF unless asked: GitHub would show them as alerts";
-  run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "-o", After, "--sarif-include-absent"}));
+  run(scanArgs(T, {"--baseline", Base, "--format", "sarif", "--sarif-level", "note", "-o", After, "--sarif-include-absent"}));
   EXPECT_EQ(stateBySymbol(results(After))["g_last_id"], "absent");
   RunResult Json = run(scanArgs(T, {"--baseline", Base, "--format", "json"}));
   EXPECT_NE(Json.out.find("\"absent\""), std::string::npos);
@@ -331,7 +332,7 @@ TEST(CliBaseline, RenamedPathsWithAPathMap) {
   TempDir T, Out;
   T.write("src/old/server.cpp", serverSource());
   std::string Base = Out.file("base.sarif");
-  run(scanArgs(T, {"--format", "sarif", "-o", Base}));
+  run(scanArgs(T, {"--format", "sarif", "--sarif-level", "note", "-o", Base}));
   llvm::sys::fs::create_directories(T.file("src/new"));
   ASSERT_FALSE(llvm::sys::fs::rename(T.file("src/old/server.cpp"), T.file("src/new/server.cpp")));
   EXPECT_EQ(run(scanArgs(T, {"--baseline", Base})).code, 1);
@@ -347,7 +348,7 @@ TEST(CliFingerprints, StableWhenUnrelatedCodeMovesChangedWhenTheDeclarationChang
   TempDir T, Out;
   auto Prints = [&](const std::string &Name) {
     std::string Path = Out.file(Name);
-    run(scanArgs(T, {"--format", "sarif", "-o", Path}));
+    run(scanArgs(T, {"--format", "sarif", "--sarif-level", "note", "-o", Path}));
     std::map<std::string, std::pair<std::string, std::string>> By;
     for (const llvm::json::Value &R : results(Path)) {
       const llvm::json::Object &O = *R.getAsObject();
@@ -420,8 +421,8 @@ TEST(CliSuppressions, SilenceReportAndKeepInSarifOnRequest) {
   EXPECT_EQ(R.out.find("'g_last_id'"), std::string::npos);
   EXPECT_NE(R.out.find("1 finding suppressed in source"), std::string::npos) << R.out;
   std::string Default = Out.file("d.sarif"), With = Out.file("w.sarif");
-  run(scanArgs(T, {"--format", "sarif", "-o", Default}));
-  run(scanArgs(T, {"--format", "sarif", "-o", With, "--sarif-include-suppressed"}));
+  run(scanArgs(T, {"--format", "sarif", "--sarif-level", "note", "-o", Default}));
+  run(scanArgs(T, {"--format", "sarif", "--sarif-level", "note", "-o", With, "--sarif-include-suppressed"}));
   EXPECT_EQ(results(Default).size(), 1u);
   llvm::json::Array All = results(With);
   ASSERT_EQ(All.size(), 2u);
@@ -594,6 +595,179 @@ TEST(CliProgress, OnlyOnATerminal) {
   std::string Tty = readFile(Log);
   EXPECT_NE(Tty.find("[4/4]"), std::string::npos) << Tty;
   EXPECT_NE(Tty.find("ETA"), std::string::npos) << Tty;
+}
+
+} // namespace
+
+namespace {
+
+// A server whose pools reach one database, a session map and a handler that writes it.
+const char *PoolServer =
+    "#include <map>\n#include <string>\n"
+    "struct PgPool { PgPool(const std::string &url, int size); };\n"
+    "PgPool g_reads(\"postgresql://db.internal/notes\", 15);\n"
+    "PgPool g_writes(\"postgresql://db.internal/notes\", 15);\n"
+    "std::map<std::string, std::string> g_sessions;\n"
+    "int g_orders = 0;\n"
+    "void add_tool(const char *, void (*)(const std::string &));\n"
+    "void login(const std::string &session_id) { g_sessions[session_id] = \"user\"; ++g_orders; }\n"
+    "int main() { add_tool(\"login\", login); }\n";
+
+TEST(CliExplain, RulePagesAndFindingsOfAJsonReport) {
+  RunResult Page = run({"explain", "session-state"});
+  EXPECT_EQ(Page.code, 0) << Page.err;
+  EXPECT_EQ(Page.out.rfind("# session-state", 0), 0u) << Page.out;
+  EXPECT_NE(Page.out.find("docs/rules/session-state.md"), std::string::npos);
+
+  RunResult Unknown = run({"explain", "sesion-state"});
+  EXPECT_EQ(Unknown.code, 2);
+  EXPECT_NE(Unknown.err.find("'sesion-state' is not a rule id"), std::string::npos) << Unknown.err;
+
+  TempDir T, Out;
+  T.write("server.cpp", PoolServer);
+  std::string Json = Out.file("report.json");
+  ASSERT_EQ(run({"scan", T.path(), "--root", T.path(), "--format", "json", "-o", Json}).code, 1);
+  RunResult F = run({"explain", "server.cpp:6", "--report", Json});
+  EXPECT_EQ(F.code, 0) << F.err;
+  EXPECT_NE(F.out.find("server.cpp:6:36: error: 'g_sessions' holds per-session data"),
+            std::string::npos)
+      << F.out;
+  EXPECT_NE(F.out.find("Path to the write:\n  1. server.cpp:10:14: request entry point: handler "
+                       "'login' (add_tool)\n"),
+            std::string::npos)
+      << F.out;
+  EXPECT_NE(F.out.find("Fix: "), std::string::npos);
+  // By fingerprint, as the JSON report gives it.
+  auto Doc = llvm::json::parse(readFile(Json));
+  ASSERT_TRUE(bool(Doc));
+  std::string Print =
+      (*Doc->getAsObject()->getArray("findings"))[0].getAsObject()->getString("fingerprint")->str();
+  RunResult ByPrint = run({"explain", Print.substr(0, 8), "--report", Json});
+  EXPECT_EQ(ByPrint.code, 0) << ByPrint.err;
+  EXPECT_NE(ByPrint.out.find("fingerprint: " + Print), std::string::npos);
+  RunResult Missing = run({"explain", "server.cpp:99", "--report", Json});
+  EXPECT_EQ(Missing.code, 2);
+  EXPECT_NE(Missing.err.find("no finding in"), std::string::npos);
+  RunResult NotJson = run({"explain", "server.cpp:6", "--report", T.path() + "/server.cpp"});
+  EXPECT_EQ(NotJson.code, 2);
+}
+
+TEST(CliReports, SeverityOrderBudgetPerDownstreamAndSarifLevel) {
+  TempDir T;
+  T.write("server.cpp", PoolServer);
+  T.write(".state-audit.yaml", "connection-pools: {max-instances: 10, downstream-limit: 200}\n");
+  RunResult Text = run({"scan", T.path(), "--root", T.path()});
+  EXPECT_EQ(Text.code, 1) << Text.err;
+  // Errors first: the pools (errors together) come before the note-level findings.
+  size_t FirstNote = Text.out.find(": note: ");
+  size_t LastError = Text.out.rfind(": error: ");
+  ASSERT_NE(LastError, std::string::npos) << Text.out;
+  if (FirstNote != std::string::npos) {
+    EXPECT_LT(LastError, FirstNote) << Text.out;
+  }
+  EXPECT_NE(Text.out.find("10 instances × (15 + 15) = 300 connections reach the limit of 200"),
+            std::string::npos)
+      << Text.out;
+  EXPECT_NE(Text.out.find("db.internal [connection string]: 'g_reads' 15 + 'g_writes' 15; "
+                          "10 × 30 = 300 of 200: EXCEEDED; largest safe sizes: 'g_reads' 4, "
+                          "'g_writes' 4"),
+            std::string::npos)
+      << Text.out;
+
+  RunResult Md = run({"scan", T.path(), "--root", T.path(), "--format", "markdown"});
+  EXPECT_NE(Md.out.find("| `db.internal` (connection string) | 'g\\_reads' 15 + 'g\\_writes' 15 |"),
+            std::string::npos)
+      << Md.out;
+
+  RunResult Sarif = run({"scan", T.path(), "--root", T.path(), "--format", "sarif"});
+  RunResult WithNotes =
+      run({"scan", T.path(), "--root", T.path(), "--format", "sarif", "--sarif-level", "note"});
+  EXPECT_EQ(Sarif.out.find("\"level\": \"note\",\n          \"locations\""), std::string::npos);
+  EXPECT_NE(Sarif.out.find("\"codeFlows\""), std::string::npos);
+  EXPECT_GT(WithNotes.out.size(), Sarif.out.size());
+  EXPECT_EQ(run({"scan", T.path(), "--sarif-level", "info"}).code, 2);
+}
+
+TEST(CliPlan, MarkdownAndJson) {
+  TempDir T;
+  T.write("server.cpp", PoolServer);
+  RunResult Md = run({"scan", T.path(), "--root", T.path(), "--format", "plan"});
+  EXPECT_EQ(Md.code, 1) << Md.err;
+  EXPECT_EQ(Md.out.rfind("# Migration plan", 0), 0u) << Md.out;
+  EXPECT_NE(Md.out.find("## 1. What each session carries"), std::string::npos);
+  EXPECT_NE(Md.out.find("| handler 'login' (add_tool) | `server.cpp:10` | `g_sessions` |"), std::string::npos) << Md.out;
+  EXPECT_NE(Md.out.find("### Step 1: Move the session store out of the process"), std::string::npos);
+  EXPECT_NE(Md.out.find("session:{id}"), std::string::npos);
+  RunResult Json = run({"scan", T.path(), "--root", T.path(), "--format", "plan-json"});
+  auto Doc = llvm::json::parse(Json.out);
+  ASSERT_TRUE(bool(Doc)) << Json.out;
+  const llvm::json::Array *Steps = Doc->getAsObject()->getArray("steps");
+  ASSERT_TRUE(Steps && !Steps->empty());
+  EXPECT_EQ(Steps->front().getAsObject()->getString("title"),
+            "Move the session store out of the process");
+  EXPECT_FALSE(Doc->getAsObject()->getArray("chaosTest")->empty());
+}
+
+TEST(CliMarkdown, TheLimitKeepsTheSummaryShort) {
+  TempDir T;
+  std::string Src;
+  for (int I = 0; I < 400; ++I)
+    Src += "int g_value_with_a_long_name_" + std::to_string(I) + " = 0;\n";
+  T.write("many.cpp", Src);
+  RunResult Md = run({"scan", T.path(), "--root", T.path(), "--format", "markdown",
+                      "--markdown-limit", "8000", "--full-report", "the SARIF artifact"});
+  EXPECT_EQ(Md.code, 0) << Md.err;
+  EXPECT_LE(Md.out.size(), 8000u);
+  EXPECT_NE(Md.out.find("are not listed"), std::string::npos) << Md.out;
+  EXPECT_NE(Md.out.find("The full report: the SARIF artifact."), std::string::npos);
+}
+
+
+// Without a git work tree the root is chosen from the TUs and their include directories and
+// said on stderr: `scan src -p build` with the session table in include/ reports it.
+TEST(Cli, RootOutsideGitHoldsTheIncludeDirectoriesAndIsSaid) {
+  TempDir T; // under /tmp: no git work tree
+  T.write("include/store.h", "#pragma once\n#include <map>\n#include <string>\n"
+                             "extern std::map<std::string, int> g_sessions;\n");
+  T.write("src/store.cpp", "#include \"store.h\"\nstd::map<std::string, int> g_sessions;\n"
+                           "void touch(const std::string &id) { g_sessions[id]++; }\n");
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \"" + T.file("build") + "\", \"file\": \"" + T.file("src/store.cpp") +
+              "\", \"arguments\": [\"c++\", \"-std=c++17\", \"-I../include\", \"-c\", \"" +
+              T.file("src/store.cpp") + "\"]}]");
+  RunResult R = run({"scan", "src", "-p", "build", "--format", "json", "--no-cache"}, T.path());
+  EXPECT_NE(R.err.find("no git work tree; project root: " + T.path() + " "), std::string::npos)
+      << R.err;
+  EXPECT_NE(R.out.find("\"src/store.cpp\""), std::string::npos) << R.out;
+  EXPECT_EQ(R.err.find("outside the project root"), std::string::npos) << R.err;
+
+  // A root given too narrow: the header outside it is counted and named, even with -q.
+  RunResult Narrow =
+      run({"scan", "src", "-p", "build", "--root", "src", "--no-cache", "-q"}, T.path());
+  EXPECT_NE(Narrow.err.find("1 header outside the project root '" + T.file("src") + "'"),
+            std::string::npos)
+      << Narrow.err;
+  EXPECT_NE(Narrow.err.find(T.file("include/store.h")), std::string::npos) << Narrow.err;
+}
+
+// Findings in vendored code are dropped and counted; `vendored: []` brings them back.
+TEST(Cli, VendoredCodeGivesNoFindingsUnlessConfigured) {
+  TempDir T;
+  T.write("third_party/lib/cache.h", "#pragma once\ninline int g_lib_hits = 0;\n"
+                                     "inline void lib_hit() { ++g_lib_hits; }\n");
+  T.write("src/main.cpp", "#include \"../third_party/lib/cache.h\"\nint g_mine = 0;\n"
+                          "int main() { lib_hit(); return g_mine; }\n");
+  RunResult R = run({"scan", T.file("src"), "--root", T.path(), "--no-cache", "--format", "json"});
+  EXPECT_EQ(R.out.find("third_party/lib/cache.h\""), std::string::npos) << R.out;
+  EXPECT_NE(R.out.find("skipped 1 finding in library code: third_party/lib/cache.h (1, vendored "
+                       "folder third_party/)"),
+            std::string::npos)
+      << R.out;
+  T.write(".state-audit.yaml", "vendored: []\n");
+  RunResult All = run({"scan", T.file("src"), "--root", T.path(), "--no-cache", "--format", "json",
+                       "--config", T.file(".state-audit.yaml")});
+  EXPECT_NE(All.out.find("third_party/lib/cache.h"), std::string::npos) << All.out;
+  EXPECT_EQ(All.out.find("skipped"), std::string::npos) << All.out;
 }
 
 } // namespace

@@ -223,7 +223,9 @@ TEST(SarifReport, TruncatedToGitHubsLimitKeepingTheMostSevere) {
   std::sort(R.findings.begin(), R.findings.end(), findingLess);
   std::string Out;
   llvm::raw_string_ostream OS(Out);
-  writeSarif(OS, R, SarifOptions{});
+  SarifOptions WithNotes; // notes are left out by default; the truncation is what is tested
+  WithNotes.minLevel = Level::Note;
+  writeSarif(OS, R, WithNotes);
   OS.flush();
   auto V = llvm::json::parse(Out);
   ASSERT_TRUE(bool(V));
@@ -283,8 +285,10 @@ TEST(MarkdownReport, SummaryNewFindingsAndCollapsedDetails) {
   OS.flush();
   EXPECT_NE(Out.find("## state-audit: 2 errors, 0 warnings, 0 notes"), std::string::npos) << Out;
   EXPECT_NE(Out.find("Gate (`--fail-on error`): **failed** — 1 new finding(s)"), std::string::npos) << Out;
-  EXPECT_NE(Out.find("| global-variable | 2 | 0 | 0 |"), std::string::npos) << Out;
-  EXPECT_NE(Out.find("### New findings"), std::string::npos);
+  EXPECT_NE(Out.find("| [global-variable](" + ruleHelpUri("global-variable") + ") | 2 | 0 | 0 |"),
+            std::string::npos)
+      << Out;
+  EXPECT_NE(Out.find("### New errors"), std::string::npos);
   EXPECT_NE(Out.find("`src/state.cpp:2`"), std::string::npos);
   EXPECT_NE(Out.find("  - hint: use a Redis hash"), std::string::npos);
   EXPECT_NE(Out.find("<details><summary>Unchanged from the baseline (1)</summary>"), std::string::npos);

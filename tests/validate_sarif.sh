@@ -50,6 +50,7 @@ for dir in "$source_dir"/fixtures/*/; do
 done
 cxx_flags=()
 scan suppressed-included suppressions --sarif-include-suppressed
+scan with-notes levels --sarif-level note
 scan with-baseline levels --baseline "$work/session-state.sarif"
 
 # The bundled example, from its own compile database.
@@ -97,6 +98,44 @@ PY
     echo "$problems" >&2
     status=1
   fi
+  # What code scanning shows: every error and warning has a code flow, its message gives what
+  # and why, then the fix, and links only related locations that exist; notes only on request.
+  shown=$(python3 - "$f" <<'PY'
+import json, re, sys
+path = sys.argv[1]
+log = json.load(open(path))
+bad = []
+for run in log["runs"]:
+    for r in run["results"]:
+        where = f'{r["ruleId"]} at {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]}'
+        text = r["message"]["text"]
+        if r["level"] == "note" and not path.endswith("with-notes.sarif"):
+            bad.append(f"{where}: a note in a report without --sarif-level note")
+        if r["level"] in ("error", "warning"):
+            flows = r.get("codeFlows", [])
+            steps = [l for f in flows for t in f["threadFlows"] for l in t["locations"]]
+            if not steps:
+                bad.append(f"{where}: no codeFlows")
+            for s in steps:
+                if "physicalLocation" not in s["location"] or not s["location"].get("message", {}).get("text"):
+                    bad.append(f"{where}: a code flow step without a location or a message")
+        hint = r.get("properties", {}).get("hint")
+        if hint and " Fix: " not in text:
+            bad.append(f"{where}: the message does not give the fix")
+        ids = {l["id"] for l in r.get("relatedLocations", [])}
+        for link in re.findall(r"(?<!\\)\]\((\d+)\)", text):
+            if int(link) not in ids:
+                bad.append(f"{where}: the message links [..]({link}), which is no related location")
+        if ids and not re.search(r"\]\(\d+\)", text):
+            bad.append(f"{where}: related locations that the message does not link")
+print("\n".join(bad))
+PY
+)
+  if [ -n "$shown" ]; then
+    echo "FAIL $(basename "$f") (what code scanning shows):" >&2
+    echo "$shown" >&2
+    status=1
+  fi
   cp "$f" "$f.json" # ajv picks its parser by file extension
   if ! "$ajv" validate --spec=draft2020 -c ajv-formats --strict=false --errors=text \
       -s "$schema" -d "$f.json" >"$f.ajv.txt" 2>&1; then
@@ -105,5 +144,5 @@ PY
     status=1
   fi
 done
-echo "validated $count SARIF reports with the SARIF Multitool (Gh;Sarif) and ajv"
+echo "validated $count SARIF reports with the SARIF Multitool (Gh;Sarif) and ajv, and their code flows and messages"
 exit $status

@@ -33,9 +33,72 @@ bool namedLike(const StateDecl &D, std::initializer_list<llvm::StringRef> Words)
   return false;
 }
 
+/// The identifiers of a type's spelling, lower-cased: "std::map<std::string, std::thread>" →
+/// {std, map, string, thread}.
+std::set<std::string> typeWords(llvm::StringRef Type) {
+  std::set<std::string> Out;
+  for (size_t I = 0; I < Type.size();) {
+    size_t J = I;
+    while (J < Type.size() && (isalnum(static_cast<unsigned char>(Type[J])) || Type[J] == '_'))
+      ++J;
+    if (J > I)
+      Out.insert(Type.substr(I, J - I).lower());
+    I = J == I ? I + 1 : J;
+  }
+  return Out;
+}
+
 } // namespace
 
+std::string heldResource(const StateDecl &D) {
+  if (D.shape == TypeShape::Callable)
+    return "callables";
+  std::set<std::string> W = typeWords(D.type);
+  auto Has = [&](std::initializer_list<const char *> Words) {
+    for (const char *Word : Words)
+      if (W.count(Word))
+        return true;
+    return false;
+  };
+  if (Has({"thread", "jthread", "pthread_t"}))
+    return "threads";
+  if (Has({"function", "move_only_function", "packaged_task", "coroutine_handle"}))
+    return "callables";
+  if (Has({"future", "shared_future", "promise"}))
+    return "futures";
+  if (Has({"socket", "acceptor", "websocket", "stream_socket", "basic_stream_socket"}))
+    return "sockets";
+  if (Has({"mutex", "shared_mutex", "recursive_mutex", "condition_variable"}))
+    return "locks";
+  return {};
+}
+
 std::string stateHint(const StateDecl &D, const StateUsage &U) {
+  std::string Resource = heldResource(D);
+  if (!Resource.empty() && D.shape != TypeShape::Callable) {
+    // A thread, a callable or a socket lives in this process only: no store can hold it.
+    std::string Not = seen(D, U) + "it holds " + Resource +
+                      ", which cannot be stored in Redis or a database. ";
+    if (U.session)
+      return Not + "Keep the per-session work stateless: run it as jobs on a shared queue that "
+                   "any instance takes work from (a Redis stream with consumer groups, "
+                   "XADD/XREADGROUP, or a task queue), and store only data — the session's "
+                   "fields and each job's status and result — in the shared store (a Redis "
+                   "hash per session); then no session is tied to the instance running its work";
+    if (D.shape == TypeShape::Sequence || U.workQueue)
+      return Not + "Queue a description of the work instead — data only: the job's kind and "
+                   "its parameters — on a shared job queue (a Redis stream, XADD/XREADGROUP, or "
+                   "a task queue), and let a worker on any instance run it; work queued here "
+                   "is lost when the instance stops";
+    return Not + "Keep the work stateless or move it to a job queue that any instance takes "
+                 "work from, and keep only data (a job's status and result, keyed like the "
+                 "map) in the shared store, so any instance can answer for it";
+  }
+  if (U.session && U.incremented &&
+      (D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic))
+    return seen(D, U) + "a sequence of session ids, unique on this instance only: make session "
+                        "ids unique across instances (random UUIDs, or INCR on one shared "
+                        "Redis key) and keep the sessions themselves in the shared store";
   if (U.session)
     return seen(D, U) +
            "store each session outside the process so any instance can serve it: a Redis hash "
@@ -92,7 +155,9 @@ std::string stateHint(const StateDecl &D, const StateUsage &U) {
     return "write logs to stdout/stderr for the platform to collect; keep data in object "
            "storage or a database";
   case TypeShape::Callable:
-    return "register callbacks once at start-up and make the variable const";
+    return "a callable is code, not data: no store can hold it. Register callbacks once at "
+           "start-up and make the variable const; if requests swap it, store the data that "
+           "selects the behaviour (a name, a flag) in the shared store instead";
   case TypeShape::Pointer:
     return seen(D, U) + "point only at immutable or externally stored data; if the pointee "
                         "changes while serving, move it to a shared store";

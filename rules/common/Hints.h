@@ -23,7 +23,14 @@ struct StateUsage {
   std::string elementType;          // the record stored in a container, when known
 };
 
+/// The hint by what the state holds: data that can move to a shared store (Redis, a database),
+/// resources of this process that cannot (threads, callables, sockets: keep the work
+/// stateless or on a job queue, store only data), or a cache (share it or keep it local).
 std::string stateHint(const StateDecl &D, const StateUsage &U);
+
+/// The process-bound resources a state's type holds ("threads", "callables", "futures",
+/// "sockets", "locks"), or empty when it holds data.
+std::string heldResource(const StateDecl &D);
 
 /// Hint for a filesystem write.
 std::string fileHint(const FileOp &Op);

@@ -186,6 +186,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     V.phase = Phase::Request;
     V.requestWritten = true;
     V.chain = M.chainText(First.function, Phase::Request, describeAccess(D, First));
+    V.flow = M.chainSteps(First.function, Phase::Request, "writes " + describeAccess(D, First),
+                          First.loc);
     const std::string &Chain = V.chain;
     V.level = Level::Error;
     // A number only counted is a metric even when it counts sessions (`sessions_total++`);
@@ -246,6 +248,9 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 "placed on a request path or at start-up";
     for (const Access *A : Escapes)
       V.evidence.push_back({"address taken here, in " + M.functionName(A->function), A->loc});
+    const Access &First = *Escapes.front();
+    V.flow = M.chainSteps(First.function, M.phaseOf(First.function),
+                          "takes the address: " + describeAccess(D, First), First.loc);
   } else if ((Usage.metric || Usage.idCounter) && (!ByPhase[Phase::Background].empty() ||
                                                    !ByPhase[Phase::Unplaced].empty())) {
     Phase Ph = ByPhase[Phase::Background].empty() ? Phase::Unplaced : Phase::Background;
@@ -258,6 +263,7 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                           ") and never decides anything: a per-instance metric"
                     : statePhrase(D, Ph == Phase::Background) + " hands out the next number (" +
                           Where + "): an id sequence, unique on this instance only";
+    V.flow = M.chainSteps(First.function, Ph, "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else if (!ByPhase[Phase::Background].empty()) {
     V.level = Level::Warning;
@@ -267,6 +273,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 " is written by background work started at start-up (" +
                 M.chainText(First.function, Phase::Background, describeAccess(D, First)) +
                 "): per-instance state that changes while serving";
+    V.flow = M.chainSteps(First.function, Phase::Background,
+                          "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Phase::Background], Phase::Background, V);
   } else if (!ByPhase[Phase::Unplaced].empty()) {
     V.level = Level::Warning;
@@ -275,6 +283,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     V.message = statePhrase(D) + " is written in " + M.functionName(First.function) +
                 ", which is reached neither from a recognised request handler nor from "
                 "main(); whether it runs while serving could not be determined";
+    V.flow = M.chainSteps(First.function, Phase::Unplaced,
+                          "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Phase::Unplaced], Phase::Unplaced, V);
   } else if (!ByPhase[Phase::Startup].empty()) {
     V.level = Level::Note;
@@ -284,6 +294,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                 M.chainText(First.function, Phase::Startup, describeAccess(D, First)) +
                 "): start-up configuration, the same on every instance started with the "
                 "same configuration";
+    V.flow = M.chainSteps(First.function, Phase::Startup,
+                          "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Phase::Startup], Phase::Startup, V);
   } else if (!ByPhase[Phase::Configuration].empty() || !ByPhase[Phase::Construction].empty() ||
              !ByPhase[Phase::Teardown].empty()) {
@@ -309,6 +321,7 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                   Where + "): nothing is served from it afterwards";
       break;
     }
+    V.flow = M.chainSteps(First.function, Ph, "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else {
     // Never written after initialisation. A field or an object changed only through its own
@@ -345,6 +358,7 @@ Finding stateFinding(RuleId Rule, const StateDecl &D, const StateVerdict &V) {
   F.message = V.message;
   F.hint = V.hint;
   F.evidence = V.evidence;
+  F.flow = V.flow;
   return F;
 }
 

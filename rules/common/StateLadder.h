@@ -29,11 +29,20 @@
 
 namespace sa {
 
-/// The connection budget of the deployment: max_instances x pool_size must stay below the
-/// downstream service's connection limit.
+/// A downstream service named in the configuration: the pools that reach it share its limit.
+struct Downstream {
+  std::string name;
+  std::optional<std::int64_t> limit; // default: the budget's downstreamLimit
+  /// The pools that reach it: pool variables (`g_reads`), connection strings or hosts.
+  std::vector<std::string> pools;
+};
+
+/// The connection budget of the deployment: for each downstream, max_instances x the sizes of
+/// the pools that reach it must stay below its connection limit.
 struct PoolBudget {
   std::optional<std::int64_t> maxInstances;
   std::optional<std::int64_t> downstreamLimit;
+  std::vector<Downstream> downstreams;
 };
 
 struct StateVerdict {
@@ -45,6 +54,7 @@ struct StateVerdict {
   std::string message;           // empty for per-session request writes: session-state words them
   std::string hint;
   std::vector<Evidence> evidence;
+  std::vector<Evidence> flow;    // the chain to the write that decided it, step by step
   StateUsage usage;
 };
 

@@ -21,6 +21,40 @@ bool ConnectionPoolCheck::isConnectionPoolName(llvm::StringRef Name) {
   return true;
 }
 
+namespace {
+
+/// A string: char pointers and arrays, std::string, std::string_view (any of their aliases).
+bool isStringLike(QualType T) {
+  T = T.getNonReferenceType().getCanonicalType();
+  if (const auto *P = T->getAs<PointerType>())
+    return P->getPointeeType()->isAnyCharacterType();
+  if (T->isArrayType())
+    return T->getArrayElementTypeNoTypeQual()->isAnyCharacterType();
+  if (const CXXRecordDecl *R = T->getAsCXXRecordDecl())
+    return R->getName() == "basic_string" || R->getName() == "basic_string_view";
+  return false;
+}
+
+/// The string literal an argument is built from: `"..."`, std::string("..."), a temporary.
+const StringLiteral *findLiteral(const Expr *E, unsigned Depth = 0) {
+  if (!E || Depth > 6)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *S = dyn_cast<StringLiteral>(E))
+    return S;
+  if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+    return findLiteral(M->getSubExpr(), Depth + 1);
+  if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+    return findLiteral(B->getSubExpr(), Depth + 1);
+  if (const auto *C = dyn_cast<CXXConstructExpr>(E))
+    return C->getNumArgs() >= 1 ? findLiteral(C->getArg(0), Depth + 1) : nullptr;
+  if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+    return findLiteral(F->getSubExpr(), Depth + 1);
+  return nullptr;
+}
+
+} // namespace
+
 void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
   auto Holder = optionally(anyOf(hasParent(varDecl().bind("holder")),
                                  hasParent(exprWithCleanups(hasParent(varDecl().bind("holder"))))));
@@ -92,6 +126,29 @@ void ConnectionPoolCheck::check(const MatchFinder::MatchResult &Result) {
     F.sizeText = Lexer::getSourceText(Range, Ctx.ast().getSourceManager(),
                                       Ctx.ast().getLangOpts())
                      .str();
+    break;
+  }
+  // What it connects to: the first string argument, as a literal when it is one (a
+  // connection string or a host), else the expression as written (a configured name).
+  for (const Expr *A : Args) {
+    const Expr *X = A->IgnoreParenImpCasts();
+    if (const auto *Default = dyn_cast<CXXDefaultArgExpr>(X))
+      X = Default->getExpr()->IgnoreParenImpCasts();
+    if (!isStringLike(X->getType()))
+      continue;
+    if (const StringLiteral *Lit = findLiteral(X)) {
+      if (Lit->getCharByteWidth() == 1) {
+        F.downstream = Lit->getString().str();
+        F.downstreamLiteral = true;
+      }
+    } else if (!X->getBeginLoc().isMacroID()) {
+      CharSourceRange Range = CharSourceRange::getTokenRange(X->getSourceRange());
+      F.downstream = Lexer::getSourceText(Range, Ctx.ast().getSourceManager(),
+                                          Ctx.ast().getLangOpts())
+                         .str();
+    }
+    if (F.downstream.size() > 512)
+      F.downstream.clear();
     break;
   }
   Ctx.facts().pools.push_back(std::move(F));

@@ -42,6 +42,7 @@ private:
     std::string Chain = M.chainText(Op.function, Ph, "");
     if (Chain.empty())
       Chain = "a namespace-scope initialiser";
+    F.flow = M.chainSteps(Op.function, Ph, Does, Op.loc);
     bool Unknown = Op.kind == FileOpKind::OpenUnknown;
     std::string Consequence = Unknown ? "; if it writes, the file exists on this instance only"
                                       : "; the file exists on this instance only";

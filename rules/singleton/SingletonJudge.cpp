@@ -25,6 +25,7 @@ public:
       const RecordFact *Class = P.record(Instance->typeRecord);
       std::optional<Level> Worst;
       std::map<Level, std::vector<std::string>> FieldsAt;
+      std::vector<Evidence> Flow; // the first worst field's path to its write
       for (const auto &[Id, D] : P.states) {
         if (D.kind != StateKind::Field || !M.inClassOrBases(D.owner, Instance->typeRecord))
           continue;
@@ -32,21 +33,25 @@ public:
         if (!V)
           continue;
         FieldsAt[V->level].push_back(shortName(D.name));
-        if (!Worst || V->level > *Worst)
+        if (!Worst || V->level > *Worst) {
           Worst = V->level;
+          Flow = V->flow;
+        }
       }
       if (!Worst)
         continue;
       std::string Fields = llvm::join(FieldsAt[*Worst], ", ");
       for (const FunctionFact *Accessor : Accessors)
-        Out.push_back(finding(*Accessor, *Instance, Class, *Worst, Fields));
+        Out.push_back(finding(*Accessor, *Instance, Class, *Worst, Fields, Flow));
     }
   }
 
 private:
   Finding finding(const FunctionFact &Accessor, const StateDecl &Instance, const RecordFact *Class,
-                  Level Worst, const std::string &Fields) const {
+                  Level Worst, const std::string &Fields,
+                  const std::vector<Evidence> &Flow) const {
     Finding F;
+    F.flow = Flow;
     F.rule = ruleId(rule());
     F.level = Worst;
     F.loc = Accessor.loc;

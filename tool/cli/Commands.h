@@ -1,6 +1,7 @@
 // Subcommands of the state-audit program. Each returns the process exit code.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct ReportOptions {
   std::vector<std::string> baselinePathMap;
   bool sarifIncludeSuppressed = false;
   bool sarifIncludeAbsent = false;
+  std::string sarifLevel = "warning"; // the lowest level written to SARIF
+  size_t markdownLimit = 60000;       // bytes
+  std::string fullReport;             // named by the markdown summary
 };
 
 struct ScanOptions {
@@ -46,6 +50,8 @@ struct MergeOptions {
 int runScanCommand(const ScanOptions &Options);
 int runMergeCommand(const MergeOptions &Options);
 int runRulesCommand();
+/// `explain TARGET`: a rule's page, or the findings TARGET names in a JSON report.
+int runExplainCommand(const std::string &Target, const std::string &ReportFile);
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump);
 
 /// Prints "state-audit: error: <message>" to stderr.

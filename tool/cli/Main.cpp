@@ -23,7 +23,8 @@ void reportWarning(const std::string &Message) {
 /// The options that decide what is reported and how the gate judges it: `scan` and `merge`.
 static void addReportOptions(CLI::App *Cmd, ReportOptions &Rep) {
   Cmd->add_option("--format", Rep.format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "markdown", "codequality"}));
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown", "codequality", "plan",
+                              "plan-json"}));
   Cmd->add_option("-o,--output", Rep.output, "Write the report to FILE (atomically)");
   Cmd->add_option("--fail-on", Rep.failOn,
                   "Exit 1 when findings at or above this level remain (default: the "
@@ -41,6 +42,17 @@ static void addReportOptions(CLI::App *Cmd, ReportOptions &Rep) {
   Cmd->add_flag("--sarif-include-absent", Rep.sarifIncludeAbsent,
                 "List baseline results no longer found in SARIF (baselineState: absent); "
                 "GitHub code scanning would show them as alerts");
+  Cmd->add_option("--sarif-level", Rep.sarifLevel,
+                  "Lowest level written to SARIF (default warning: code scanning shows every "
+                  "result as an open alert, and notes are not problems)")
+      ->check(CLI::IsMember({"error", "warning", "note"}));
+  Cmd->add_option("--markdown-limit", Rep.markdownLimit,
+                  "Keep the markdown summary below this many bytes (default 60000; a GitHub "
+                  "comment takes 65536 characters)")
+      ->check(CLI::Range(size_t(4096), size_t(100000000)));
+  Cmd->add_option("--full-report", Rep.fullReport,
+                  "Where the full report is (a URL or an artifact name), named by the markdown "
+                  "summary when it leaves findings out");
   Cmd->add_flag("--allow-compile-errors", Rep.allowCompileErrors,
                 "Report what was found in TUs with compile errors instead of exiting 3");
   Cmd->add_option("--color", Rep.color, "Colour the text report")
@@ -121,6 +133,16 @@ int main(int argc, char **argv) {
   ChaosCommandOptions Chaos;
   CLI::App *ChaosCmd = addChaosCommand(App, Chaos);
 
+  std::string ExplainTarget, ExplainReport;
+  CLI::App *ExplainCmd = App.add_subcommand(
+      "explain", "Print a rule's page, or explain a finding of a JSON report in full");
+  ExplainCmd->add_option("target", ExplainTarget,
+                         "A rule id, or a finding: its fingerprint (6+ leading digits) or "
+                         "FILE:LINE[:COL]")
+      ->required();
+  ExplainCmd->add_option("--report", ExplainReport,
+                         "The JSON report (scan --format json -o FILE) to find the finding in");
+
   try {
     App.parse(CliArgc, argv);
   } catch (const CLI::Success &E) {
@@ -143,6 +165,8 @@ int main(int argc, char **argv) {
     Code = runScanCommand(Scan);
   } else if (RulesCmd->parsed()) {
     Code = runRulesCommand();
+  } else if (ExplainCmd->parsed()) {
+    Code = runExplainCommand(ExplainTarget, ExplainReport);
   } else if (ConfigCmd->parsed()) {
     Code = runConfigCommand(ConfigFile, ConfigStart, ConfigDump);
   } else if (MergeCmd->parsed()) {

@@ -1,6 +1,7 @@
 #include "Reporting.h"
 
 #include "review/Review.h"
+#include "report/Plan.h"
 #include "report/Report.h"
 #include "support/Output.h"
 
@@ -56,11 +57,14 @@ int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptio
   ScanReport Report;
   Report.paths = Paths;
   Report.findings = std::move(Reviewed.findings);
+  sortForReport(Report.findings); // errors first, then warnings, then notes
   Report.absent = std::move(Reviewed.absent);
   Report.tus = P.tus;
   Report.notes = std::move(Reviewed.notes);
   Report.gate = Reviewed.gate;
   Report.entryPoints = Reviewed.entryPoints;
+  if (Options.config.ruleEnabled(ruleId(RuleId::ConnectionPool)))
+    Report.budgets = downstreamBudgets(P.pools, Options.config.connectionPools);
 
   bool Color = useColor(O);
   llvm::Error E = writeOutput(O.output, [&](llvm::raw_ostream &OS) {
@@ -68,11 +72,16 @@ int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptio
       writeJson(OS, Report);
     else if (O.format == "sarif")
       writeSarif(OS, Report,
-                 SarifOptions{O.sarifIncludeSuppressed, O.sarifIncludeAbsent, "state-audit/"});
+                 SarifOptions{O.sarifIncludeSuppressed, O.sarifIncludeAbsent, "state-audit/",
+                              parseLevel(O.sarifLevel).value_or(Level::Warning)});
     else if (O.format == "markdown")
-      writeMarkdown(OS, Report);
+      writeMarkdown(OS, Report, MarkdownOptions{O.markdownLimit, O.fullReport});
     else if (O.format == "codequality")
       writeCodeQuality(OS, Report);
+    else if (O.format == "plan")
+      writePlanMarkdown(OS, buildPlan(P, Options.config.linkOptions().entryPoints, Report));
+    else if (O.format == "plan-json")
+      writePlanJson(OS, buildPlan(P, Options.config.linkOptions().entryPoints, Report));
     else {
       if (Color)
         OS.enable_colors(true);

@@ -204,8 +204,7 @@ int runScanCommand(const ScanOptions &O) {
         Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
       });
   double Seconds = Bar.elapsed();
-  if (!O.quiet)
-    reportOutsideRoot(Facts, Plan->paths.root());
+  reportOutsideRoot(Facts, Plan->paths.root());
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {

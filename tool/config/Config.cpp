@@ -24,6 +24,7 @@ namespace {
 struct PoolBudgetYaml {
   std::optional<int64_t> maxInstances;
   std::optional<int64_t> downstreamLimit;
+  std::vector<sa::Downstream> downstreams;
 };
 
 } // namespace
@@ -42,6 +43,8 @@ static std::string note(std::string Message, std::string Needle) {
     Problem = ValidationProblem{std::move(Message), std::move(Needle)};
   return {};
 }
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::Downstream)
 
 namespace llvm {
 namespace yaml {
@@ -96,10 +99,28 @@ template <> struct MappingTraits<EntryPointConfig> {
   }
 };
 
+template <> struct MappingTraits<sa::Downstream> {
+  static void mapping(IO &Io, sa::Downstream &D) {
+    Io.mapRequired("name", D.name);
+    Io.mapOptional("limit", D.limit);
+    Io.mapOptional("pools", D.pools);
+  }
+  static std::string validate(IO &, sa::Downstream &D) {
+    if (D.name.empty())
+      return note("connection-pools: a downstream needs a name", "downstreams");
+    if (D.limit && (*D.limit < 1 || *D.limit > sa::MaxPoolBudgetValue))
+      return note("connection-pools: downstream '" + D.name + "': limit must be between 1 and " +
+                      std::to_string(sa::MaxPoolBudgetValue) + ", got " + std::to_string(*D.limit),
+                  D.name);
+    return {};
+  }
+};
+
 template <> struct MappingTraits<PoolBudgetYaml> {
   static void mapping(IO &Io, PoolBudgetYaml &P) {
     Io.mapOptional("max-instances", P.maxInstances);
     Io.mapOptional("downstream-limit", P.downstreamLimit);
+    Io.mapOptional("downstreams", P.downstreams);
   }
   static std::string validate(IO &, PoolBudgetYaml &P) {
     // Bounded so that max-instances × pool size cannot overflow in the budget's arithmetic.
@@ -122,10 +143,12 @@ template <> struct MappingTraits<Config> {
     Io.mapOptional("entry-points", C.entryPoints);
     Io.mapOptional("vendored", C.vendored);
     Io.mapOptional("knowledge", C.knowledge);
-    PoolBudgetYaml Pools{C.connectionPools.maxInstances, C.connectionPools.downstreamLimit};
+    PoolBudgetYaml Pools{C.connectionPools.maxInstances, C.connectionPools.downstreamLimit,
+                         C.connectionPools.downstreams};
     Io.mapOptional("connection-pools", Pools);
     C.connectionPools.maxInstances = Pools.maxInstances;
     C.connectionPools.downstreamLimit = Pools.downstreamLimit;
+    C.connectionPools.downstreams = Pools.downstreams;
   }
   static std::string validate(IO &, Config &C) {
     if (C.failOn && *C.failOn != "error" && *C.failOn != "warning" && *C.failOn != "note" &&

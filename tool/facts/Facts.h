@@ -204,6 +204,10 @@ struct PoolFact {
   std::string function; // where it is constructed
   std::optional<std::int64_t> size;
   std::string sizeText; // the size expression as written
+  /// What it connects to: the string literal it is given (a connection string or a host), or
+  /// the expression as written when it is not a literal (`cfg.db_url`); empty when unknown.
+  std::string downstream;
+  bool downstreamLiteral = false;
   SourceLoc loc;
 };
 

@@ -246,7 +246,8 @@ bool fromJSON(const Value &V, FileOp &F, Path P) {
 
 static Value toJSON(const PoolFact &F) {
   Object O{{"id", F.id},           {"name", F.name},         {"type", F.type}, {"record", F.record},
-           {"function", F.function}, {"sizeText", F.sizeText}, {"loc", toJSON(F.loc)}};
+           {"function", F.function}, {"sizeText", F.sizeText}, {"loc", toJSON(F.loc)},
+           {"downstream", F.downstream}, {"downstreamLiteral", F.downstreamLiteral}};
   if (F.size)
     O["size"] = *F.size;
   return O;
@@ -255,7 +256,8 @@ bool fromJSON(const Value &V, PoolFact &F, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("id", F.id) && O.map("name", F.name) && O.map("type", F.type) &&
          O.map("record", F.record) && O.map("function", F.function) && O.mapOptional("size", F.size) &&
-         O.map("sizeText", F.sizeText) && O.map("loc", F.loc);
+         O.map("sizeText", F.sizeText) && O.map("loc", F.loc) &&
+         O.map("downstream", F.downstream) && O.map("downstreamLiteral", F.downstreamLiteral);
 }
 
 static Value toJSON(const SuppressionComment &S) {

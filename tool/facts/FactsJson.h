@@ -9,7 +9,7 @@
 namespace sa {
 
 /// Bumped whenever the facts layout or meaning changes; older files are rejected, not misread.
-inline constexpr int FactsFormatVersion = 2; // 2: typed access operations
+inline constexpr int FactsFormatVersion = 3; // 2: typed access operations; 3: pools' downstream, file writes' store, headers outside the root
 
 llvm::json::Value toJSON(const SourceLoc &);
 llvm::json::Value toJSON(const TUFacts &);

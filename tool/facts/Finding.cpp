@@ -3,6 +3,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -27,6 +28,16 @@ std::optional<Level> parseLevel(llvm::StringRef S) {
 bool findingLess(const Finding &A, const Finding &B) {
   return std::tie(A.loc, A.rule, A.symbol, A.message) <
          std::tie(B.loc, B.rule, B.symbol, B.message);
+}
+
+bool reportLess(const Finding &A, const Finding &B) {
+  if (A.level != B.level)
+    return A.level > B.level;
+  return findingLess(A, B);
+}
+
+void sortForReport(std::vector<Finding> &Findings) {
+  std::stable_sort(Findings.begin(), Findings.end(), reportLess);
 }
 
 const char *toString(BaselineState S) {

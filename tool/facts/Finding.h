@@ -35,6 +35,9 @@ struct Finding {
   std::string message; // first sentence stands alone
   std::string hint;    // where the state should move
   std::vector<Evidence> evidence;
+  /// The path to the write, step by step: the entry point (or where the phase starts), each
+  /// call on the way, the write itself. SARIF's codeFlows and `explain` show it.
+  std::vector<Evidence> flow;
   std::string stateId; // facts id of the state (stable across TUs)
   std::string fingerprint; // identity used by the baseline: rule, path and symbol
 
@@ -44,8 +47,15 @@ struct Finding {
   BaselineState baseline = BaselineState::None;
 };
 
-/// Orders findings the way every report prints them: by file, line, column, rule, symbol.
+/// The identity order: by file, line, column, rule, symbol. Fingerprints are assigned in it.
 bool findingLess(const Finding &A, const Finding &B);
+
+/// The order reports print findings in: errors first, then warnings, then notes, each by
+/// file, line, column, rule, symbol (findingLess).
+bool reportLess(const Finding &A, const Finding &B);
+
+/// Sorts findings into report order (reportLess).
+void sortForReport(std::vector<Finding> &Findings);
 
 const char *toString(BaselineState);
 

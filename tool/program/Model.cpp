@@ -76,6 +76,47 @@ std::string Model::chainText(const std::string &Fn, Phase Ph, const std::string 
   return Out;
 }
 
+std::vector<Evidence> Model::chainSteps(const std::string &Fn, Phase Ph, const std::string &Op,
+                                        const SourceLoc &At) const {
+  const std::map<std::string, Reached> *Set = nullptr;
+  switch (Ph) {
+  case Phase::Request: Set = &R.request; break;
+  case Phase::Startup: Set = &R.startup; break;
+  case Phase::Background: Set = &R.background; break;
+  case Phase::Construction: Set = &R.construction; break;
+  case Phase::Teardown: Set = &R.teardown; break;
+  case Phase::Configuration: Set = &R.configuration; break;
+  case Phase::Unplaced: break;
+  }
+  std::vector<std::string> Fns = R.chain(Fn, Ph);
+  std::vector<Evidence> Out;
+  for (size_t I = 0; I < Fns.size(); ++I) {
+    if (Fns[I].empty())
+      continue; // a namespace-scope initialiser has no place of its own
+    const FunctionFact *F = P.function(Fns[I]);
+    if (Out.empty()) {
+      const EntryPoint *E = Ph == Phase::Request ? R.entryFor(Fns[I]) : nullptr;
+      if (E)
+        Out.push_back({"request entry point: " + E->description, E->loc});
+      else
+        Out.push_back({std::string(Ph == Phase::Background ? "background work starts in "
+                                   : Ph == Phase::Request  ? "request code starts in "
+                                                           : "runs in ") +
+                           functionName(Fns[I]),
+                       F ? F->loc : SourceLoc()});
+      continue;
+    }
+    SourceLoc Call;
+    if (Set)
+      if (auto It = Set->find(Fns[I]); It != Set->end())
+        Call = It->second.at;
+    Out.push_back({"calls " + functionName(Fns[I]), Call.valid() ? Call : F ? F->loc : SourceLoc()});
+  }
+  if (!Op.empty())
+    Out.push_back({Op, At});
+  return Out;
+}
+
 const EntryPoint *Model::entryOfChain(const std::string &Fn) const {
   std::vector<std::string> Chain = R.requestChain(Fn);
   return Chain.empty() ? nullptr : R.entryFor(Chain.front());

@@ -8,6 +8,7 @@
 #include "program/EntryPoints.h"
 #include "program/Phases.h"
 #include "program/Program.h"
+#include "facts/Finding.h"
 
 #include <map>
 #include <set>
@@ -42,6 +43,11 @@ public:
   /// "handler 'remember' (add_tool) → save_note → g_notes.push_back()": from the start of the
   /// phase to `Fn`, then `Operation` when not empty.
   std::string chainText(const std::string &Fn, Phase Ph, const std::string &Operation) const;
+  /// The same chain as steps with locations: where the phase starts (the entry point's
+  /// registration, or the first function), each call site on the way, then `Operation` at
+  /// `At` when `Operation` is not empty.
+  std::vector<Evidence> chainSteps(const std::string &Fn, Phase Ph, const std::string &Operation,
+                                   const SourceLoc &At) const;
   /// The entry point a request chain to `Fn` starts from, if any.
   const EntryPoint *entryOfChain(const std::string &Fn) const;
 

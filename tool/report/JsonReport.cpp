@@ -2,8 +2,11 @@
 
 #include "Version.h"
 
+#include "support/Untrusted.h"
+
 #include "llvm/Support/JSON.h"
 
+#include <limits>
 #include <map>
 
 namespace sa {
@@ -16,6 +19,18 @@ void writeLoc(llvm::json::OStream &J, const SourceLoc &L) {
   J.attribute("column", L.column);
   J.attribute("endLine", L.endLine);
   J.attribute("endColumn", L.endColumn);
+}
+
+/// Evidence or a flow: each step's message, and its location when it has one.
+void writeSteps(llvm::json::OStream &J, llvm::StringRef Key, const std::vector<Evidence> &Steps) {
+  J.attributeArray(Key, [&] {
+    for (const Evidence &E : Steps)
+      J.object([&] {
+        J.attribute("message", E.message);
+        if (E.loc.valid())
+          J.attributeObject("location", [&] { writeLoc(J, E.loc); });
+      });
+  });
 }
 
 void writeCounts(llvm::json::OStream &J, const LevelCounts &C) {
@@ -77,6 +92,34 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
         J.value(N);
     });
     J.attribute("entryPoints", R.entryPoints);
+    J.attributeArray("downstreams", [&] {
+      for (const DownstreamBudget &B : R.budgets)
+        J.object([&] {
+          J.attribute("name", B.name);
+          J.attribute("source", B.source);
+          if (B.maxInstances)
+            J.attribute("maxInstances", *B.maxInstances);
+          if (B.limit)
+            J.attribute("limit", *B.limit);
+          J.attribute("sizesKnown", B.sizesKnown);
+          J.attribute("perInstance", B.perInstance);
+          if (B.checked()) {
+            J.attribute("total", B.overflows ? std::numeric_limits<int64_t>::max() : B.total);
+            J.attribute("exceeded", B.exceeded());
+          }
+          J.attributeArray("pools", [&] {
+            for (const PoolShare &S : B.pools)
+              J.object([&] {
+                J.attribute("name", S.name);
+                writeLoc(J, S.loc);
+                if (S.size)
+                  J.attribute("size", *S.size);
+                if (S.largestSafe)
+                  J.attribute("largestSafeSize", *S.largestSafe);
+              });
+          });
+        });
+    });
     auto Findings = [&](const std::vector<Finding> &List) {
       for (const Finding &F : List)
         J.object([&] {
@@ -87,14 +130,8 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
           J.attribute("type", F.type);
           J.attribute("message", F.message);
           J.attribute("hint", F.hint);
-          J.attributeArray("evidence", [&] {
-            for (const Evidence &E : F.evidence)
-              J.object([&] {
-                J.attribute("message", E.message);
-                if (E.loc.valid())
-                  J.attributeObject("location", [&] { writeLoc(J, E.loc); });
-              });
-          });
+          writeSteps(J, "evidence", F.evidence);
+          writeSteps(J, "flow", F.flow);
           J.attribute("fingerprint", F.fingerprint);
           J.attribute("suppressed", F.suppressed);
           if (F.suppressed)
@@ -108,6 +145,76 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
       J.attributeArray("absent", [&] { Findings(R.absent); });
   });
   OS << "\n";
+}
+
+namespace {
+
+SourceLoc readLoc(const llvm::json::Object &O) {
+  SourceLoc L;
+  if (auto F = O.getString("file"))
+    L.file = F->str();
+  auto U = [&](llvm::StringRef Key) {
+    std::optional<int64_t> V = O.getInteger(Key);
+    return V && *V > 0 && *V < (int64_t(1) << 31) ? static_cast<unsigned>(*V) : 0u;
+  };
+  L.line = U("line");
+  L.column = U("column");
+  L.endLine = U("endLine");
+  L.endColumn = U("endColumn");
+  return L;
+}
+
+std::vector<Evidence> readSteps(const llvm::json::Object &O, llvm::StringRef Key) {
+  std::vector<Evidence> Out;
+  if (const llvm::json::Array *A = O.getArray(Key))
+    for (const llvm::json::Value &V : *A)
+      if (const llvm::json::Object *E = V.getAsObject()) {
+        Evidence Ev;
+        if (auto M = E->getString("message"))
+          Ev.message = M->str();
+        if (const llvm::json::Object *L = E->getObject("location"))
+          Ev.loc = readLoc(*L);
+        Out.push_back(std::move(Ev));
+      }
+  return Out;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<Finding>> readJsonReport(llvm::StringRef Text) {
+  auto Doc = parseUntrustedJson(Text);
+  if (!Doc)
+    return Doc.takeError();
+  const llvm::json::Object *Top = Doc->getAsObject();
+  const llvm::json::Array *List = Top ? Top->getArray("findings") : nullptr;
+  if (!Top || Top->getInteger("version") != 1 || !List)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "not a state-audit JSON report (--format json, version 1)");
+  std::vector<Finding> Out;
+  for (const llvm::json::Value &V : *List) {
+    const llvm::json::Object *O = V.getAsObject();
+    if (!O)
+      continue;
+    Finding F;
+    auto Str = [&](llvm::StringRef Key) {
+      auto S = O->getString(Key);
+      return S ? S->str() : std::string();
+    };
+    F.rule = Str("rule");
+    F.level = parseLevel(Str("level")).value_or(Level::Warning);
+    F.loc = readLoc(*O);
+    F.symbol = Str("symbol");
+    F.type = Str("type");
+    F.message = Str("message");
+    F.hint = Str("hint");
+    F.fingerprint = Str("fingerprint");
+    F.evidence = readSteps(*O, "evidence");
+    F.flow = readSteps(*O, "flow");
+    F.suppressed = O->getBoolean("suppressed").value_or(false);
+    F.suppressionReason = Str("suppressionReason");
+    Out.push_back(std::move(F));
+  }
+  return Out;
 }
 
 } // namespace sa

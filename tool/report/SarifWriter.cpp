@@ -14,7 +14,6 @@ namespace sa {
 
 namespace {
 
-constexpr const char *InformationUri = "https://github.com/state-audit/state-audit";
 constexpr size_t MaxResults = 25000; // GitHub code scanning accepts at most 25,000 per run
 
 /// Percent-encodes what RFC 3986 does not allow in a path: everything but the unreserved
@@ -47,7 +46,7 @@ const char *problemSeverity(Level L) {
 /// from the repository, so the links are made absolute. Code (fenced blocks, inline spans) is
 /// left alone: `[&](char c)` is a lambda, not a link.
 std::string absoluteLinks(llvm::StringRef Markdown) {
-  std::string Base = std::string(InformationUri) + "/blob/main/docs/";
+  std::string Base = std::string(ProjectUri) + "/blob/main/docs/";
   auto Resolve = [&](llvm::StringRef Target) {
     if (Target.contains("://") || Target.starts_with("#") || Target.starts_with("mailto:"))
       return Target.str();
@@ -94,9 +93,15 @@ public:
   void write(llvm::raw_ostream &OS) {
     llvm::json::OStream J(OS, 2);
     std::vector<const Finding *> Results;
-    for (const Finding &F : R.findings)
-      if (!F.suppressed || O.includeSuppressed)
-        Results.push_back(&F);
+    for (const Finding &F : R.findings) {
+      if (F.suppressed && !O.includeSuppressed)
+        continue;
+      if (F.level < O.minLevel) {
+        ++LeftOut;
+        continue;
+      }
+      Results.push_back(&F);
+    }
     if (O.includeAbsent)
       for (const Finding &F : R.absent)
         Results.push_back(&F);
@@ -108,7 +113,7 @@ public:
       });
       Results.resize(MaxResults);
       std::sort(Results.begin(), Results.end(),
-                [](const Finding *A, const Finding *B) { return findingLess(*A, *B); });
+                [](const Finding *A, const Finding *B) { return reportLess(*A, *B); });
     }
 
     J.object([&] {
@@ -150,7 +155,7 @@ private:
       J.attribute("name", "state-audit");
       J.attribute("semanticVersion", STATE_AUDIT_VERSION);
       J.attribute("version", STATE_AUDIT_VERSION);
-      J.attribute("informationUri", InformationUri);
+      J.attribute("informationUri", ProjectUri);
       J.attributeArray("rules", [&] {
         for (const RuleInfo &Rule : allRules()) {
           RuleIndex[Rule.id] = static_cast<int64_t>(RuleIndex.size());
@@ -161,12 +166,12 @@ private:
             J.attributeObject("fullDescription", [&] { J.attribute("text", Rule.description); });
             llvm::StringRef Doc = ruleDocumentation(Rule.id);
             J.attributeObject("help", [&] {
-              J.attribute("text", std::string(Rule.description));
+              J.attribute("text", std::string(Rule.description) + " More: state-audit explain " +
+                                      Rule.id + ", or " + ruleHelpUri(Rule.id));
               J.attribute("markdown",
                           Doc.empty() ? std::string(Rule.description) : absoluteLinks(Doc));
             });
-            J.attribute("helpUri", std::string(InformationUri) + "/blob/main/docs/rules/" +
-                                       Rule.id + ".md");
+            J.attribute("helpUri", ruleHelpUri(Rule.id));
             J.attributeObject("defaultConfiguration",
                               [&] { J.attribute("level", toString(Rule.defaultLevel)); });
             J.attributeObject("properties", [&] {
@@ -246,6 +251,17 @@ private:
                                       "--sarif-include-absent lists them as results.");
             });
           });
+        if (LeftOut)
+          J.object([&] {
+            J.attribute("level", "note");
+            J.attributeObject("descriptor", [&] { J.attribute("id", "below-sarif-level"); });
+            J.attributeObject("message", [&] {
+              J.attribute("text", std::to_string(LeftOut) + " findings below the level " +
+                                      toString(O.minLevel) +
+                                      " are left out (code scanning would show each as an "
+                                      "open alert); --sarif-level note includes them.");
+            });
+          });
         if (Truncated)
           J.object([&] {
             J.attribute("level", "warning");
@@ -266,7 +282,7 @@ private:
       if (auto It = RuleIndex.find(F.rule); It != RuleIndex.end())
         J.attribute("ruleIndex", It->second);
       J.attribute("level", toString(F.level));
-      J.attributeObject("message", [&] { J.attribute("text", F.message); });
+      J.attributeObject("message", [&] { J.attribute("text", messageText(F)); });
       J.attributeArray("locations", [&] {
         J.object([&] {
           physical(J, F.loc);
@@ -288,10 +304,12 @@ private:
             J.object([&] {
               J.attribute("id", Id++);
               physical(J, E.loc);
-              J.attributeObject("message", [&] { J.attribute("text", E.message); });
+              J.attributeObject("message", [&] { J.attribute("text", escapeText(E.message)); });
             });
           }
         });
+      if (F.level != Level::Note)
+        codeFlow(J, F);
       std::string LineHash = Sources.lineHash(F.loc.file, F.loc.line);
       if (!LineHash.empty())
         J.attributeObject("partialFingerprints",
@@ -327,8 +345,89 @@ private:
     });
   }
 
+  /// What, why and the fix, in that order: the finding's message is the first sentence, the
+  /// hint the second, then the related locations, linked as SARIF's `[text](id)` so viewers
+  /// jump to them.
+  static std::string messageText(const Finding &F) {
+    std::string Text = sentence(escapeText(F.message));
+    if (!F.hint.empty())
+      Text += " Fix: " + sentence(escapeText(F.hint));
+    std::string Links;
+    int64_t Id = 1;
+    for (const Evidence &E : F.evidence) {
+      if (!E.loc.valid())
+        continue;
+      Links += (Links.empty() ? "" : "; ") + std::string("[") + escapeText(E.message) + "](" +
+               std::to_string(Id++) + ")";
+    }
+    if (!Links.empty())
+      Text += " See " + Links + ".";
+    return Text;
+  }
+
+  /// SARIF message text is plain text in which `[` and `]` are escaped (they would
+  /// otherwise start an embedded link).
+  static std::string escapeText(llvm::StringRef S) {
+    std::string Out;
+    for (char C : S) {
+      if (C == '[' || C == ']')
+        Out += '\\';
+      Out += C;
+    }
+    return Out;
+  }
+
+  /// A sentence: capitalised, ending in a full stop.
+  static std::string sentence(std::string S) {
+    while (!S.empty() && (S.back() == ' ' || S.back() == '.'))
+      S.pop_back();
+    if (!S.empty() && S[0] >= 'a' && S[0] <= 'z')
+      S[0] = static_cast<char>(S[0] - 'a' + 'A');
+    return S + ".";
+  }
+
+  /// The path from the entry point (or where the phase starts) to the write, as one thread
+  /// flow. A finding without a path gets a flow of its own location, so that every error and
+  /// warning shows one.
+  void codeFlow(llvm::json::OStream &J, const Finding &F) {
+    std::vector<Evidence> Steps;
+    for (const Evidence &E : F.flow)
+      if (E.loc.valid())
+        Steps.push_back(E);
+    if (Steps.empty())
+      Steps.push_back({F.symbol.empty() ? F.rule : F.symbol, F.loc});
+    J.attributeArray("codeFlows", [&] {
+      J.object([&] {
+        J.attributeObject("message", [&] {
+          J.attribute("text", Steps.size() == 1 ? "Where it happens."
+                                                 : "From " + escapeText(Steps.front().message) +
+                                                       " to the write.");
+        });
+        J.attributeArray("threadFlows", [&] {
+          J.object([&] {
+            J.attributeArray("locations", [&] {
+              int64_t Order = 0;
+              for (const Evidence &E : Steps)
+                J.object([&] {
+                  J.attributeObject("location", [&] {
+                    physical(J, E.loc);
+                    J.attributeObject("message", [&] { J.attribute("text", escapeText(E.message)); });
+                  });
+                  J.attribute("executionOrder", ++Order);
+                  J.attribute("importance", Order == 1 || Order == static_cast<int64_t>(Steps.size())
+                                                ? "essential"
+                                                : "important");
+                });
+            });
+          });
+        });
+      });
+    });
+  }
+
   const ScanReport &R;
   const SarifOptions &O;
+  size_t LeftOut = 0;
   SourceFiles Sources;
   std::map<std::string, int64_t> RuleIndex;
 };

@@ -1,5 +1,6 @@
 #include "report/Report.h"
 #include "report/SourceFiles.h"
+#include "rules/Registry.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
@@ -9,6 +10,33 @@
 #include <memory>
 
 namespace sa {
+
+std::string budgetPools(const DownstreamBudget &B) {
+  std::string Out;
+  for (const PoolShare &S : B.pools)
+    Out += (Out.empty() ? "" : " + ") + ("'" + S.name + "' ") +
+           (S.size ? std::to_string(*S.size) : std::string("?"));
+  return Out;
+}
+
+std::string budgetVerdict(const DownstreamBudget &B) {
+  if (!B.sizesKnown)
+    return "not checked: a size is not a constant";
+  if (!B.maxInstances || !B.limit)
+    return "not checked: " + std::to_string(B.perInstance) +
+           " per instance; set max-instances and downstream-limit";
+  std::string Sum = std::to_string(*B.maxInstances) + " × " + std::to_string(B.perInstance) +
+                    " = " + (B.overflows ? std::string("more than 9.2e18") : std::to_string(B.total));
+  return Sum + " of " + std::to_string(*B.limit) + (B.exceeded() ? ": EXCEEDED" : ": within");
+}
+
+std::string budgetSafeSizes(const DownstreamBudget &B) {
+  std::string Out;
+  for (const PoolShare &S : B.pools)
+    if (S.largestSafe)
+      Out += (Out.empty() ? "" : ", ") + ("'" + S.name + "' ") + std::to_string(*S.largestSafe);
+  return Out;
+}
 
 void LevelCounts::add(Level L) {
   switch (L) {
@@ -80,6 +108,7 @@ void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, b
     Reset();
     OS << " " << F.hint << "\n";
   }
+  OS << "  see: state-audit explain " << F.rule << " (" << ruleHelpUri(F.rule) << ")\n";
 }
 
 std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
@@ -121,6 +150,17 @@ void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Op
       OS << "  " << llvm::left_justify(Rule, 18) << llvm::right_justify(std::to_string(C.error), 7)
          << llvm::right_justify(std::to_string(C.warning), 9)
          << llvm::right_justify(std::to_string(C.note), 6) << "\n";
+  }
+  if (!R.budgets.empty()) {
+    OS << "  connection budget per downstream (pools × size × max-instances vs limit):\n";
+    for (const DownstreamBudget &B : R.budgets) {
+      OS << "    " << B.name << " [" << B.source << "]: " << budgetPools(B) << "; "
+         << budgetVerdict(B);
+      std::string Safe = budgetSafeSizes(B);
+      if (B.exceeded() && !Safe.empty())
+        OS << "; largest safe sizes: " << Safe;
+      OS << "\n";
+    }
   }
   unsigned Broken = 0, Failed = 0;
   for (const TUSummary &T : R.tus) {
