@@ -98,11 +98,11 @@ INSTANTIATE_TEST_SUITE_P(
       return N;
     });
 
-// The example server built with -DNOTES_STORE=redis (sessions and notes in Redis): its
+// The example server built with -DNOTES_STORE=redis (sessions, notes and jobs in Redis): its
 // scan, from the compile database CMake writes, must not report the state the in-memory
-// build keeps per session or the note store's globals. What is left is pinned by
-// tests/golden/notes-server-redis.md. Configuring the build needs hiredis (Debian:
-// libhiredis-dev, installed by scripts/install-deps.sh).
+// build keeps per session or the note store's globals, and has no session-state finding at
+// all. What is left is pinned by tests/golden/notes-server-redis.md. Configuring the build
+// needs hiredis (Debian: libhiredis-dev, installed by scripts/install-deps.sh).
 TEST(GoldenExample, NotesServerRedisBuildLosesTheInMemorySessionFindings) {
   std::string Source = canonicalPath(SA_SOURCE_DIR);
   std::string Example = Source + "/examples/notes-server";
@@ -141,7 +141,7 @@ TEST(GoldenExample, NotesServerRedisBuildLosesTheInMemorySessionFindings) {
   }
   for (const char *Migrated : {"src/redis/mcp/http_transport.cpp", "src/redis/mcp/server.cpp",
                                "src/redis/note_store.cpp", "src/redis/tools/notes.cpp",
-                               "src/redis/tools/summarize.cpp"})
+                               "src/redis/tools/summarize.cpp", "src/redis/jobs.cpp"})
     EXPECT_EQ(Files.count(std::string("examples/notes-server/") + Migrated), 1u)
         << Migrated << " is not in the Redis build's compile database";
   EXPECT_EQ(Files.count("examples/notes-server/src/state.cpp"), 0u);
@@ -160,6 +160,8 @@ TEST(GoldenExample, NotesServerRedisBuildLosesTheInMemorySessionFindings) {
                         std::to_string(F.getInteger("line").value_or(0));
     Symbols.insert(Symbol);
     EXPECT_EQ(Gone.count(Symbol), 0u) << Symbol << " is still reported (" << Where << ")";
+    EXPECT_NE(F.getString("rule").value_or(""), "session-state")
+        << Symbol << " is still session state (" << Where << ")";
   }
   // What the migration leaves in the process is still found, so the scan saw the transport.
   EXPECT_EQ(Symbols.count("mcp::HttpTransport::pending_"), 1u);
