@@ -18,8 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string session_key(const std::string& session_id) { return "notes:session:" + session_id; }
-
 // Keeps the sentences whose words occur most often in the whole text.
 std::string extractive_summary(const std::string& text, std::size_t max_sentences) {
   std::vector<std::string> sentences;
@@ -105,7 +103,7 @@ json summarize(JobRunner& jobs, const json& args, mcp::Context& ctx) {
   } else {
     job = jobs.run([text, sentences] { return extractive_summary(text, sentences); });
   }
-  if (!ctx.session_id.empty()) redis::command({"HSET", session_key(ctx.session_id), "latest_job", job});
+  if (!ctx.session_id.empty()) redis::command({"HSET", redis::session_key(ctx.session_id), "latest_job", job});
   return {{"job_id", job}, {"status", "running"}};
 }
 
@@ -127,7 +125,7 @@ void register_summarize_tools(mcp::Server& server, JobRunner& jobs) {
       [&jobs](const json& args, mcp::Context& ctx) -> json {
         std::string id = args.value("job_id", "");
         if (id.empty() && !ctx.session_id.empty()) {
-          id = redis::command({"HGET", session_key(ctx.session_id), "latest_job"}).str;
+          id = redis::command({"HGET", redis::session_key(ctx.session_id), "latest_job"}).str;
         }
         const auto status = jobs.status(id);
         if (!status) throw std::runtime_error("unknown job '" + id + "'");
