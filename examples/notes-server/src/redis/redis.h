@@ -24,4 +24,8 @@ Reply command(const std::vector<std::string>& args);
 // Runs several commands in one MULTI/EXEC transaction; the replies of each, in order.
 std::vector<Reply> transaction(const std::vector<std::vector<std::string>>& commands);
 
+// The hash holding a session's record (the transport's fields, the server's, the latest
+// summarize job); the session's other keys start with it.
+inline std::string session_key(const std::string& session_id) { return "notes:session:" + session_id; }
+
 }  // namespace redis

@@ -28,9 +28,8 @@ constexpr char kSessionHeader[] = "Mcp-Session-Id";
 constexpr char kSessions[] = "notes:sessions";
 constexpr long kIdleSeconds = 1800;
 
-std::string session_key(const std::string& id) { return "notes:session:" + id; }
-std::string events_key(const std::string& id) { return session_key(id) + ":events"; }
-std::string next_event_key(const std::string& id) { return session_key(id) + ":next_event"; }
+std::string events_key(const std::string& id) { return redis::session_key(id) + ":events"; }
+std::string next_event_key(const std::string& id) { return redis::session_key(id) + ":next_event"; }
 
 // 128 random bits: unique without a counter shared between instances.
 std::string random_id() {
@@ -45,7 +44,7 @@ bool touch_session(const std::string& id) {
   if (id.empty()) return false;
   const std::string ttl = std::to_string(kIdleSeconds);
   std::vector<redis::Reply> r = redis::transaction(
-      {{"EXPIRE", session_key(id), ttl}, {"EXPIRE", events_key(id), ttl}, {"EXPIRE", next_event_key(id), ttl}});
+      {{"EXPIRE", redis::session_key(id), ttl}, {"EXPIRE", events_key(id), ttl}, {"EXPIRE", next_event_key(id), ttl}});
   return !r.empty() && r[0].integer == 1;
 }
 
@@ -140,7 +139,7 @@ void HttpTransport::handle_get(const httplib::Request& req, httplib::Response& r
         const auto deadline = Clock::now() + std::chrono::seconds(15);
         std::string chunk;
         while (chunk.empty() && Clock::now() < deadline) {
-          if (redis::command({"EXISTS", session_key(session_id)}).integer == 0) {  // deleted
+          if (redis::command({"EXISTS", redis::session_key(session_id)}).integer == 0) {  // deleted
             sink.done();
             return true;
           }
@@ -161,7 +160,7 @@ void HttpTransport::handle_get(const httplib::Request& req, httplib::Response& r
 
 void HttpTransport::handle_delete(const httplib::Request& req, httplib::Response& res) {
   const std::string session_id = req.get_header_value(kSessionHeader);
-  if (session_id.empty() || redis::command({"EXISTS", session_key(session_id)}).integer == 0) {
+  if (session_id.empty() || redis::command({"EXISTS", redis::session_key(session_id)}).integer == 0) {
     res.status = 404;
     return;
   }
@@ -175,15 +174,15 @@ std::string HttpTransport::create_session(const json& init_params) {
   if (static_cast<std::size_t>(redis::command({"SCARD", kSessions}).integer) >= kMaxSessions) return "";
   const std::string id = random_id();
   const std::string ttl = std::to_string(kIdleSeconds);
-  redis::transaction({{"HSET", session_key(id), "client_info", init_params.value("clientInfo", json::object()).dump(),
+  redis::transaction({{"HSET", redis::session_key(id), "client_info", init_params.value("clientInfo", json::object()).dump(),
                        "protocol_version", init_params.value("protocolVersion", "")},
-                      {"EXPIRE", session_key(id), ttl},
+                      {"EXPIRE", redis::session_key(id), ttl},
                       {"SADD", kSessions, id}});
   return id;
 }
 
 void HttpTransport::notify(const std::string& session_id, const json& notification) {
-  if (redis::command({"EXISTS", session_key(session_id)}).integer == 0) return;
+  if (redis::command({"EXISTS", redis::session_key(session_id)}).integer == 0) return;
   // Kept in the replay list until it ages out: a stream opened later, on any instance,
   // gets it (there is no separate outbox).
   const auto id = redis::command({"INCR", next_event_key(session_id)}).integer;
@@ -219,7 +218,7 @@ void HttpTransport::complete_request(const json& reply) {
 }
 
 void HttpTransport::drop_session(const std::string& session_id) {
-  redis::transaction({{"DEL", session_key(session_id), events_key(session_id), next_event_key(session_id)},
+  redis::transaction({{"DEL", redis::session_key(session_id), events_key(session_id), next_event_key(session_id)},
                       {"SREM", kSessions, session_id}});
   for (auto it = pending_.begin(); it != pending_.end();) {
     it = it->second.session_id == session_id ? pending_.erase(it) : std::next(it);
@@ -236,7 +235,7 @@ std::size_t HttpTransport::expire_idle(std::chrono::seconds max_idle) {
   std::size_t expired = 0;
   std::lock_guard<std::mutex> lock(mu_);
   for (const std::string& id : redis::command({"SMEMBERS", kSessions}).elements) {
-    if (redis::command({"EXISTS", session_key(id)}).integer == 0) {
+    if (redis::command({"EXISTS", redis::session_key(id)}).integer == 0) {
       drop_session(id);
       ++expired;
     }

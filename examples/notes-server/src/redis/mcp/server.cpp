@@ -22,8 +22,6 @@ json error_response(const json& id, int code, const std::string& message) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
 
-std::string session_key(const std::string& session_id) { return "notes:session:" + session_id; }
-
 json text_content(const std::string& text) {
   return json::array({json{{"type", "text"}, {"text", text}}});
 }
@@ -79,7 +77,7 @@ std::optional<json> Server::handle(const json& message, Context& ctx) {
   ctx.cancelled = [this, sid = ctx.session_id, rid = id.dump()] { return is_cancelled(sid, rid); };
   if (!ctx.session_id.empty()) {
     const redis::Reply fields =
-        redis::command({"HMGET", session_key(ctx.session_id), "initialized", "capabilities"});
+        redis::command({"HMGET", redis::session_key(ctx.session_id), "initialized", "capabilities"});
     // Don't let tools send requests to a client that hasn't finished initializing.
     if (fields.elements.size() == 2 && fields.elements[0] == "1" && !fields.elements[1].empty()) {
       ctx.client_capabilities = json::parse(fields.elements[1]);
@@ -107,11 +105,11 @@ json Server::dispatch(const std::string& method, const json& params, Context& ct
   if (method == "ping") return json::object();
 
   if (method == "notifications/initialized") {
-    redis::command({"HSET", session_key(ctx.session_id), "initialized", "1"});
+    redis::command({"HSET", redis::session_key(ctx.session_id), "initialized", "1"});
     return nullptr;
   }
   if (method == "notifications/cancelled") {
-    const std::string key = session_key(ctx.session_id) + ":cancelled";
+    const std::string key = redis::session_key(ctx.session_id) + ":cancelled";
     redis::transaction({{"SADD", key, params.at("requestId").dump()}, {"EXPIRE", key, "1800"}});
     return nullptr;
   }
@@ -151,7 +149,7 @@ json Server::initialize(const json& params, Context& ctx) {
   for (std::string_view v : kSupportedVersions) {
     if (v == requested) version = v;
   }
-  redis::command({"HSET", session_key(ctx.session_id), "capabilities",
+  redis::command({"HSET", redis::session_key(ctx.session_id), "capabilities",
                   params.value("capabilities", json::object()).dump(), "initialized", "0"});
   return {
       {"protocolVersion", std::string(version)},
@@ -207,11 +205,11 @@ json Server::get_prompt(const json& params, Context& ctx) {
 }
 
 bool Server::is_cancelled(const std::string& session_id, const std::string& request_id) {
-  return redis::command({"SISMEMBER", session_key(session_id) + ":cancelled", request_id}).integer == 1;
+  return redis::command({"SISMEMBER", redis::session_key(session_id) + ":cancelled", request_id}).integer == 1;
 }
 
 void Server::end_session(const std::string& session_id) {
-  redis::command({"DEL", session_key(session_id) + ":cancelled"});
+  redis::command({"DEL", redis::session_key(session_id) + ":cancelled"});
 }
 
 }  // namespace mcp
