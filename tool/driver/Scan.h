@@ -38,7 +38,8 @@ struct ScanPlan {
   /// Sources that could not be listed (an unreadable directory) or read: the scan is
   /// incomplete (exit 3) even when every TU that was found is analysed.
   bool sourcesLost = false;
-  /// The root was chosen from the scanned files (no --root, no git work tree): said on stderr.
+  /// The root was chosen from the scanned files (no --root, no git work tree) and is not the
+  /// one directory scanned: said on stderr.
   bool rootChosen = false;
 };
 

@@ -281,7 +281,9 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     std::string BuildDir =
         Plan.database.empty() ? std::string() : std::string(path::parent_path(Plan.database));
     Root = chooseRoot(Files, IncludeDirs, BuildDir, Cwd);
-    Plan.rootChosen = true;
+    // Said unless it is the one directory the user named; headers left outside it are
+    // reported either way.
+    Plan.rootChosen = !(Paths.size() == 1 && Paths.front() == Root);
   }
   std::vector<std::string> Excluded;
   for (const std::string &E : R.excludes)
