@@ -165,11 +165,7 @@ template <> struct MappingTraits<Config> {
                           (Compiled ? std::string() : ": " + llvm::toString(Compiled.takeError())),
                       G.empty() ? std::string("vendored") : G);
       }
-    for (const auto *List :
-         {&C.knowledge.entryPoints.registrationCalls, &C.knowledge.entryPoints.excludedCalls,
-          &C.knowledge.entryPoints.backgroundCalls, &C.knowledge.entryPoints.handlerMethods,
-          &C.knowledge.entryPoints.teardownFunctions, &C.knowledge.entryPoints.teardownCalls,
-          &C.knowledge.entryPoints.onceCalls, &C.knowledge.entryPoints.configurationFunctions}) {
+    for (const std::vector<std::string> *List : C.knowledge.entryPoints.lists()) {
       sa::NamePatterns Compiled(*List);
       if (!Compiled.errors().empty())
         return note("knowledge: " + Compiled.errors().front(), "knowledge");

@@ -92,16 +92,10 @@ void Knowledge::extend(const Knowledge &More) {
   append(vendoredFolders, More.vendoredFolders);
   append(libraries, More.libraries);
   append(persistence, More.persistence);
-  EntryPointKnowledge &E = entryPoints;
-  const EntryPointKnowledge &M = More.entryPoints;
-  append(E.registrationCalls, M.registrationCalls);
-  append(E.excludedCalls, M.excludedCalls);
-  append(E.backgroundCalls, M.backgroundCalls);
-  append(E.handlerMethods, M.handlerMethods);
-  append(E.teardownFunctions, M.teardownFunctions);
-  append(E.teardownCalls, M.teardownCalls);
-  append(E.onceCalls, M.onceCalls);
-  append(E.configurationFunctions, M.configurationFunctions);
+  std::vector<std::vector<std::string> *> Into = entryPoints.lists();
+  std::vector<const std::vector<std::string> *> From = More.entryPoints.lists();
+  for (size_t I = 0; I < Into.size(); ++I)
+    append(*Into[I], *From[I]);
 }
 
 std::string Knowledge::toYaml() const {

@@ -50,6 +50,18 @@ struct EntryPointKnowledge {
   std::vector<std::string> teardownCalls;
   std::vector<std::string> onceCalls;
   std::vector<std::string> configurationFunctions;
+
+  /// Every list, in declaration order: for what treats them alike (extending, validating).
+  std::vector<std::vector<std::string> *> lists() { return listsOf(*this); }
+  std::vector<const std::vector<std::string> *> lists() const { return listsOf(*this); }
+
+private:
+  template <typename Self>
+  static auto listsOf(Self &S) -> std::vector<decltype(&S.registrationCalls)> {
+    return std::vector<decltype(&S.registrationCalls)>{
+        &S.registrationCalls, &S.excludedCalls, &S.backgroundCalls, &S.handlerMethods,
+        &S.teardownFunctions, &S.teardownCalls, &S.onceCalls,       &S.configurationFunctions};
+  }
 };
 
 struct Knowledge {
