@@ -147,8 +147,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     return std::nullopt; // a field of objects that live for one request, or of unknown lifetime
   if (D.kind == StateKind::Field && M.isPoolRecord(D.owner))
     return std::nullopt; // a connection pool's own bookkeeping: reported as the pool
-  if (D.kind == StateKind::Field && M.isWorkerPool(D.owner))
-    return std::nullopt; // a worker pool's threads, queue and counters: work in flight
+  if (D.kind == StateKind::Field && M.isInfrastructure(D.owner))
+    return std::nullopt; // a worker pool's threads and queue, a logger's sinks: the process's machinery
   if (D.kind == StateKind::Field && M.writesFiles(D.owner) &&
       (isScalar(D.shape) || D.shape == TypeShape::Stream))
     return std::nullopt; // a file sink's stream, sizes and times: reported as the file it writes

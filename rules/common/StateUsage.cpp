@@ -97,6 +97,8 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
       S.operations.insert("operator[]");
     if (counts(*A))
       S.incremented = true;
+    if (A->kind == AccessKind::StoreWrite)
+      S.inMemoryDatabase = A->callee;
   }
   if (const RecordFact *E = M.program().record(D.elementRecord))
     S.elementType = E->name;

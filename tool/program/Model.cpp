@@ -14,7 +14,8 @@ std::string shortName(const std::string &Qualified) {
 }
 
 Model::Model(const Program &P, const EntryPointOptions &Options)
-    : P(P), R(computeReachability(P, Options)), Calls(P) {
+    : P(P), R(computeReachability(P, Options)), Calls(P),
+      Infrastructure(Options.infrastructureClasses) {
   for (const Access &A : P.accesses)
     Uses[A.target].accesses.push_back(&A);
   for (const auto &[Id, D] : P.states)

@@ -55,10 +55,11 @@ public:
   bool isLongLived(const std::string &Record) const { return LongLived.count(Record) != 0; }
   /// A connection pool's class: its fields are the pool's own bookkeeping.
   bool isPoolRecord(const std::string &Record) const { return PoolRecords.count(Record) != 0; }
-  /// A worker pool or executor: it queues callables for its threads.
-  bool isWorkerPool(const std::string &Record) const {
+  /// Instance infrastructure: a worker pool or executor (it queues callables for its threads),
+  /// or a class the knowledge names a thread pool, timer, logger or log sink.
+  bool isInfrastructure(const std::string &Record) const {
     const RecordFact *R = P.record(Record);
-    return R && R->queuesWork;
+    return R && (R->queuesWork || Infrastructure.matches(R->name));
   }
   /// A file sink (a log sink, a file writer keeping a stream open): its writes are file writes.
   bool writesFiles(const std::string &Record) const { return FileRecords.count(Record) != 0; }
@@ -88,6 +89,7 @@ private:
   std::set<std::string> LongLived;
   std::set<std::string> PoolRecords;
   std::set<std::string> FileRecords;
+  NamePatterns Infrastructure;
   std::set<std::string> WrittenOnRequest;
   std::map<std::string, std::vector<const FunctionFact *>> Accessors;
 };
