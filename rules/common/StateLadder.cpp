@@ -342,6 +342,22 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                "instances";
     }
   }
+  // A live connection, socket or listener is bound to this instance by the transport: no
+  // shared store can hold one, and the load balancer keeps each connection on the instance that
+  // accepted it. A table of them keyed by session is session state (session-state words it).
+  if (V.level != Level::Note && !Usage.session && M.holdsConnections(D)) {
+    V.level = Level::Note;
+    V.message = statePhrase(D, V.phase == Phase::Background) +
+                " holds live connections, sockets or listeners (" + D.type + ") and changes " +
+                (V.chain.empty() ? std::string("while the server runs")
+                                 : "while serving (" + V.chain + ")") +
+                ": the transport binds each to the instance that accepted it, and nothing here "
+                "outlives its connection";
+    V.hint = "nothing to move: a connection lives on one instance by nature. Keep what a "
+             "session needs beyond one connection (its state, its undelivered messages) in the "
+             "shared store, keyed by session id, so a client reconnecting to another instance "
+             "can resume";
+  }
   if (V.hint.empty())
     V.hint = stateHint(D, Usage);
   return V;

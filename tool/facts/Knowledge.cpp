@@ -95,12 +95,12 @@ template <> struct MappingTraits<sa::InfrastructureClass> {
     Io.mapRequired("types", I.types);
   }
   static std::string validate(IO &, sa::InfrastructureClass &I) {
-    for (const char *K : {"worker-pool", "timer", "logger", "log-sink"})
+    for (const char *K : {"worker-pool", "timer", "logger", "log-sink", "connection"})
       if (I.kind == K)
         return I.types.empty() ? "an infrastructure entry needs at least one type name (types)"
                                : "";
     return "unknown infrastructure kind '" + I.kind +
-           "' (worker-pool, timer, logger or log-sink)";
+           "' (worker-pool, timer, logger, log-sink or connection)";
   }
 };
 

@@ -73,7 +73,7 @@ struct PoolClass {
 /// fields are this process's own machinery (threads, queued work, buffered log lines), not
 /// data a request leaves for the next one; a sink's writes are reported as the files it writes.
 struct InfrastructureClass {
-  std::string kind;   // "worker-pool", "timer", "logger", "log-sink"
+  std::string kind;   // "worker-pool", "timer", "logger", "log-sink", "connection"
   std::string library;
   std::vector<std::string> types; // globs over the class name, unqualified
 };

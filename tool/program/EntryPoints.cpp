@@ -11,8 +11,11 @@ EntryPointOptions EntryPointOptions::defaults() { return fromKnowledge(builtinKn
 EntryPointOptions EntryPointOptions::fromKnowledge(const Knowledge &All) {
   const EntryPointKnowledge &K = All.entryPoints;
   EntryPointOptions O;
-  for (const InfrastructureClass &I : All.infrastructure)
+  for (const InfrastructureClass &I : All.infrastructure) {
     O.infrastructureClasses.insert(O.infrastructureClasses.end(), I.types.begin(), I.types.end());
+    if (I.kind == "connection")
+      O.connectionClasses.insert(O.connectionClasses.end(), I.types.begin(), I.types.end());
+  }
   O.registrationCalls = K.registrationCalls;
   O.excludedCalls = K.excludedCalls;
   O.backgroundCalls = K.backgroundCalls;

@@ -29,6 +29,7 @@ struct EntryPointOptions {
   std::vector<std::string> onceCalls;         // their callables run once: call_once
   std::vector<std::string> configurationFunctions; // the set-up API: register*, set*, add*, ...
   std::vector<std::string> infrastructureClasses;  // thread pools, timers, loggers, sinks
+  std::vector<std::string> connectionClasses;      // live connections, sockets, listeners
 
   /// The defaults: the shipped knowledge (rules/knowledge.yaml) of C++ MCP SDKs,
   /// HTTP/WebSocket/RPC libraries, Asio/Beast.

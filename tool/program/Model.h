@@ -61,6 +61,10 @@ public:
     const RecordFact *R = P.record(Record);
     return R && (R->queuesWork || Infrastructure.matches(R->name));
   }
+  /// The state's type holds live connections, sockets or listeners (a class of the knowledge's
+  /// `connection` infrastructure anywhere in it) and no session: bound to this instance by the
+  /// transport.
+  bool holdsConnections(const StateDecl &D) const;
   /// A file sink (a log sink, a file writer keeping a stream open): its writes are file writes.
   bool writesFiles(const std::string &Record) const { return FileRecords.count(Record) != 0; }
   /// `Record` is `Class` or one of its bases, transitively.
@@ -90,6 +94,7 @@ private:
   std::set<std::string> PoolRecords;
   std::set<std::string> FileRecords;
   NamePatterns Infrastructure;
+  NamePatterns Connections;
   std::set<std::string> WrittenOnRequest;
   std::map<std::string, std::vector<const FunctionFact *>> Accessors;
 };
