@@ -197,6 +197,10 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
       V.message = statePhrase(D) + " counts this instance's work while serving requests (" +
                   Chain + ") and is only compared with a per-instance cap: instance-local by "
                   "nature (the cap is reported on its own)";
+    } else if (Usage.gauge) {
+      V.level = Level::Note;
+      V.message = statePhrase(D) + " is counted up and down while serving requests (" + Chain +
+                  "): a gauge of this instance's own work, a per-instance metric";
     } else if (Usage.metric) {
       V.level = Level::Note;
       V.message = statePhrase(D) + " counts while serving requests (" + Chain +

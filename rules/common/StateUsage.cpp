@@ -113,8 +113,11 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
   bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
                   D.shape == TypeShape::KeyedContainer || D.shape == TypeShape::Object;
   if (Counters && !Writes.empty()) {
-    bool OnlyCounts = true, OnlyIncrements = true, ValueUsed = false;
+    bool OnlyCounts = true, OnlyIncrements = true, ValueUsed = false, Decrements = false;
     for (const Access *A : Writes) {
+      Decrements |= A->incDec == IncDecForm::PreDecrement ||
+                    A->incDec == IncDecForm::PostDecrement ||
+                    llvm::StringRef(A->method).ends_with("fetch_sub");
       bool Counting = counts(*A);
       if (D.shape == TypeShape::KeyedContainer && !throughSubscript(*A))
         Counting = false;
@@ -128,12 +131,17 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
                         !llvm::StringRef(A->method).ends_with("fetch_sub");
       ValueUsed |= A->decides;
     }
-    // Read by request code, its value reaches responses (an id, a cache key, a total).
+    // Read by request code, its value reaches responses (an id, a cache key, a total). A gauge
+    // (counted up and down: sessions open, connections active) is this instance's current
+    // count by definition, whoever reads it.
+    bool Gauge = OnlyCounts && Decrements && !OnlyIncrements &&
+                 (D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic);
     for (const Access *A : U.accesses)
       if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
-          M.phaseOf(A->function) == Phase::Request)
+          M.phaseOf(A->function) == Phase::Request && !Gauge)
         OnlyCounts = false;
     S.metric = OnlyCounts;
+    S.gauge = OnlyCounts && Gauge;
     // `return next_id_++;`: every use takes the next number. The numbers are unique on this
     // instance only; whether that matters depends on where they go (an id that leaves the
     // instance, such as a session id, must come from a shared sequence).
