@@ -20,6 +20,7 @@ struct StateUsage {
   bool capped = false;              // compared with a per-instance cap
   bool idCounter = false;           // only incremented, its value handed out: an id sequence
   bool workQueue = false;           // requests add work, a worker takes it off
+  bool lifecycleFlag = false;       // running_/done: whether this instance's own work runs
   bool threadLocal = false;
   std::string inMemoryDatabase;     // the library of the in-memory database it holds ("SQLite")
   std::string elementType;          // the record stored in a container, when known

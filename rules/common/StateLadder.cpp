@@ -70,6 +70,28 @@ std::string statePhrase(const StateDecl &D, bool Background) {
   return Q;
 }
 
+/// A keyed container whose key is a string: its entries are addressed by an id a client can
+/// send (`connections[session_id]`), not by a connection handle or a number of this process.
+static bool keyedByString(const StateDecl &D) {
+  if (D.shape != TypeShape::KeyedContainer)
+    return false;
+  llvm::StringRef T(D.type);
+  size_t Open = T.find('<');
+  if (Open == llvm::StringRef::npos)
+    return false;
+  llvm::StringRef Key = T.drop_front(Open + 1);
+  int Depth = 0;
+  for (size_t I = 0; I < Key.size(); ++I) {
+    if (Key[I] == '<')
+      ++Depth;
+    else if (Key[I] == '>')
+      --Depth;
+    else if (Key[I] == ',' && Depth == 0)
+      return Key.take_front(I).contains("string");
+  }
+  return false;
+}
+
 const StateVerdict *JudgeContext::verdict(const std::string &StateId) {
   auto It = Verdicts.find(StateId);
   if (It == Verdicts.end()) {
@@ -269,6 +291,18 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
                           Where + "): an id sequence, unique on this instance only";
     V.flow = M.chainSteps(First.function, Ph, "writes " + describeAccess(D, First), First.loc);
     addWriteEvidence(D, ByPhase[Ph], Ph, V);
+  } else if (Usage.lifecycleFlag &&
+             (!ByPhase[Phase::Background].empty() || !ByPhase[Phase::Unplaced].empty())) {
+    Phase Ph = ByPhase[Phase::Background].empty() ? Phase::Unplaced : Phase::Background;
+    const Access &First = *ByPhase[Ph].front();
+    V.level = Level::Note;
+    V.phase = Ph;
+    V.message = statePhrase(D, Ph == Phase::Background) + " is a lifecycle flag (" +
+                M.chainText(First.function, Ph, describeAccess(D, First)) +
+                "): it says whether this instance's own work runs, not data a request leaves "
+                "for the next one";
+    V.flow = M.chainSteps(First.function, Ph, "writes " + describeAccess(D, First), First.loc);
+    addWriteEvidence(D, ByPhase[Ph], Ph, V);
   } else if (!ByPhase[Phase::Background].empty()) {
     V.level = Level::Warning;
     V.phase = Phase::Background;
@@ -349,7 +383,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
   // A live connection, socket or listener is bound to this instance by the transport: no
   // shared store can hold one, and the load balancer keeps each connection on the instance that
   // accepted it. A table of them keyed by session is session state (session-state words it).
-  if (V.level != Level::Note && !Usage.session && M.holdsConnections(D)) {
+  if (V.level != Level::Note && !Usage.session && M.holdsConnections(D) &&
+      !keyedByString(D)) {
     V.level = Level::Note;
     V.message = statePhrase(D, V.phase == Phase::Background) +
                 " holds live connections, sockets or listeners (" + D.type + ") and changes " +

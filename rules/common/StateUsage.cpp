@@ -66,6 +66,16 @@ bool namedIdSequence(llvm::StringRef Name) {
   return Id;
 }
 
+/// Named for the life of this instance's own work: `running_`, `gStdioDone`, `isListening`.
+bool namedLifecycle(llvm::StringRef Name) {
+  for (const std::string &X : words(Name))
+    for (const char *L : {"running", "started", "stopped", "stopping", "done", "finished",
+                          "ready", "alive", "shutdown", "listening", "terminated", "exited"})
+      if (X == L)
+        return true;
+  return false;
+}
+
 bool pushes(llvm::StringRef Op) {
   return Op == "push" || Op == "push_back" || Op == "push_front" || Op == "emplace" ||
          Op == "emplace_back" || Op == "emplace_front";
@@ -158,6 +168,14 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
     for (const Access *A : U.accesses)
       S.capped |= A->kind == AccessKind::LimitCheck;
   }
+
+  // A lifecycle flag: a boolean saying whether this instance's own work runs (set by start(),
+  // a worker thread or stop()). No request writes it: a flag a request sets (`initialized_`
+  // on `initialize`) is protocol state.
+  S.lifecycleFlag = RequestWrites.empty() && !AllWrites.empty() &&
+                    (D.shape == TypeShape::Boolean ||
+                     (D.shape == TypeShape::Atomic && llvm::StringRef(D.type).contains("bool"))) &&
+                    namedLifecycle(shortName(D.name));
 
   // A work queue: request code only adds to it, and something takes work off it.
   if (D.shape == TypeShape::Sequence && !RequestWrites.empty()) {
