@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peak memory on a generated array initializer (issue 11, case 6), against clang's own parse.
+"""Peak memory on a generated array initializer, against clang's own parse.
 
     python3 bench/memory.py [--mb 1 5] [--tool build/bin/state-audit] [--max-factor 3]
 

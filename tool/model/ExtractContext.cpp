@@ -1,4 +1,5 @@
 #include "model/ExtractContext.h"
+#include "model/StmtPlaces.h"
 #include "model/TypeShape.h"
 
 #include "clang/AST/ASTContext.h"
@@ -14,9 +15,28 @@ using namespace clang;
 
 namespace sa {
 
+ExtractContext::ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
+                               const std::vector<PersistenceApi> &Persistence)
+    : Paths(Paths), Facts(Facts), Persistence(Persistence) {}
+
+ExtractContext::~ExtractContext() = default;
+
 void ExtractContext::attach(ASTContext &C, Preprocessor &P) {
   Ctx = &C;
   PP = &P;
+  Places.reset();
+}
+
+StmtPlaces &ExtractContext::places() {
+  if (!Places)
+    Places = std::make_unique<StmtPlaces>(*Ctx);
+  return *Places;
+}
+
+const FunctionDecl *ExtractContext::functionOf(const Stmt *S) { return places().function(S); }
+
+const VarDecl *ExtractContext::initialisedVar(const Expr *E, bool ThroughCleanups) {
+  return places().initialised(E, ThroughCleanups);
 }
 
 const SourceManager &ExtractContext::sourceManager() const { return Ctx->getSourceManager(); }
