@@ -88,7 +88,10 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
   llvm::Expected<ScanPlan> Plan = planScan(Request);
   ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());
 
-  std::vector<TUFacts> Facts = runScan(*Plan, 2, ExtractOptions{});
+  // The configuration's library knowledge reaches extraction as it does in a scan.
+  ExtractOptions Extract;
+  Extract.Libraries = Options.config.effectiveKnowledge().extractionPart();
+  std::vector<TUFacts> Facts = runScan(*Plan, 2, Extract);
   for (const TUFacts &TU : Facts) {
     if (!Config.allowCompileErrors) {
       EXPECT_EQ(TU.status, TUStatus::Ok) << TU.file << ": " << TU.firstError;
@@ -132,7 +135,7 @@ TEST_P(FixtureTest, FindingsMatchInlineExpectations) {
     ADD_FAILURE() << "unexpected finding: " << S;
 
   // Skipping the bodies of functions outside the project must not change a single finding.
-  ExtractOptions Full;
+  ExtractOptions Full = Extract;
   Full.SkipForeignBodies = false;
   Review Unskipped = review(mergeFacts(runScan(*Plan, 2, Full)), Options);
   ASSERT_EQ(Unskipped.findings.size(), Reviewed.findings.size()) << "with --no-skip-bodies";

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include "config/Config.h"
+#include "facts/LibraryNames.h"
 #include "program/EntryPoints.h"
 #include "review/LibraryCode.h"
 
@@ -27,6 +28,41 @@ TEST(Knowledge, TheShippedFileParsesAndHoldsEveryFamily) {
   EXPECT_FALSE(K.entryPoints.handlerMethods.empty());
   // The entry-point defaults are the shipped lists.
   EXPECT_EQ(EntryPointOptions::defaults().registrationCalls, K.entryPoints.registrationCalls);
+  EXPECT_FALSE(K.statements.empty());
+  EXPECT_FALSE(K.storeClients.empty());
+  EXPECT_FALSE(K.poolClasses.empty());
+  EXPECT_FALSE(K.infrastructure.empty());
+}
+
+TEST(Knowledge, StoreClientsCountProjectClassesOnlyWhenMarked) {
+  const StoreClientNames &C = StoreClientNames::builtin();
+  EXPECT_TRUE(C.matches("redisContext", /*Library=*/true));
+  EXPECT_TRUE(C.matches("PGconn", true));
+  EXPECT_TRUE(C.matches("OrdersClient", /*Library=*/false)); // project-classes: true
+  EXPECT_TRUE(C.matches("SqlConnection", true));
+  EXPECT_FALSE(C.matches("SqlConnection", false)); // the project's Connection keeps buffers
+  EXPECT_FALSE(C.matches("SessionTable", true));
+}
+
+TEST(Knowledge, ConnectionPoolsByClassAndWhatIsNoConnectionPool) {
+  const Knowledge &K = builtinKnowledge();
+  PoolClassNames Pools(K.poolClasses, K.notPoolClasses);
+  ASSERT_NE(Pools.match("PgPool"), nullptr);
+  EXPECT_EQ(Pools.match("PgPool")->sizeArg, -1); // the first integer argument
+  ASSERT_NE(Pools.match("connection_pool"), nullptr);
+  EXPECT_EQ(Pools.match("connection_pool")->library, "SOCI");
+  EXPECT_EQ(Pools.match("connection_pool")->sizeArg, 0);
+  EXPECT_EQ(Pools.match("ThreadPool"), nullptr);
+  EXPECT_EQ(Pools.match("MemoryPool"), nullptr);
+  EXPECT_EQ(Pools.match("Server"), nullptr);
+}
+
+TEST(Knowledge, InfrastructureKindsAreChecked) {
+  auto K = parseKnowledge("infrastructure:\n  - {kind: cache, library: x, types: [Y]}\n", "k.yaml");
+  ASSERT_FALSE(K);
+  std::string Message = llvm::toString(K.takeError());
+  EXPECT_NE(Message.find("k.yaml:2"), std::string::npos) << Message;
+  EXPECT_NE(Message.find("unknown infrastructure kind 'cache'"), std::string::npos) << Message;
 }
 
 TEST(Knowledge, UnknownKeysAreErrorsNamingTheFile) {

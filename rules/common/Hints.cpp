@@ -105,6 +105,11 @@ std::string stateHint(const StateDecl &D, const StateUsage &U) {
            "per session (HSET session:<id> field value, EXPIRE session:<id> <idle timeout>) or "
            "a sessions table keyed by session id; the load balancer then needs no sticky "
            "sessions and a restart loses nothing";
+  if (!U.inMemoryDatabase.empty())
+    return seen(D, U) + "an in-memory " + U.inMemoryDatabase +
+           " database is this instance's alone: keep its tables in a database server every "
+           "instance reaches (PostgreSQL, MySQL) or in Redis, or make it a read-only copy of "
+           "data loaded at start-up";
   if (U.threadLocal)
     return "keep only scratch space, random generators or caches of derivable data in "
            "thread_local storage; anything a later request must see belongs in a shared store";

@@ -20,6 +20,7 @@ struct StateUsage {
   bool idCounter = false;           // only incremented, its value handed out: an id sequence
   bool workQueue = false;           // requests add work, a worker takes it off
   bool threadLocal = false;
+  std::string inMemoryDatabase;     // the library of the in-memory database it holds ("SQLite")
   std::string elementType;          // the record stored in a container, when known
 };
 

@@ -147,8 +147,8 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
     return std::nullopt; // a field of objects that live for one request, or of unknown lifetime
   if (D.kind == StateKind::Field && M.isPoolRecord(D.owner))
     return std::nullopt; // a connection pool's own bookkeeping: reported as the pool
-  if (D.kind == StateKind::Field && M.isWorkerPool(D.owner))
-    return std::nullopt; // a worker pool's threads, queue and counters: work in flight
+  if (D.kind == StateKind::Field && M.isInfrastructure(D.owner))
+    return std::nullopt; // a worker pool's threads and queue, a logger's sinks: the process's machinery
   if (D.kind == StateKind::Field && M.writesFiles(D.owner) &&
       (isScalar(D.shape) || D.shape == TypeShape::Stream))
     return std::nullopt; // a file sink's stream, sizes and times: reported as the file it writes
@@ -341,6 +341,22 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
       V.hint = "declare it const (or constexpr) so that it stays safe to share between "
                "instances";
     }
+  }
+  // A live connection, socket or listener is bound to this instance by the transport: no
+  // shared store can hold one, and the load balancer keeps each connection on the instance that
+  // accepted it. A table of them keyed by session is session state (session-state words it).
+  if (V.level != Level::Note && !Usage.session && M.holdsConnections(D)) {
+    V.level = Level::Note;
+    V.message = statePhrase(D, V.phase == Phase::Background) +
+                " holds live connections, sockets or listeners (" + D.type + ") and changes " +
+                (V.chain.empty() ? std::string("while the server runs")
+                                 : "while serving (" + V.chain + ")") +
+                ": the transport binds each to the instance that accepted it, and nothing here "
+                "outlives its connection";
+    V.hint = "nothing to move: a connection lives on one instance by nature. Keep what a "
+             "session needs beyond one connection (its state, its undelivered messages) in the "
+             "shared store, keyed by session id, so a client reconnecting to another instance "
+             "can resume";
   }
   if (V.hint.empty())
     V.hint = stateHint(D, Usage);

@@ -97,6 +97,8 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
       S.operations.insert("operator[]");
     if (counts(*A))
       S.incremented = true;
+    if (A->kind == AccessKind::StoreWrite)
+      S.inMemoryDatabase = A->callee;
   }
   if (const RecordFact *E = M.program().record(D.elementRecord))
     S.elementType = E->name;
@@ -198,10 +200,17 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
           (ErasedElsewhere && !NamedCache))
         continue;
       S.cache = true;
+      // Live state is what outlives the request: a field of an object the computation builds
+      // for itself (a value it returns) changes with every call and is no source.
+      auto Live = [&](const std::string &Id) {
+        const StateDecl *Source = M.program().state(Id);
+        return M.writtenOnRequest(Id) &&
+               !(Source && Source->kind == StateKind::Field && !M.isLongLived(Source->owner));
+      };
       bool ReadsLiveState = false;
       for (const std::string &C : M.calleesOf(Fn))
         for (const Access &A : M.program().accesses)
-          if (A.function == C && A.target != D.id && M.writtenOnRequest(A.target) &&
+          if (A.function == C && A.target != D.id && Live(A.target) &&
               (A.kind == AccessKind::Read || A.kind == AccessKind::Lookup))
             ReadsLiveState = true;
       S.cacheOfDerivedData = !ReadsLiveState;

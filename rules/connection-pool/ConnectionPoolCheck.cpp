@@ -9,19 +9,12 @@ using namespace clang::ast_matchers;
 
 namespace sa {
 
-bool ConnectionPoolCheck::isConnectionPoolName(llvm::StringRef Name) {
-  std::string L = Name.lower();
-  llvm::StringRef N(L);
-  if (!N.contains("pool"))
-    return false;
-  for (llvm::StringRef Not : {"thread", "task", "worker", "executor", "memory", "object",
-                              "buffer", "allocator", "string", "job", "fiber", "coroutine"})
-    if (N.contains(Not))
-      return false;
-  return true;
-}
-
 namespace {
+
+/// A connection pool's class by the knowledge's connection-pools (its name, lowercased).
+AST_MATCHER_P(CXXRecordDecl, isConnectionPoolClass, const PoolClassNames *, Pools) {
+  return Node.getIdentifier() && Pools->match(Node.getName());
+}
 
 /// A string: char pointers and arrays, std::string, std::string_view (any of their aliases).
 bool isStringLike(QualType T) {
@@ -59,7 +52,7 @@ void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
   auto Holder = optionally(initialisesThroughCleanups(&Ctx, varDecl().bind("holder")));
   Finder.addMatcher(
       cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(
-                                                              matchesName("[Pp][Oo][Oo][Ll]"))))
+                                                              isConnectionPoolClass(&Ctx.poolClasses()))))
                                           .bind("ctor")),
                        optionally(inFunction(&Ctx, functionDecl().bind("fn"))), Holder)
           .bind("construct"),
@@ -101,7 +94,9 @@ void ConnectionPoolCheck::check(const MatchFinder::MatchResult &Result) {
     if (const auto *V = Result.Nodes.getNodeAs<VarDecl>("holder"))
       Name = V->getNameAsString();
   }
-  if (!Pool || !Pool->getIdentifier() || !isConnectionPoolName(Pool->getName()))
+  const PoolClass *Known =
+      Pool && Pool->getIdentifier() ? Ctx.poolClasses().match(Pool->getName()) : nullptr;
+  if (!Known)
     return;
   std::optional<SourceLoc> Loc = Ctx.projectLoc(At->getBeginLoc());
   if (!Loc)
@@ -113,9 +108,12 @@ void ConnectionPoolCheck::check(const MatchFinder::MatchResult &Result) {
   F.record = Ctx.isProjectRecord(Pool) ? Ctx.recordId(Pool) : std::string();
   F.function = Ctx.noteFunction(Fn);
   F.loc = *Loc;
-  // The size: the first integer argument, as a constant when it is one.
-  for (const Expr *A : Args) {
-    const Expr *X = A->IgnoreParenImpCasts();
+  // The size: the argument the knowledge names, else the first integer argument; as a
+  // constant when it is one.
+  for (size_t I = 0; I < Args.size(); ++I) {
+    if (Known->sizeArg >= 0 && I != static_cast<size_t>(Known->sizeArg))
+      continue;
+    const Expr *X = Args[I]->IgnoreParenImpCasts();
     if (!X->getType()->isIntegerType() || X->getType()->isBooleanType())
       continue;
     Expr::EvalResult R;

@@ -13,10 +13,6 @@ public:
   using Check::Check;
   void registerMatchers(clang::ast_matchers::MatchFinder &Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
-
-  /// A connection pool by its class name: "pool" in it, and not a pool of threads, tasks,
-  /// memory or objects.
-  static bool isConnectionPoolName(llvm::StringRef ClassName);
 };
 
 } // namespace sa

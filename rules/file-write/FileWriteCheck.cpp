@@ -1,5 +1,7 @@
 #include "rules/file-write/FileWriteCheck.h"
 
+#include "model/AccessPaths.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Lex/Lexer.h"
@@ -156,23 +158,6 @@ void FileWriteCheck::registerMatchers(MatchFinder &Finder) {
       this);
 }
 
-std::optional<std::int64_t> FileWriteCheck::macroValue(llvm::StringRef Name) {
-  auto It = MacroCache.find(Name.str());
-  if (It != MacroCache.end())
-    return It->second;
-  std::optional<std::int64_t> Value;
-  Preprocessor &PP = Ctx.preprocessor();
-  if (const MacroInfo *MI = PP.getMacroInfo(PP.getIdentifierInfo(Name)))
-    if (MI->getNumTokens() == 1 && MI->getReplacementToken(0).is(tok::numeric_constant)) {
-      const Token &T = MI->getReplacementToken(0);
-      llvm::StringRef Spelling(T.getLiteralData(), T.getLength());
-      std::int64_t V;
-      if (!Spelling.getAsInteger(0, V))
-        Value = V;
-    }
-  MacroCache[Name.str()] = Value;
-  return Value;
-}
 
 FileWriteCheck::Mode FileWriteCheck::stdioMode(const Expr *E) {
   Mode M;
@@ -263,10 +248,10 @@ FileWriteCheck::Mode FileWriteCheck::openFlags(const Expr *E, bool AlwaysWrites)
   };
   const Flag AccessFlags[] = {{"O_WRONLY", 01}, {"O_RDWR", 02}};
   const Flag OtherFlags[] = {{"O_CREAT", 0100}, {"O_TRUNC", 01000}, {"O_APPEND", 02000}};
-  std::int64_t AccMode = macroValue("O_ACCMODE").value_or(03);
+  std::int64_t AccMode = Ctx.macroValue("O_ACCMODE").value_or(03);
   M.Known = true;
   for (const Flag &F : AccessFlags) {
-    std::int64_t Bit = macroValue(F.Name).value_or(F.Fallback);
+    std::int64_t Bit = Ctx.macroValue(F.Name).value_or(F.Fallback);
     if ((V & AccMode) == Bit) {
       M.Writes = true;
       M.Text = F.Name;
@@ -275,7 +260,7 @@ FileWriteCheck::Mode FileWriteCheck::openFlags(const Expr *E, bool AlwaysWrites)
   if (M.Text.empty())
     M.Text = "O_RDONLY";
   for (const Flag &F : OtherFlags) {
-    std::int64_t Bit = macroValue(F.Name).value_or(F.Fallback);
+    std::int64_t Bit = Ctx.macroValue(F.Name).value_or(F.Fallback);
     if (V & Bit) {
       M.Writes = true;
       M.Text += std::string("|") + F.Name;
@@ -288,7 +273,8 @@ FileWriteCheck::Mode FileWriteCheck::openFlags(const Expr *E, bool AlwaysWrites)
 
 void FileWriteCheck::record(const MatchFinder::MatchResult &Result, const Stmt *Call,
                             const FunctionDecl *Fn, std::string Api, FileOpKind Kind,
-                            const Mode &M, const Expr *PathArg, llvm::StringRef HolderName) {
+                            const Mode &M, const Expr *PathArg, llvm::StringRef HolderName,
+                            std::string Store, std::string Handle) {
   std::optional<SourceLoc> Loc = Ctx.projectRange(Call->getSourceRange());
   if (!Loc)
     return;
@@ -300,6 +286,8 @@ void FileWriteCheck::record(const MatchFinder::MatchResult &Result, const Stmt *
   Op.append = M.Append;
   Op.target = PathArg ? exprText(PathArg, *Result.Context) : std::string();
   Op.logLike = mentionsLog(Op.target) || mentionsLog(HolderName);
+  Op.store = std::move(Store);
+  Op.handle = std::move(Handle);
   Op.loc = *Loc;
   // The region is the call's first line: a finding points at where the call starts.
   if (Op.loc.endLine != Op.loc.line) {
@@ -313,35 +301,12 @@ void FileWriteCheck::record(const MatchFinder::MatchResult &Result, const Stmt *
 static const PersistenceApi *persistenceApi(const std::vector<PersistenceApi> &Apis,
                                             const FunctionDecl *F) {
   std::string Qualified = F->getQualifiedNameAsString();
-  llvm::StringRef Q(Qualified);
   for (const PersistenceApi &A : Apis)
-    if (Q == A.function || (Q.ends_with(A.function) &&
-                            Q.drop_back(A.function.size()).ends_with("::")))
+    if (namesFunction(A.function, Qualified))
       return &A;
   return nullptr;
 }
 
-/// Whether an integer argument has one of the test's flags: true, false, or nullopt when the
-/// argument is not a constant. `Set` receives the flags found.
-std::optional<bool> FileWriteCheck::flagTest(const CallExpr *Call, const FlagTest &T,
-                                             std::string &Set) {
-  if (T.arg < 0 || static_cast<unsigned>(T.arg) >= Call->getNumArgs())
-    return std::nullopt;
-  const Expr *E = Call->getArg(T.arg);
-  Expr::EvalResult R;
-  if (!E || E->isValueDependent() || !E->EvaluateAsInt(R, Ctx.ast()))
-    return std::nullopt;
-  std::int64_t V = R.Val.getInt().getExtValue();
-  bool Any = false;
-  for (const auto &[Name, Fallback] : T.anyOf) {
-    std::int64_t Bit = macroValue(Name).value_or(Fallback);
-    if (Bit && (V & Bit) == Bit) {
-      Any = true;
-      Set += (Set.empty() ? "" : "|") + Name;
-    }
-  }
-  return Any;
-}
 
 void FileWriteCheck::recordPersistence(const MatchFinder::MatchResult &Result,
                                        const CallExpr *Call, const FunctionDecl *F,
@@ -356,27 +321,34 @@ void FileWriteCheck::recordPersistence(const MatchFinder::MatchResult &Result,
       Api->pathArg >= 0 && static_cast<unsigned>(Api->pathArg) < Call->getNumArgs()
           ? Call->getArg(Api->pathArg)
           : nullptr;
-  // An in-memory database is instance state held in memory, not a file on disk.
+  std::string Handle = handleState(Call, Api->handleArg);
+  // An in-memory database is instance state held in memory, not a file on disk: the open is
+  // kept (without a finding of its own) for the statements later run on its handle.
+  auto InMemory = [&] {
+    if (!Handle.empty())
+      record(Result, Call, Fn, F->getQualifiedNameAsString(), FileOpKind::OpenMemory, Mode(),
+             PathArg, HolderName, Api->library, Handle);
+  };
   if (const StringLiteral *S = PathArg ? stringValue(PathArg, *Result.Context) : nullptr)
     for (const std::string &G : Api->memoryPaths)
       if (auto P = llvm::GlobPattern::create(G); P && P->match(S->getString()))
-        return;
+        return InMemory();
   Mode M;
   M.Known = true;
   M.Writes = true;
   std::string Ignored;
   for (const FlagTest &T : Api->memoryWhen)
-    if (flagTest(Call, T, Ignored).value_or(false))
-      return;
+    if (Ctx.flagTest(Call, T, Ignored).value_or(false))
+      return InMemory();
   for (const FlagTest &T : Api->readOnlyWhen) {
-    std::optional<bool> R = flagTest(Call, T, Ignored);
+    std::optional<bool> R = Ctx.flagTest(Call, T, Ignored);
     if (R.value_or(false))
       return;
     if (!R)
       M.Known = false;
   }
   for (const FlagTest &T : Api->writesWhen) {
-    std::optional<bool> W = flagTest(Call, T, M.Text);
+    std::optional<bool> W = Ctx.flagTest(Call, T, M.Text);
     if (W && !*W)
       return; // a read-only open, a private mapping
     if (!W)
@@ -384,11 +356,20 @@ void FileWriteCheck::recordPersistence(const MatchFinder::MatchResult &Result,
   }
   if (!M.Known)
     M.Text.clear();
-  size_t Before = Ctx.facts().fileOps.size();
   record(Result, Call, Fn, F->getQualifiedNameAsString(),
-         M.Known ? FileOpKind::OpenWrite : FileOpKind::OpenUnknown, M, PathArg, HolderName);
-  if (Ctx.facts().fileOps.size() > Before)
-    Ctx.facts().fileOps.back().store = Api->library;
+         M.Known ? FileOpKind::OpenWrite : FileOpKind::OpenUnknown, M, PathArg, HolderName,
+         Api->library, Handle);
+}
+
+std::string FileWriteCheck::handleState(const CallExpr *Call, int Arg) {
+  if (Arg < 0 || static_cast<unsigned>(Arg) >= Call->getNumArgs())
+    return {};
+  const Expr *X = skipImplicit(Call->getArg(Arg));
+  if (const auto *U = dyn_cast<UnaryOperator>(X); U && U->getOpcode() == UO_AddrOf)
+    X = skipImplicit(U->getSubExpr());
+  AccessPaths Paths(Ctx, nullptr);
+  std::optional<Target> T = Paths.interpret(Paths.chainOf(X));
+  return T ? T->id : std::string();
 }
 
 void FileWriteCheck::check(const MatchFinder::MatchResult &Result) {

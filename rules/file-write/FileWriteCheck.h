@@ -29,17 +29,16 @@ private:
   Mode stdioMode(const clang::Expr *E);
   Mode streamMode(const clang::Expr *E, llvm::StringRef StreamClass);
   Mode openFlags(const clang::Expr *E, bool AlwaysWrites);
-  std::optional<std::int64_t> macroValue(llvm::StringRef Name);
-  std::optional<bool> flagTest(const clang::CallExpr *Call, const FlagTest &T, std::string &Set);
   void recordPersistence(const clang::ast_matchers::MatchFinder::MatchResult &Result,
                          const clang::CallExpr *Call, const clang::FunctionDecl *F,
                          const clang::FunctionDecl *Fn, llvm::StringRef HolderName);
   void record(const clang::ast_matchers::MatchFinder::MatchResult &Result,
               const clang::Stmt *Call, const clang::FunctionDecl *Fn, std::string Api,
               FileOpKind Kind, const Mode &M, const clang::Expr *PathArg,
-              llvm::StringRef HolderName);
-
-  std::map<std::string, std::optional<std::int64_t>> MacroCache;
+              llvm::StringRef HolderName, std::string Store = {}, std::string Handle = {});
+  /// The state that keeps the handle an open hands back through argument `Arg` (`&g_db`,
+  /// `&db_`), or empty: a local handle, or none.
+  std::string handleState(const clang::CallExpr *Call, int Arg);
 };
 
 } // namespace sa

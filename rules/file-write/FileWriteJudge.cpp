@@ -1,6 +1,8 @@
 // file-write: writes to the local filesystem, judged by where they run.
 #include "rules/Judge.h"
 
+#include <set>
+
 namespace sa {
 
 namespace {
@@ -10,8 +12,17 @@ public:
   RuleId rule() const override { return RuleId::FileWrite; }
 
   void judge(JudgeContext &Ctx, std::vector<Finding> &Out) override {
-    for (const FileOp &Op : Ctx.model().program().fileOps)
-      Out.push_back(finding(Ctx.model(), Op));
+    const Model &M = Ctx.model();
+    // A handle opened while serving is reported where it is opened; the statements run on it
+    // in the same request add nothing.
+    std::set<std::string> OpenedOnRequest;
+    for (const FileOp &Op : M.program().fileOps)
+      if (!Op.handle.empty() && Op.kind != FileOpKind::Statement &&
+          M.phaseOf(Op.function) == Phase::Request)
+        OpenedOnRequest.insert(Op.handle);
+    for (const FileOp &Op : M.program().fileOps)
+      if (Op.kind != FileOpKind::Statement || !OpenedOnRequest.count(Op.handle))
+        Out.push_back(finding(M, Op));
   }
 
 private:
@@ -26,8 +37,22 @@ private:
     case FileOpKind::Modify:
       return "'" + Op.api + "' changes the local filesystem" +
              (Op.target.empty() ? std::string() : " (" + Op.target + ")");
+    case FileOpKind::Statement:
+      return "'" + Op.api + "' writes the " + Op.store + " database " + What + " opened at " +
+             Op.openedAt.file + ":" + std::to_string(Op.openedAt.line);
+    case FileOpKind::OpenMemory:
+      break; // joined to its handle's statements by the program model, never reported
     }
     return "'" + Op.api + "' writes " + What;
+  }
+
+  /// The function that opened a statement's database (the first open of its handle).
+  static std::string openerOf(const Model &M, const FileOp &Statement) {
+    for (const FileOp &Op : M.program().fileOps)
+      if (Op.handle == Statement.handle && Op.kind != FileOpKind::Statement &&
+          Op.loc == Statement.openedAt)
+        return Op.function;
+    return {};
   }
 
   Finding finding(const Model &M, const FileOp &Op) const {
@@ -43,6 +68,10 @@ private:
     if (Chain.empty())
       Chain = "a namespace-scope initialiser";
     F.flow = M.chainSteps(Op.function, Ph, Does, Op.loc);
+    if (Op.kind == FileOpKind::Statement)
+      F.evidence.push_back({"the " + Op.store + " database is opened here (" +
+                                M.functionName(openerOf(M, Op)) + ")",
+                            Op.openedAt});
     bool Unknown = Op.kind == FileOpKind::OpenUnknown;
     std::string Consequence = Unknown ? "; if it writes, the file exists on this instance only"
                                       : "; the file exists on this instance only";

@@ -180,7 +180,7 @@ int runScanCommand(const ScanOptions &O) {
 
   ExtractOptions Extract;
   Extract.SkipForeignBodies = !O.noSkipBodies;
-  Extract.Persistence = Conf->effectiveKnowledge().persistence;
+  Extract.Libraries = Conf->effectiveKnowledge().extractionPart();
   std::optional<FactsCache> Cache;
   if (!O.noCache) {
     std::string Dir = O.cacheDir.empty() ? defaultCacheDir(*Plan) : O.cacheDir;

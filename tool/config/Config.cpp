@@ -210,7 +210,7 @@ Knowledge Config::effectiveKnowledge() const {
 
 LinkOptions Config::linkOptions() const {
   LinkOptions O;
-  O.entryPoints = EntryPointOptions::fromKnowledge(effectiveKnowledge().entryPoints);
+  O.entryPoints = EntryPointOptions::fromKnowledge(effectiveKnowledge());
   EntryPointOptions &E = O.entryPoints;
   bool R = entryPoints.replaceDefaults;
   extend(E.registrationCalls, entryPoints.registrationCalls, R);

@@ -185,9 +185,7 @@ std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
     Salt += "glob=" + G + "\n";
   Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
   Salt += "resource-dir=" + ResourceDir.str() + "\n";
-  Knowledge Persistence;
-  Persistence.persistence = Options.Persistence;
-  Salt += "file-writes=" + Persistence.toYaml() + "\n";
+  Salt += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
   return Salt;
 }
 

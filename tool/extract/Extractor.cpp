@@ -123,7 +123,7 @@ TUFacts extractTU(const std::string &File, const std::string &Directory,
                   const ExtractOptions &Options, std::vector<std::string> *Inputs) {
   TUFacts Facts;
   Facts.file = Paths.display(File);
-  ExtractContext Ctx(Paths, Facts, Options.Persistence);
+  ExtractContext Ctx(Paths, Facts, Options.Libraries);
   ErrorCollector Errors(Paths);
 
   auto Run = [&] {

@@ -17,7 +17,9 @@ struct ExtractOptions {
   bool SkipForeignBodies = true;
   /// The library APIs that write local files (rules/knowledge.yaml's file-writes, with the
   /// configuration's additions).
-  std::vector<PersistenceApi> Persistence = builtinKnowledge().persistence;
+  /// What extraction knows of libraries: file writes, database statements, store clients,
+  /// connection pools (Knowledge::extractionPart of the effective knowledge).
+  Knowledge Libraries = builtinKnowledge().extractionPart();
 };
 
 /// Parses `File` with the given compiler command line (argv[0] first, already adjusted to

@@ -54,6 +54,7 @@ const char *toString(AccessKind K) {
   case AccessKind::Read: return "read";
   case AccessKind::LimitCheck: return "limit-check";
   case AccessKind::Bind: return "bind";
+  case AccessKind::StoreWrite: return "store-write";
   }
   return "?";
 }
@@ -73,6 +74,8 @@ const char *toString(FileOpKind K) {
   case FileOpKind::OpenWrite: return "open-write";
   case FileOpKind::Modify: return "modify";
   case FileOpKind::OpenUnknown: return "open-unknown";
+  case FileOpKind::OpenMemory: return "open-memory";
+  case FileOpKind::Statement: return "statement";
   }
   return "?";
 }
@@ -124,6 +127,7 @@ bool isWrite(AccessKind K) {
   case AccessKind::IncDec:
   case AccessKind::MutatingCall:
   case AccessKind::RefArg:
+  case AccessKind::StoreWrite:
     return true;
   case AccessKind::Escape:
   case AccessKind::Lookup:
@@ -148,7 +152,9 @@ auto key(const CallableRef &C) {
   return std::tie(C.holder, C.callable, C.callee, C.loc, C.calleeName, C.label, C.thisRecord,
                   C.viaReturn, C.stored);
 }
-auto key(const FileOp &F) { return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target); }
+auto key(const FileOp &F) {
+  return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target, F.handle);
+}
 auto key(const PoolFact &P) { return std::tie(P.loc, P.id, P.name); }
 auto key(const SuppressionComment &S) { return std::tie(S.loc, S.kind, S.rules, S.reason); }
 

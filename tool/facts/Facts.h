@@ -117,6 +117,8 @@ enum class AccessKind {
   Read,           // value read
   LimitCheck,     // compared against a per-instance cap: sessions_.size() >= kMaxSessions
   Bind,           // a non-const member function of a project class runs on this object
+  StoreWrite,     // a statement run on the database this handle holds (sqlite3_exec(db, ...));
+                  // the link decides by where the handle was opened: memory or a file
 };
 
 /// How an increment or decrement was written, for messages.
@@ -180,7 +182,9 @@ struct CallableRef {
 enum class FileOpKind {
   OpenWrite,  // opened for writing or appending
   Modify,     // rename, remove, mkdir, ... change the filesystem
-  OpenUnknown // opened with a mode that could not be determined
+  OpenUnknown, // opened with a mode that could not be determined
+  OpenMemory,  // an embedded database opened in memory: no file (joined to its handle's statements)
+  Statement,   // a statement writing a database file opened elsewhere (from the join)
 };
 
 struct FileOp {
@@ -192,6 +196,8 @@ struct FileOp {
   bool append = false;
   bool logLike = false; // the path or variable says log
   std::string store;    // the library of an embedded database or mapped file ("SQLite"), else empty
+  std::string handle;   // the state that keeps the opened handle (g_db, Server::db_), else empty
+  SourceLoc openedAt;   // Statement: where the database was opened
   SourceLoc loc;
 };
 

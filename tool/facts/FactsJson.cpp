@@ -37,11 +37,13 @@ constexpr TypeShape AllShapes[] = {
 constexpr AccessKind AllAccessKinds[] = {
     AccessKind::Assign, AccessKind::CompoundAssign, AccessKind::IncDec,
     AccessKind::MutatingCall, AccessKind::RefArg, AccessKind::Escape,
-    AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck, AccessKind::Bind};
+    AccessKind::Lookup, AccessKind::Read, AccessKind::LimitCheck, AccessKind::Bind,
+    AccessKind::StoreWrite};
 constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct,
                                      CallKind::OnceInit};
 constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modify,
-                                         FileOpKind::OpenUnknown};
+                                         FileOpKind::OpenUnknown, FileOpKind::OpenMemory,
+                                         FileOpKind::Statement};
 constexpr SuppressionKind AllSuppressionKinds[] = {
     SuppressionKind::Allow, SuppressionKind::NoLint, SuppressionKind::NoLintNextLine,
     SuppressionKind::NoLintBegin, SuppressionKind::NoLintEnd};
@@ -235,13 +237,16 @@ static Value toJSON(const FileOp &F) {
            {"logLike", F.logLike},   {"loc", toJSON(F.loc)}};
   if (!F.store.empty())
     O["store"] = F.store;
+  if (!F.handle.empty())
+    O["handle"] = F.handle;
   return O;
 }
 bool fromJSON(const Value &V, FileOp &F, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("function", F.function) && O.map("api", F.api) && O.map("kind", F.kind) &&
          O.map("mode", F.mode) && O.map("target", F.target) && O.map("append", F.append) &&
-         O.map("logLike", F.logLike) && O.map("loc", F.loc) && O.mapOptional("store", F.store);
+         O.map("logLike", F.logLike) && O.map("loc", F.loc) && O.mapOptional("store", F.store) &&
+         O.mapOptional("handle", F.handle);
 }
 
 static Value toJSON(const PoolFact &F) {

@@ -9,6 +9,10 @@
 LLVM_YAML_IS_SEQUENCE_VECTOR(sa::LibrarySignature)
 LLVM_YAML_IS_SEQUENCE_VECTOR(sa::PersistenceApi)
 LLVM_YAML_IS_SEQUENCE_VECTOR(sa::FlagTest)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::StoreStatement)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::StoreClient)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::PoolClass)
+LLVM_YAML_IS_SEQUENCE_VECTOR(sa::InfrastructureClass)
 
 namespace llvm::yaml {
 
@@ -51,6 +55,52 @@ template <> struct MappingTraits<sa::PersistenceApi> {
     Io.mapOptional("read-only-when", P.readOnlyWhen);
     Io.mapOptional("memory-when", P.memoryWhen);
     Io.mapOptional("memory-paths", P.memoryPaths);
+    Io.mapOptional("handle-arg", P.handleArg, -1);
+  }
+};
+
+template <> struct MappingTraits<sa::StoreStatement> {
+  static void mapping(IO &Io, sa::StoreStatement &S) {
+    Io.mapRequired("library", S.library);
+    Io.mapRequired("function", S.function);
+    Io.mapOptional("handle-arg", S.handleArg, -1);
+    Io.mapOptional("sql-arg", S.sqlArg, -1);
+    Io.mapOptional("read-only-when", S.readOnlyWhen);
+  }
+};
+
+template <> struct MappingTraits<sa::StoreClient> {
+  static void mapping(IO &Io, sa::StoreClient &C) {
+    Io.mapRequired("library", C.library);
+    Io.mapRequired("types", C.types);
+    Io.mapOptional("project-classes", C.projectClasses, false);
+  }
+  static std::string validate(IO &, sa::StoreClient &C) {
+    return C.types.empty() ? "a store client needs at least one type name (types)" : "";
+  }
+};
+
+template <> struct MappingTraits<sa::PoolClass> {
+  static void mapping(IO &Io, sa::PoolClass &P) {
+    Io.mapRequired("library", P.library);
+    Io.mapRequired("class", P.name);
+    Io.mapOptional("size-arg", P.sizeArg, -1);
+  }
+};
+
+template <> struct MappingTraits<sa::InfrastructureClass> {
+  static void mapping(IO &Io, sa::InfrastructureClass &I) {
+    Io.mapRequired("kind", I.kind);
+    Io.mapRequired("library", I.library);
+    Io.mapRequired("types", I.types);
+  }
+  static std::string validate(IO &, sa::InfrastructureClass &I) {
+    for (const char *K : {"worker-pool", "timer", "logger", "log-sink", "connection"})
+      if (I.kind == K)
+        return I.types.empty() ? "an infrastructure entry needs at least one type name (types)"
+                               : "";
+    return "unknown infrastructure kind '" + I.kind +
+           "' (worker-pool, timer, logger, log-sink or connection)";
   }
 };
 
@@ -73,6 +123,11 @@ void MappingTraits<sa::Knowledge>::mapping(IO &Io, sa::Knowledge &K) {
   Io.mapOptional("libraries", K.libraries);
   Io.mapOptional("entry-points", K.entryPoints);
   Io.mapOptional("file-writes", K.persistence);
+  Io.mapOptional("database-statements", K.statements);
+  Io.mapOptional("store-clients", K.storeClients);
+  Io.mapOptional("connection-pools", K.poolClasses);
+  Io.mapOptional("not-connection-pools", K.notPoolClasses);
+  Io.mapOptional("infrastructure", K.infrastructure);
 }
 
 } // namespace llvm::yaml
@@ -92,10 +147,25 @@ void Knowledge::extend(const Knowledge &More) {
   append(vendoredFolders, More.vendoredFolders);
   append(libraries, More.libraries);
   append(persistence, More.persistence);
+  append(statements, More.statements);
+  append(storeClients, More.storeClients);
+  append(poolClasses, More.poolClasses);
+  append(notPoolClasses, More.notPoolClasses);
+  append(infrastructure, More.infrastructure);
   std::vector<std::vector<std::string> *> Into = entryPoints.lists();
   std::vector<const std::vector<std::string> *> From = More.entryPoints.lists();
   for (size_t I = 0; I < Into.size(); ++I)
     append(*Into[I], *From[I]);
+}
+
+Knowledge Knowledge::extractionPart() const {
+  Knowledge K;
+  K.persistence = persistence;
+  K.statements = statements;
+  K.storeClients = storeClients;
+  K.poolClasses = poolClasses;
+  K.notPoolClasses = notPoolClasses;
+  return K;
 }
 
 std::string Knowledge::toYaml() const {

@@ -39,7 +39,51 @@ struct PersistenceApi {
   std::vector<FlagTest> readOnlyWhen; // any holding: the call only reads
   std::vector<FlagTest> memoryWhen;   // any holding: the data is in memory, not in a file
   std::vector<std::string> memoryPaths; // globs of path literals that mean memory (":memory:")
+  /// The argument that receives the opened handle (`&db` of sqlite3_open); -1 when none. A
+  /// handle kept in state joins the statements later run on it to this open.
+  int handleArg = -1;
 };
+
+/// A call that runs a statement on an open database: `sqlite3_exec(db, sql, ...)`,
+/// `db->Put(...)`. Where the handle was opened decides what it writes: the database's file,
+/// or this instance's memory for a database opened in memory.
+struct StoreStatement {
+  std::string library;
+  std::string function;  // as PersistenceApi::function
+  int handleArg = -1;    // the argument holding the handle; -1: the object of a member call
+  int sqlArg = -1;       // SQL text: a literal that only queries (SELECT ...) writes nothing
+  std::vector<FlagTest> readOnlyWhen; // any holding: the statement only reads
+};
+
+/// Clients of external stores and services: where state should go, never state themselves.
+struct StoreClient {
+  std::string library;
+  std::vector<std::string> types; // globs over the name of a class or typedef, unqualified
+  bool projectClasses = false;    // the project's own classes of such a name count too
+};
+
+/// Connection pools by class: each instance opens its own, so their sizes add up.
+struct PoolClass {
+  std::string library;
+  std::string name;   // glob over the lowercased class name, unqualified
+  int sizeArg = -1;   // the constructor argument giving the size; -1: the first integer one
+};
+
+/// Instance infrastructure: thread pools, executors, timers, loggers and their sinks. Their
+/// fields are this process's own machinery (threads, queued work, buffered log lines), not
+/// data a request leaves for the next one; a sink's writes are reported as the files it writes.
+struct InfrastructureClass {
+  std::string kind;   // "worker-pool", "timer", "logger", "log-sink", "connection"
+  std::string library;
+  std::vector<std::string> types; // globs over the class name, unqualified
+};
+
+/// Whether a knowledge entry's function ("sqlite3_open_v2", "leveldb::DB::Open") names this
+/// qualified function: the whole name, or its last components.
+inline bool namesFunction(llvm::StringRef Entry, llvm::StringRef Qualified) {
+  return Qualified == Entry ||
+         (Qualified.ends_with(Entry) && Qualified.drop_back(Entry.size()).ends_with("::"));
+}
 
 struct EntryPointKnowledge {
   std::vector<std::string> registrationCalls;
@@ -72,6 +116,14 @@ struct Knowledge {
   std::vector<LibrarySignature> libraries;
   EntryPointKnowledge entryPoints;
   std::vector<PersistenceApi> persistence;
+  std::vector<StoreStatement> statements;
+  std::vector<StoreClient> storeClients;
+  std::vector<PoolClass> poolClasses;
+  std::vector<std::string> notPoolClasses; // globs over the lowercased name: pools of threads, memory
+  std::vector<InfrastructureClass> infrastructure;
+
+  /// The part the extraction reads (its cache key): file writes, statements, clients, pools.
+  Knowledge extractionPart() const;
 
   /// Adds `More`'s entries to these (a configuration extending the shipped file).
   void extend(const Knowledge &More);

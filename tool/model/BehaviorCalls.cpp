@@ -27,12 +27,57 @@ bool BehaviorVisitor::VisitCallExpr(CallExpr *CE) {
                 {currentFunction(), constructorsOf(Id), CallKind::Construct, *Loc});
         }
     }
+  if (FD && !Ctx.statements().empty())
+    databaseStatement(CE, FD);
   unsigned ParamOffset = 0;
   if (isa<CXXOperatorCallExpr>(CE) && FD && isa<CXXMethodDecl>(FD))
     ParamOffset = 1; // the object is argument 0 of a member operator call
   handleArguments(FD, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()),
                   ParamOffset, CE);
   return true;
+}
+
+/// Whether a statement's SQL text only queries: `SELECT ...` (or `WITH ... SELECT`, `EXPLAIN`,
+/// a `PRAGMA` read) given as a literal.
+static bool onlyQueries(llvm::StringRef Sql) {
+  Sql = Sql.ltrim();
+  for (llvm::StringRef Read : {"select", "explain", "with"})
+    if (Sql.starts_with_insensitive(Read))
+      return !Sql.contains_insensitive("insert") && !Sql.contains_insensitive("update") &&
+             !Sql.contains_insensitive("delete") && !Sql.contains_insensitive("replace");
+  return false;
+}
+
+void BehaviorVisitor::databaseStatement(const CallExpr *CE, const FunctionDecl *FD) {
+  std::string Qualified = FD->getQualifiedNameAsString();
+  const StoreStatement *S = nullptr;
+  for (const StoreStatement &Candidate : Ctx.statements())
+    if (namesFunction(Candidate.function, Qualified)) {
+      S = &Candidate;
+      break;
+    }
+  if (!S)
+    return;
+  const Expr *Handle = nullptr;
+  if (S->handleArg < 0) {
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+      Handle = MC->getImplicitObjectArgument();
+  } else if (static_cast<unsigned>(S->handleArg) < CE->getNumArgs()) {
+    Handle = CE->getArg(S->handleArg);
+  }
+  if (!Handle)
+    return;
+  if (S->sqlArg >= 0 && static_cast<unsigned>(S->sqlArg) < CE->getNumArgs())
+    if (const StringLiteral *Sql = CallableFinder::stringLiteralIn(CE->getArg(S->sqlArg)))
+      if (Sql->getCharByteWidth() == 1 && onlyQueries(Sql->getString()))
+        return;
+  std::string Ignored;
+  for (const FlagTest &T : S->readOnlyWhen)
+    if (Ctx.flagTest(CE, T, Ignored).value_or(false))
+      return;
+  Operation Op = Operation::call(FD->getQualifiedNameAsString());
+  Op.callee = S->library;
+  record(Paths.chainOf(skipImplicit(Handle)), AccessKind::StoreWrite, CE, Op);
 }
 
 bool BehaviorVisitor::VisitCXXConstructExpr(CXXConstructExpr *CE) {

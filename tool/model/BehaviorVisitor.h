@@ -134,6 +134,9 @@ private:
 
   bool isVirtualCall(const CallExpr *CE, const FunctionDecl *FD) const;
 
+  /// A statement run on a database handle (the knowledge's database-statements): a write of
+  /// the state holding the handle, judged by the link against where it was opened.
+  void databaseStatement(const CallExpr *CE, const FunctionDecl *FD);
   void callEdge(const FunctionDecl *FD, const Expr *At, CallKind Kind);
 
   /// Arguments bound to non-const references or pointers may be written by the callee;

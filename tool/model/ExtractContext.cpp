@@ -5,6 +5,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
@@ -16,8 +17,9 @@ using namespace clang;
 namespace sa {
 
 ExtractContext::ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
-                               const std::vector<PersistenceApi> &Persistence)
-    : Paths(Paths), Facts(Facts), Persistence(Persistence) {}
+                               const Knowledge &Libraries)
+    : Paths(Paths), Facts(Facts), Libraries(Libraries), Clients(Libraries.storeClients),
+      Pools(Libraries.poolClasses, Libraries.notPoolClasses) {}
 
 ExtractContext::~ExtractContext() = default;
 
@@ -269,9 +271,9 @@ std::string ExtractContext::closureStateId(const CXXRecordDecl *Closure, const V
 }
 
 TypeShape ExtractContext::shape(QualType T) {
-  return shapeOf(T, *Ctx, [this](const CXXRecordDecl *RD) {
-    return !isProjectCode(RD->getLocation());
-  });
+  return shapeOf(
+      T, *Ctx, [this](const CXXRecordDecl *RD) { return !isProjectCode(RD->getLocation()); },
+      &Clients);
 }
 
 bool ExtractContext::referenceHoldsData(QualType T) {
@@ -380,6 +382,46 @@ std::string ExtractContext::noteRecord(const CXXRecordDecl *RD) {
   }
   Facts.records.push_back(std::move(R));
   return Id;
+}
+
+std::optional<std::int64_t> ExtractContext::macroValue(llvm::StringRef Name) {
+  auto It = MacroCache.find(Name.str());
+  if (It != MacroCache.end())
+    return It->second;
+  std::optional<std::int64_t> Value;
+  Preprocessor &PP = *this->PP;
+  if (const MacroInfo *MI = PP.getMacroInfo(PP.getIdentifierInfo(Name)))
+    if (MI->getNumTokens() == 1 && MI->getReplacementToken(0).is(tok::numeric_constant)) {
+      const Token &T = MI->getReplacementToken(0);
+      llvm::StringRef Spelling(T.getLiteralData(), T.getLength());
+      std::int64_t V;
+      if (!Spelling.getAsInteger(0, V))
+        Value = V;
+    }
+  MacroCache[Name.str()] = Value;
+  return Value;
+}
+
+/// Whether an integer argument has one of the test's flags: true, false, or nullopt when the
+/// argument is not a constant. `Set` receives the flags found.
+std::optional<bool> ExtractContext::flagTest(const CallExpr *Call, const FlagTest &T,
+                                             std::string &Set) {
+  if (T.arg < 0 || static_cast<unsigned>(T.arg) >= Call->getNumArgs())
+    return std::nullopt;
+  const Expr *E = Call->getArg(T.arg);
+  Expr::EvalResult R;
+  if (!E || E->isValueDependent() || !E->EvaluateAsInt(R, *Ctx))
+    return std::nullopt;
+  std::int64_t V = R.Val.getInt().getExtValue();
+  bool Any = false;
+  for (const auto &[Name, Fallback] : T.anyOf) {
+    std::int64_t Bit = macroValue(Name).value_or(Fallback);
+    if (Bit && (V & Bit) == Bit) {
+      Any = true;
+      Set += (Set.empty() ? "" : "|") + Name;
+    }
+  }
+  return Any;
 }
 
 } // namespace sa

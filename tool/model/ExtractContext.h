@@ -4,6 +4,7 @@
 
 #include "facts/Facts.h"
 #include "facts/Knowledge.h"
+#include "facts/LibraryNames.h"
 #include "support/Paths.h"
 
 #include "clang/AST/Type.h"
@@ -12,12 +13,14 @@
 #include "llvm/ADT/DenseSet.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace clang {
 class ASTContext;
+class CallExpr;
 class CXXRecordDecl;
 class Decl;
 class FieldDecl;
@@ -38,11 +41,23 @@ class StmtPlaces;
 class ExtractContext {
 public:
   ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
-                 const std::vector<PersistenceApi> &Persistence = builtinKnowledge().persistence);
+                 const Knowledge &Libraries = builtinKnowledge());
   ~ExtractContext();
 
   /// Library APIs that write local files (embedded databases, mapped files).
-  const std::vector<PersistenceApi> &persistence() const { return Persistence; }
+  const std::vector<PersistenceApi> &persistence() const { return Libraries.persistence; }
+  /// Statements run on an open database handle.
+  const std::vector<StoreStatement> &statements() const { return Libraries.statements; }
+  /// Clients of external stores, by class name.
+  const StoreClientNames &storeClients() const { return Clients; }
+  /// Connection pools, by class name.
+  const PoolClassNames &poolClasses() const { return Pools; }
+
+  /// The value of an object-like macro defined as one integer (O_CREAT, SQLITE_OPEN_CREATE).
+  std::optional<std::int64_t> macroValue(llvm::StringRef Name);
+  /// Whether an integer argument has one of the test's flags: true, false, or nullopt when the
+  /// argument is not a constant. `Set` receives the flags found ("A|B").
+  std::optional<bool> flagTest(const clang::CallExpr *Call, const FlagTest &T, std::string &Set);
 
   void attach(clang::ASTContext &Ctx, clang::Preprocessor &PP);
   clang::ASTContext &ast() const { return *Ctx; }
@@ -116,7 +131,10 @@ private:
 
   const ProjectPaths &Paths;
   TUFacts &Facts;
-  const std::vector<PersistenceApi> &Persistence;
+  const Knowledge &Libraries;
+  StoreClientNames Clients;
+  PoolClassNames Pools;
+  std::map<std::string, std::optional<std::int64_t>> MacroCache;
   clang::ASTContext *Ctx = nullptr;
   clang::Preprocessor *PP = nullptr;
   llvm::DenseMap<clang::FileID, std::optional<std::string>> FileCache;

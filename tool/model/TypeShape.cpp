@@ -1,5 +1,7 @@
 #include "model/TypeShape.h"
 
+#include "facts/LibraryNames.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -104,22 +106,23 @@ bool isLockName(llvm::StringRef Name) {
          Name.ends_with("spinlock");
 }
 
-/// Clients of external services by their class name: Redis, database and HTTP clients, RPC
-/// stubs and channels. They are where state should go, not state.
-/// A project's own class counts only when it says Client: its `Connection` may well keep
-/// per-connection buffers.
-bool isClientName(llvm::StringRef Name, bool Library = true) {
-  if (Name.ends_with("Client") || Name.ends_with("client"))
-    return true;
-  return Library && (Name.ends_with("Connection") || Name.ends_with("connection") ||
-                     Name == "Redis" || Name == "RedisCluster" || Name.ends_with("Stub") ||
-                     Name == "Channel" || Name == "redisContext" ||
-                     Name == "redisAsyncContext" || Name == "pg_conn" || Name == "st_mysql");
-}
-
 bool inSystemHeader(const Decl *D) {
   const SourceManager &SM = D->getASTContext().getSourceManager();
   return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+}
+
+/// A typedef on the way to the type names a store client (`PGconn`, `MYSQL`, `CURL`): the C
+/// libraries' handles are typedefs of structs.
+bool isClientTypedef(QualType T, const StoreClientNames &Clients) {
+  for (QualType Cur = T; !Cur.isNull();) {
+    const auto *TT = Cur->getAs<TypedefType>();
+    if (!TT)
+      break;
+    if (Clients.matches(TT->getDecl()->getName(), inSystemHeader(TT->getDecl())))
+      return true;
+    Cur = TT->desugar();
+  }
+  return false;
 }
 
 bool isTypedefNamed(QualType T, std::initializer_list<llvm::StringRef> Names) {
@@ -212,9 +215,14 @@ bool isSmartPointer(QualType T) {
 }
 
 TypeShape shapeOf(QualType T, const ASTContext &Ctx,
-                  llvm::function_ref<bool(const CXXRecordDecl *)> IsLibrary) {
+                  llvm::function_ref<bool(const CXXRecordDecl *)> IsLibrary,
+                  const StoreClientNames *ClientNames) {
   if (T.isNull())
     return TypeShape::Other;
+  const StoreClientNames &Clients = ClientNames ? *ClientNames : StoreClientNames::builtin();
+  auto isClientName = [&](llvm::StringRef Name, bool Library) {
+    return Clients.matches(Name, Library);
+  };
   auto Library = [&](const CXXRecordDecl *RD) {
     return IsLibrary ? IsLibrary(RD) : inSystemHeader(RD);
   };
@@ -223,7 +231,7 @@ TypeShape shapeOf(QualType T, const ASTContext &Ctx,
     return TypeShape::Lock;
   if (isTypedefNamed(T, {"FILE"}))
     return TypeShape::Stream;
-  if (isTypedefNamed(T, {"PGconn", "MYSQL", "CURL", "redisContext"}))
+  if (isClientTypedef(T, Clients))
     return TypeShape::Client;
   T = T.getNonReferenceType();
   // A pointer or smart pointer to a lock or a client is one too.

@@ -13,6 +13,8 @@ class CXXRecordDecl;
 
 namespace sa {
 
+class StoreClientNames;
+
 /// True when a variable of type `T` is state that can change after initialisation:
 /// not const/constexpr all the way down. A const pointer to mutable data, a reference to
 /// mutable data and a const object with `mutable` fields are mutable; an empty class is not.
@@ -20,8 +22,11 @@ bool isMutableType(clang::QualType T);
 
 /// `IsLibrary` says whether a class is someone else's code (for names such as Redis or
 /// *Connection, which mark clients only in libraries); by default: declared in a system header.
+/// `Clients` names the clients of external stores (the knowledge's store-clients; by default
+/// the shipped ones).
 TypeShape shapeOf(clang::QualType T, const clang::ASTContext &Ctx,
-                  llvm::function_ref<bool(const clang::CXXRecordDecl *)> IsLibrary = nullptr);
+                  llvm::function_ref<bool(const clang::CXXRecordDecl *)> IsLibrary = nullptr,
+                  const StoreClientNames *Clients = nullptr);
 
 /// Containers, strings and numbers: data a reference can hold on behalf of an object (as
 /// opposed to a library object such as a server, which is reached, not held).

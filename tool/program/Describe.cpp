@@ -55,6 +55,9 @@ std::string describeAccess(const StateDecl &D, const Access &A) {
   }
   case AccessKind::Escape: return "&" + Name + memberPath(A.path, "");
   case AccessKind::LimitCheck: return Name + memberPath(A.cap, "");
+  case AccessKind::StoreWrite:
+    return Name + A.path + " (an in-memory " + A.callee + " database) written by " + A.method +
+           "()";
   case AccessKind::Lookup:
   case AccessKind::Read:
   case AccessKind::Bind:

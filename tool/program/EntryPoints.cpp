@@ -6,13 +6,16 @@
 
 namespace sa {
 
-EntryPointOptions EntryPointOptions::defaults() {
-  const EntryPointKnowledge &K = builtinKnowledge().entryPoints;
-  return fromKnowledge(K);
-}
+EntryPointOptions EntryPointOptions::defaults() { return fromKnowledge(builtinKnowledge()); }
 
-EntryPointOptions EntryPointOptions::fromKnowledge(const EntryPointKnowledge &K) {
+EntryPointOptions EntryPointOptions::fromKnowledge(const Knowledge &All) {
+  const EntryPointKnowledge &K = All.entryPoints;
   EntryPointOptions O;
+  for (const InfrastructureClass &I : All.infrastructure) {
+    O.infrastructureClasses.insert(O.infrastructureClasses.end(), I.types.begin(), I.types.end());
+    if (I.kind == "connection")
+      O.connectionClasses.insert(O.connectionClasses.end(), I.types.begin(), I.types.end());
+  }
   O.registrationCalls = K.registrationCalls;
   O.excludedCalls = K.excludedCalls;
   O.backgroundCalls = K.backgroundCalls;
@@ -22,47 +25,6 @@ EntryPointOptions EntryPointOptions::fromKnowledge(const EntryPointKnowledge &K)
   O.onceCalls = K.onceCalls;
   O.configurationFunctions = K.configurationFunctions;
   return O;
-}
-
-NamePatterns::NamePatterns(const std::vector<std::string> &Patterns) {
-  for (const std::string &P : Patterns) {
-    llvm::StringRef S(P);
-    if (S.consume_front("re:")) {
-      auto R = std::make_unique<llvm::Regex>(S);
-      std::string Error;
-      if (!R->isValid(Error)) {
-        Errors.push_back("bad regular expression '" + S.str() + "': " + Error);
-        continue;
-      }
-      Regexes.push_back(std::move(R));
-      continue;
-    }
-    Texts.push_back(std::make_shared<const std::string>(S.str()));
-    llvm::Expected<llvm::GlobPattern> G = llvm::GlobPattern::create(*Texts.back());
-    if (!G) {
-      Errors.push_back("bad pattern '" + P + "': " + llvm::toString(G.takeError()));
-      continue;
-    }
-    Globs.push_back({std::move(*G), S.contains("::")});
-  }
-}
-
-bool NamePatterns::matches(llvm::StringRef Unqualified, llvm::StringRef Qualified) const {
-  for (const Glob &G : Globs)
-    if (G.pattern.match(G.qualified ? Qualified : Unqualified))
-      return true;
-  for (const auto &R : Regexes)
-    if (R->match(Qualified))
-      return true;
-  return false;
-}
-
-bool NamePatterns::matches(llvm::StringRef Qualified) const {
-  llvm::StringRef Unqualified = Qualified;
-  size_t Colons = Qualified.rfind("::");
-  if (Colons != llvm::StringRef::npos)
-    Unqualified = Qualified.drop_front(Colons + 2);
-  return matches(Unqualified, Qualified);
 }
 
 } // namespace sa

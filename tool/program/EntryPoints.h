@@ -8,17 +8,14 @@
 // a "re:" prefix makes a regular expression.
 #pragma once
 
-#include "llvm/ADT/StringRef.h"
-#include "llvm/Support/GlobPattern.h"
-#include "llvm/Support/Regex.h"
+#include "facts/NamePatterns.h"
 
-#include <memory>
 #include <string>
 #include <vector>
 
 namespace sa {
 
-struct EntryPointKnowledge;
+struct Knowledge;
 
 struct EntryPointOptions {
   std::vector<std::string> registrationCalls; // calls whose callable arguments handle requests
@@ -31,37 +28,13 @@ struct EntryPointOptions {
   std::vector<std::string> teardownCalls;     // their callables run on a signal or at exit
   std::vector<std::string> onceCalls;         // their callables run once: call_once
   std::vector<std::string> configurationFunctions; // the set-up API: register*, set*, add*, ...
+  std::vector<std::string> infrastructureClasses;  // thread pools, timers, loggers, sinks
+  std::vector<std::string> connectionClasses;      // live connections, sockets, listeners
 
   /// The defaults: the shipped knowledge (rules/knowledge.yaml) of C++ MCP SDKs,
   /// HTTP/WebSocket/RPC libraries, Asio/Beast.
   static EntryPointOptions defaults();
-  static EntryPointOptions fromKnowledge(const EntryPointKnowledge &K);
-};
-
-/// A compiled list of name patterns.
-class NamePatterns {
-public:
-  NamePatterns() = default;
-  explicit NamePatterns(const std::vector<std::string> &Patterns);
-
-  /// Errors found while compiling (bad globs or regexes), one line each.
-  const std::vector<std::string> &errors() const { return Errors; }
-
-  bool matches(llvm::StringRef Unqualified, llvm::StringRef Qualified) const;
-  bool matches(llvm::StringRef Qualified) const;
-  bool empty() const { return Globs.empty() && Regexes.empty(); }
-
-private:
-  struct Glob {
-    llvm::GlobPattern pattern;
-    bool qualified;
-  };
-  std::vector<Glob> Globs;
-  /// A GlobPattern refers to its pattern's text: the texts are kept with the patterns (shared,
-  /// so copies stay valid).
-  std::vector<std::shared_ptr<const std::string>> Texts;
-  std::vector<std::unique_ptr<llvm::Regex>> Regexes;
-  std::vector<std::string> Errors;
+  static EntryPointOptions fromKnowledge(const Knowledge &K);
 };
 
 } // namespace sa

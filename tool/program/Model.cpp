@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cctype>
 #include <deque>
 
 namespace sa {
@@ -14,7 +15,8 @@ std::string shortName(const std::string &Qualified) {
 }
 
 Model::Model(const Program &P, const EntryPointOptions &Options)
-    : P(P), R(computeReachability(P, Options)), Calls(P) {
+    : P(P), R(computeReachability(P, Options)), Calls(P),
+      Infrastructure(Options.infrastructureClasses), Connections(Options.connectionClasses) {
   for (const Access &A : P.accesses)
     Uses[A.target].accesses.push_back(&A);
   for (const auto &[Id, D] : P.states)
@@ -42,6 +44,26 @@ Model::Model(const Program &P, const EntryPointOptions &Options)
   for (const PoolFact &Pool : P.pools)
     if (!Pool.record.empty())
       PoolRecords.insert(Pool.record);
+}
+
+bool Model::holdsConnections(const StateDecl &D) const {
+  std::vector<llvm::StringRef> Words;
+  llvm::StringRef Type(D.type);
+  for (size_t I = 0; I < Type.size();) {
+    size_t J = I;
+    while (J < Type.size() && (std::isalnum(static_cast<unsigned char>(Type[J])) || Type[J] == '_'))
+      ++J;
+    if (J > I)
+      Words.push_back(Type.slice(I, J));
+    I = J == I ? I + 1 : J;
+  }
+  bool Any = false;
+  for (llvm::StringRef W : Words) {
+    if (W.contains_insensitive("session"))
+      return false; // a table of sessions is session state, whatever carries them
+    Any |= Connections.matches(W, W);
+  }
+  return Any;
 }
 
 const StateUse *Model::use(const std::string &StateId) const {

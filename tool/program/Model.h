@@ -55,11 +55,16 @@ public:
   bool isLongLived(const std::string &Record) const { return LongLived.count(Record) != 0; }
   /// A connection pool's class: its fields are the pool's own bookkeeping.
   bool isPoolRecord(const std::string &Record) const { return PoolRecords.count(Record) != 0; }
-  /// A worker pool or executor: it queues callables for its threads.
-  bool isWorkerPool(const std::string &Record) const {
+  /// Instance infrastructure: a worker pool or executor (it queues callables for its threads),
+  /// or a class the knowledge names a thread pool, timer, logger or log sink.
+  bool isInfrastructure(const std::string &Record) const {
     const RecordFact *R = P.record(Record);
-    return R && R->queuesWork;
+    return R && (R->queuesWork || Infrastructure.matches(R->name));
   }
+  /// The state's type holds live connections, sockets or listeners (a class of the knowledge's
+  /// `connection` infrastructure anywhere in it) and no session: bound to this instance by the
+  /// transport.
+  bool holdsConnections(const StateDecl &D) const;
   /// A file sink (a log sink, a file writer keeping a stream open): its writes are file writes.
   bool writesFiles(const std::string &Record) const { return FileRecords.count(Record) != 0; }
   /// `Record` is `Class` or one of its bases, transitively.
@@ -88,6 +93,8 @@ private:
   std::set<std::string> LongLived;
   std::set<std::string> PoolRecords;
   std::set<std::string> FileRecords;
+  NamePatterns Infrastructure;
+  NamePatterns Connections;
   std::set<std::string> WrittenOnRequest;
   std::map<std::string, std::vector<const FunctionFact *>> Accessors;
 };

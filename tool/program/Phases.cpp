@@ -107,12 +107,12 @@ Phase Reachability::phaseOf(const std::string &Fn) const {
     return Phase::Request;
   if (isStartup(Fn))
     return Phase::Startup;
+  if (teardown.count(Fn))
+    return Phase::Teardown; // before background: a shutdown monitor's stop() stops the server
   if (isBackground(Fn))
     return Phase::Background;
   if (construction.count(Fn))
     return Phase::Construction;
-  if (teardown.count(Fn))
-    return Phase::Teardown;
   if (configuration.count(Fn))
     return Phase::Configuration;
   return Phase::Unplaced;
@@ -248,6 +248,15 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
       Entries[Fn] = EntryPoint{Fn, std::move(Description), Loc, Holder, Override};
   };
 
+  // A callable a thread or a pool receives runs there. The call around it that also sees it
+  // in its argument (`worker_ = std::thread([this] {...})`, `threads.push_back(std::thread(f))`)
+  // does not run it.
+  std::set<std::pair<std::string, std::string>> RunInBackground;
+  for (const CallableRef &C : P.callables)
+    if (Background.matches(C.calleeName, C.callee))
+      for (const std::string &T : Targets(C))
+        RunInBackground.insert({C.holder, T});
+
   std::vector<std::string> ExitHandlers, RunOnce;
   for (const CallableRef &C : P.callables) {
     if (Excluded.matches(C.calleeName, C.callee)) {
@@ -262,13 +271,12 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
       continue;
     }
     bool Registers = Registration.matches(C.calleeName, C.callee);
+    bool InBackground = Background.matches(C.calleeName, C.callee);
     for (const std::string &T : Targets(C)) {
       if (Registers)
         AddEntry(T, describeEntry(C), C.loc, C.holder);
-      else
-        G[C.holder].push_back({T, C.loc,
-                               Background.matches(C.calleeName, C.callee) ? EdgeKind::Background
-                                                                          : EdgeKind::Call});
+      else if (InBackground || !RunInBackground.count({C.holder, T}))
+        G[C.holder].push_back({T, C.loc, InBackground ? EdgeKind::Background : EdgeKind::Call});
     }
   }
   // An override handles requests only in a class that has objects: when a sibling class
@@ -395,6 +403,13 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
     }
   }
   R.teardown = walkWithin(G, Stopping, Unplaced);
+  // A stop or shutdown function that background work calls (a shutdown monitor, a thread
+  // watching for a signal) runs when the server stops, not while it serves: the function
+  // itself is teardown. What it calls keeps its phase: a helper shared with a work loop still
+  // runs in that loop.
+  for (const std::string &Id : Stopping)
+    if (R.background.count(Id) && !R.request.count(Id) && !R.startup.count(Id))
+      R.teardown.emplace(Id, Reached{});
   R.configuration = walkWithin(G, SetUp, Unplaced);
   return R;
 }

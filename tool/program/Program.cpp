@@ -1,6 +1,7 @@
 #include "program/Program.h"
 
 #include <algorithm>
+#include <set>
 
 namespace sa {
 
@@ -33,6 +34,50 @@ void mergeStrings(std::vector<std::string> &Into, const std::vector<std::string>
 
 template <typename T> void append(std::vector<T> &Into, const std::vector<T> &From) {
   Into.insert(Into.end(), From.begin(), From.end());
+}
+
+/// Statements run on a database handle kept in state (`sqlite3_exec(g_db, ...)`), joined to
+/// where that handle was opened: in memory, they write the state that holds the handle (this
+/// instance's memory); on a file, they write that file where they run; a handle whose opening
+/// is not seen stays an opaque pointer, written by nothing.
+void joinDatabaseHandles(TUFacts &All) {
+  std::map<std::string, const FileOp *> OnFile;
+  std::set<std::string> InMemory;
+  for (const FileOp &Op : All.fileOps) {
+    if (Op.handle.empty())
+      continue;
+    if (Op.kind == FileOpKind::OpenMemory) {
+      InMemory.insert(Op.handle);
+      continue;
+    }
+    auto [It, Inserted] = OnFile.emplace(Op.handle, &Op);
+    if (!Inserted && Op.loc < It->second->loc)
+      It->second = &Op;
+  }
+  std::vector<FileOp> Statements;
+  auto Joined = [&](const Access &A) {
+    if (A.kind != AccessKind::StoreWrite || InMemory.count(A.target))
+      return false;
+    if (auto It = OnFile.find(A.target); It != OnFile.end()) {
+      FileOp S;
+      S.function = A.function;
+      S.api = A.method;
+      S.kind = FileOpKind::Statement;
+      S.target = It->second->target;
+      S.store = It->second->store;
+      S.handle = A.target;
+      S.openedAt = It->second->loc;
+      S.loc = A.loc;
+      Statements.push_back(std::move(S));
+    }
+    return true;
+  };
+  All.accesses.erase(std::remove_if(All.accesses.begin(), All.accesses.end(), Joined),
+                     All.accesses.end());
+  All.fileOps.erase(std::remove_if(All.fileOps.begin(), All.fileOps.end(),
+                                   [](const FileOp &Op) { return Op.kind == FileOpKind::OpenMemory; }),
+                    All.fileOps.end());
+  append(All.fileOps, Statements);
 }
 
 } // namespace
@@ -82,6 +127,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
     append(All.pools, TU.pools);
     append(All.suppressions, TU.suppressions);
   }
+  joinDatabaseHandles(All);
   normalize(All);
   P.accesses = std::move(All.accesses);
   P.calls = std::move(All.calls);

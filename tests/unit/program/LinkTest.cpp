@@ -66,3 +66,67 @@ TEST(Link, FingerprintsIgnoreLinesButNotIdentity) {
 }
 
 } // namespace
+
+namespace {
+
+// A database handle kept in a global, opened in one TU and written by a statement in another:
+// the link joins them by the handle.
+struct HandleProgram {
+  FactsBuilder Opener{"main.cpp"}, User{"handler.cpp"};
+  explicit HandleProgram(FileOpKind OpenKind) {
+    Opener.global("g_db", TypeShape::Pointer);
+    Opener.startupFunction("init");
+    FileOp &Open = Opener.fileOp("init", "sqlite3_open", OpenKind, OpenKind == FileOpKind::OpenMemory ? ":memory:" : "notes.db");
+    Open.store = "SQLite";
+    Open.handle = stateId("g_db");
+    User.toolHandler("handler", "remember");
+    Access &A = User.write("handler", "g_db", AccessKind::StoreWrite);
+    A.method = "sqlite3_exec";
+    A.callee = "SQLite";
+  }
+  LinkResult link() const { return sa::link(mergeFacts({Opener.TU, User.TU})); }
+};
+
+const Finding *findingOf(const LinkResult &R, const std::string &Rule, Level L) {
+  for (const Finding &F : R.findings)
+    if (F.rule == Rule && F.level == L)
+      return &F;
+  return nullptr;
+}
+
+} // namespace
+
+TEST(DatabaseHandles, StatementOnAFileDatabaseIsAFileWriteWhereItRuns) {
+  HandleProgram P(FileOpKind::OpenWrite);
+  LinkResult R = P.link();
+  const Finding *F = findingOf(R, "file-write", Level::Error);
+  ASSERT_NE(F, nullptr);
+  EXPECT_EQ(F->loc.file, "handler.cpp");
+  EXPECT_NE(F->message.find("'sqlite3_exec' writes the SQLite database 'notes.db' opened at main.cpp"),
+            std::string::npos)
+      << F->message;
+  // The handle itself is only set at start-up: no request-time write of g_db.
+  EXPECT_EQ(findingOf(R, "global-variable", Level::Error), nullptr);
+}
+
+TEST(DatabaseHandles, StatementOnAnInMemoryDatabaseWritesTheHandlesState) {
+  HandleProgram P(FileOpKind::OpenMemory);
+  LinkResult R = P.link();
+  const Finding *F = findingOf(R, "global-variable", Level::Error);
+  ASSERT_NE(F, nullptr);
+  EXPECT_NE(F->message.find("in-memory SQLite database"), std::string::npos) << F->message;
+  EXPECT_NE(F->hint.find("PostgreSQL"), std::string::npos) << F->hint;
+  // No file: the in-memory open is never a file-write finding.
+  for (const Finding &G : R.findings)
+    EXPECT_NE(G.rule, "file-write") << G.message;
+}
+
+TEST(DatabaseHandles, AHandleWhoseOpeningIsNotSeenIsWrittenByNothing) {
+  FactsBuilder B;
+  B.global("g_db", TypeShape::Pointer);
+  B.toolHandler("handler", "remember");
+  B.write("handler", "g_db", AccessKind::StoreWrite).method = "sqlite3_exec";
+  Program P = B.program();
+  EXPECT_TRUE(P.accesses.empty());
+  EXPECT_TRUE(P.fileOps.empty());
+}
