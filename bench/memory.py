@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
-"""Peak memory on a generated array initializer (issue 11, case 6), against clang's own parse.
+"""Peak memory on generated input: a huge array initializer against clang's own parse, and a
+huge SARIF baseline.
 
     python3 bench/memory.py [--mb 1 5] [--tool build/bin/state-audit] [--max-factor 3]
+    python3 bench/memory.py --mb --baseline-mb 4 16
 
-For each size, writes `const unsigned char g_blob[] = {0x01, ...};` (plus a mutable global so
-there is a finding) and measures the peak RSS of `clang++-19 -fsyntax-only` and of
+For each --mb size, writes `const unsigned char g_blob[] = {0x01, ...};` (plus a mutable global
+so there is a finding) and measures the peak RSS of `clang++-19 -fsyntax-only` and of
 `state-audit scan --no-cache` on it. Exits 1 when state-audit needs more than --max-factor times
 clang's memory at any size: memory must stay within a small factor of clang's own parse.
-Not a timed test: run it by hand or in the benchmark job, not in ctest.
+
+For each --baseline-mb size, scans a one-TU project to SARIF, repeats its result (with distinct
+fingerprints and lines) until the log has that size, pretty-printed as the tool writes it, and
+measures the peak RSS of `state-audit scan --baseline` with it against the same scan without.
+A baseline over the tool's limit is refused (exit 2), which is reported as such.
+
+Every child runs under an address-space limit (--limit-mb), so that a runaway measurement fails
+instead of exhausting the machine. Not a timed test: run it by hand, not in ctest.
 """
+import copy
+import json
 import argparse
 import os
 import resource
@@ -17,11 +28,16 @@ import sys
 import tempfile
 
 
+LIMIT_MB = 16384
+
+
 def peak_rss_kib(cmd, cwd):
     """Runs cmd in a child and returns (exit code, its peak RSS in KiB)."""
     pid = os.fork()
     if pid == 0:
         os.chdir(cwd)
+        limit = LIMIT_MB << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -44,14 +60,84 @@ def write_blob(path, megabytes):
         f.write("0x01};\n")
 
 
+def write_baseline(d, tool, megabytes):
+    """A state-audit SARIF log of about `megabytes` MB, and the project it was made from."""
+    project = os.path.join(d, "project")
+    os.makedirs(project)
+    with open(os.path.join(project, "a.cpp"), "w") as f:
+        f.write("int g_counter = 0;\nint bump() { return ++g_counter; }\n")
+    one = os.path.join(d, "one.sarif")
+    code, _ = peak_rss_kib([tool, "scan", "a.cpp", "-q", "--no-cache", "--fail-on", "never",
+                            "--format", "sarif", "-o", one], project)
+    if code != 0:
+        raise RuntimeError(f"state-audit exited {code} writing {one}")
+    with open(one) as f:
+        log = json.load(f)
+    run = log["runs"][0]
+    result = run["results"][0]
+
+    def results(count):
+        out = []
+        for i in range(count):
+            r = copy.deepcopy(result)
+            r["fingerprints"]["stateAudit/v1"] = f"{i:016x}"
+            r["locations"][0]["physicalLocation"]["region"]["startLine"] = i + 1
+            out.append(r)
+        return out
+
+    def size(count):
+        run["results"] = results(count)
+        return len(json.dumps(log, indent=2, ensure_ascii=False).encode())
+
+    empty = size(0)
+    per_result = (size(64) - empty) / 64
+    count = max(1, int(((megabytes << 20) - empty) / per_result))
+    run["results"] = results(count)
+    path = os.path.join(d, "baseline.sarif")
+    with open(path, "w") as f:
+        json.dump(log, f, indent=2, ensure_ascii=False)
+    return project, path, count
+
+
+def measure_baselines(tool, sizes):
+    print("| baseline MB | results | scan MiB | scan --baseline MiB | MiB per baseline MB |")
+    print("|---:|---:|---:|---:|---:|")
+    for mb in sizes:
+        with tempfile.TemporaryDirectory() as d:
+            project, path, count = write_baseline(d, tool, mb)
+            real_mb = os.path.getsize(path) / (1 << 20)
+            scan = [tool, "scan", "a.cpp", "-q", "--no-cache", "--fail-on", "never"]
+            _, plain = peak_rss_kib(scan, project)
+            code, with_baseline = peak_rss_kib(scan + ["--baseline", path], project)
+            if code == 2:
+                print(f"| {real_mb:.0f} | {count} | {plain / 1024:.0f} | refused (exit 2) | |")
+            elif code != 0:
+                print(f"| {real_mb:.0f} | {count} | {plain / 1024:.0f} | exit {code} "
+                      f"(> {LIMIT_MB} MiB?) | |")
+            else:
+                extra = (with_baseline - plain) / 1024
+                print(f"| {real_mb:.0f} | {count} | {plain / 1024:.0f} | "
+                      f"{with_baseline / 1024:.0f} | {extra / real_mb:.0f} |")
+
+
 def main():
+    global LIMIT_MB
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mb", type=int, nargs="+", default=[1, 5])
+    ap.add_argument("--mb", type=int, nargs="*", default=[1, 5])
+    ap.add_argument("--baseline-mb", type=int, nargs="*", default=[])
+    ap.add_argument("--limit-mb", type=int, default=LIMIT_MB,
+                    help="address-space limit of every measured process")
     ap.add_argument("--tool", default=os.path.join(here, "..", "build", "bin", "state-audit"))
     ap.add_argument("--clang", default="clang++-19")
     ap.add_argument("--max-factor", type=float, default=3.0)
     args = ap.parse_args()
+    LIMIT_MB = args.limit_mb
+    tool = os.path.abspath(args.tool)
+    if args.baseline_mb:
+        measure_baselines(tool, args.baseline_mb)
+    if not args.mb:
+        return 0
     worst = 0.0
     print("| MB | clang -fsyntax-only MiB | state-audit MiB | factor |")
     print("|---:|---:|---:|---:|")
@@ -59,14 +145,14 @@ def main():
         with tempfile.TemporaryDirectory() as d:
             write_blob(os.path.join(d, "blob.cpp"), mb)
             _, clang = peak_rss_kib([args.clang, "-fsyntax-only", "-std=c++17", "blob.cpp"], d)
-            code, tool = peak_rss_kib([os.path.abspath(args.tool), "scan", "blob.cpp", "-q",
+            code, used = peak_rss_kib([tool, "scan", "blob.cpp", "-q",
                                        "--no-cache", "--fail-on", "never"], d)
             if code not in (0, 1):
                 print(f"state-audit exited {code} on {mb} MB", file=sys.stderr)
                 return 2
-            factor = tool / clang
+            factor = used / clang
             worst = max(worst, factor)
-            print(f"| {mb} | {clang / 1024:.0f} | {tool / 1024:.0f} | {factor:.1f} |")
+            print(f"| {mb} | {clang / 1024:.0f} | {used / 1024:.0f} | {factor:.1f} |")
     if worst > args.max_factor:
         print(f"state-audit needs {worst:.1f}x clang's memory (limit {args.max_factor}x)",
               file=sys.stderr)

@@ -16,6 +16,6 @@ trap 'rm -rf "$work"' EXIT
 for f in "${fuzzers[@]}"; do
   name=${f##*/fuzz_}
   echo "== fuzz_$name: $seconds s"
-  ASAN_OPTIONS=detect_leaks=0 bash "$src/run-fuzzer.sh" "$f" "$src/corpus/$name" "$work/$name" "$seconds" 2>&1 | tail -n 3
+  bash "$src/run-fuzzer.sh" "$f" "$src/corpus/$name" "$work/$name" "$seconds" 2>&1 | tail -n 3
   [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz_$name failed; reproducer in $work"; trap - EXIT; exit 1; }
 done

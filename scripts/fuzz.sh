@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in build-fuzz (clang-19) and runs each for ${1:-60} seconds, one
-# after the other. CI runs it with the default; before resolving a parser change, run 600.
+# after the other. CI (.ci/run) runs it with 30; before changing a parser, run 600.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -49,13 +49,12 @@ const StringLiteral *findLiteral(const Expr *E, unsigned Depth = 0) {
 } // namespace
 
 void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
-  auto Holder = optionally(anyOf(hasParent(varDecl().bind("holder")),
-                                 hasParent(exprWithCleanups(hasParent(varDecl().bind("holder"))))));
+  auto Holder = optionally(initialisesThroughCleanups(&Ctx, varDecl().bind("holder")));
   Finder.addMatcher(
       cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(
                                                               isConnectionPoolClass(&Ctx.poolClasses()))))
                                           .bind("ctor")),
-                       optionally(forFunction(functionDecl().bind("fn"))), Holder)
+                       optionally(inFunction(&Ctx, functionDecl().bind("fn"))), Holder)
           .bind("construct"),
       this);
   // std::make_unique<Pool>(...) / std::make_shared<Pool>(...): the constructor call itself is
@@ -63,7 +62,7 @@ void ConnectionPoolCheck::registerMatchers(MatchFinder &Finder) {
   Finder.addMatcher(
       callExpr(callee(functionDecl(hasAnyName("::std::make_unique", "::std::make_shared"))
                           .bind("factory")),
-               optionally(forFunction(functionDecl().bind("fn"))), Holder)
+               optionally(inFunction(&Ctx, functionDecl().bind("fn"))), Holder)
           .bind("make"),
       this);
 }

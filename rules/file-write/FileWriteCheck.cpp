@@ -99,8 +99,8 @@ bool mentionsLog(llvm::StringRef S) {
 } // namespace
 
 void FileWriteCheck::registerMatchers(MatchFinder &Finder) {
-  auto InProjectFunction = optionally(forFunction(functionDecl().bind("fn")));
-  auto Holder = optionally(hasParent(varDecl().bind("holder")));
+  auto InProjectFunction = optionally(inFunction(&Ctx, functionDecl().bind("fn")));
+  auto Holder = optionally(initialises(&Ctx, varDecl().bind("holder")));
   Finder.addMatcher(
       callExpr(callee(functionDecl(hasAnyName("::fopen", "::fopen64", "::freopen",
                                               "::freopen64", "::fdopen"),

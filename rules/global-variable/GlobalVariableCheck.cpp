@@ -9,7 +9,7 @@ namespace sa {
 
 void GlobalVariableCheck::registerMatchers(MatchFinder &Finder) {
   Finder.addMatcher(
-      varDecl(hasGlobalStorage(), unless(isStaticLocal()), unless(isInstantiated())).bind("var"),
+      varDecl(hasGlobalStorage(), unless(isStaticLocal()), unless(inTemplateInstantiation())).bind("var"),
       this);
 }
 

@@ -10,7 +10,7 @@ using namespace clang::ast_matchers;
 namespace sa {
 
 void MemberStateCheck::registerMatchers(MatchFinder &Finder) {
-  Finder.addMatcher(cxxRecordDecl(isDefinition(), unless(isLambda()), unless(isInstantiated()))
+  Finder.addMatcher(cxxRecordDecl(isDefinition(), unless(isLambda()), unless(inTemplateInstantiation()))
                         .bind("record"),
                     this);
 }

@@ -22,9 +22,9 @@ void SingletonCheck::registerMatchers(MatchFinder &Finder) {
                               on(ignoringParenImpCasts(StaticVar)))));
   Finder.addMatcher(
       returnStmt(hasReturnValue(Returned),
-                 forFunction(functionDecl(returns(anyOf(referenceType(), pointerType())),
-                                          unless(isInstantiated()))
-                                 .bind("accessor"))),
+                 inFunction(&Ctx, functionDecl(returns(anyOf(referenceType(), pointerType())),
+                                               unless(inTemplateInstantiation()))
+                                      .bind("accessor"))),
       this);
 }
 

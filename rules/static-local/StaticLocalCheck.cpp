@@ -8,7 +8,7 @@ using namespace clang::ast_matchers;
 namespace sa {
 
 void StaticLocalCheck::registerMatchers(MatchFinder &Finder) {
-  Finder.addMatcher(varDecl(isStaticLocal(), unless(isInstantiated())).bind("var"),
+  Finder.addMatcher(varDecl(isStaticLocal(), unless(inTemplateInstantiation())).bind("var"),
                     this);
 }
 

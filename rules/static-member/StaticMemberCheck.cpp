@@ -9,7 +9,7 @@ namespace sa {
 
 void StaticMemberCheck::registerMatchers(MatchFinder &Finder) {
   Finder.addMatcher(varDecl(hasGlobalStorage(), hasDeclContext(cxxRecordDecl()),
-                            unless(isInstantiated()))
+                            unless(inTemplateInstantiation()))
                         .bind("var"),
                     this);
 }

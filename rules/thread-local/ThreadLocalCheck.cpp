@@ -8,7 +8,7 @@ using namespace clang::ast_matchers;
 namespace sa {
 
 void ThreadLocalCheck::registerMatchers(MatchFinder &Finder) {
-  Finder.addMatcher(varDecl(hasThreadStorageDuration(), unless(isInstantiated()))
+  Finder.addMatcher(varDecl(hasThreadStorageDuration(), unless(inTemplateInstantiation()))
                         .bind("var"),
                     this);
 }

@@ -20,6 +20,8 @@ llvm::Error fail(llvm::StringRef Path, const llvm::Twine &Why) {
                                  (Path + ": " + Why).str());
 }
 
+constexpr const char *TooLargeWhy = "reading it takes up to 60 times its size in memory";
+
 std::string percentDecode(llvm::StringRef S) {
   std::string Out;
   for (size_t I = 0; I < S.size(); ++I) {
@@ -59,8 +61,8 @@ llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path,
                                                          std::vector<std::string> *Warnings) {
   uint64_t Size = 0;
   if (!llvm::sys::fs::file_size(Path, Size) && Size > MaxBaselineBytes)
-    return fail(Path, "too large for a baseline (" + llvm::Twine(Size >> 20) +
-                          " MB, at most " + llvm::Twine(MaxBaselineBytes >> 20) + " MB)");
+    return fail(Path, "too large for a baseline (" + llvm::Twine(Size >> 20) + " MB, at most " +
+                          llvm::Twine(MaxBaselineBytes >> 20) + " MB: " + TooLargeWhy + ")");
   if (llvm::sys::fs::exists(Path) && !llvm::sys::fs::is_regular_file(Path))
     return fail(Path, "not a regular file");
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
@@ -68,7 +70,7 @@ llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path,
     return fail(Path, "cannot read: " + Buffer.getError().message());
   if ((*Buffer)->getBufferSize() > MaxBaselineBytes)
     return fail(Path, "too large for a baseline (at most " + llvm::Twine(MaxBaselineBytes >> 20) +
-                          " MB)");
+                          " MB: " + TooLargeWhy + ")");
   return parseBaseline((*Buffer)->getBuffer(), Path, Warnings);
 }
 

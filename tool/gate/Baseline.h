@@ -25,8 +25,11 @@ struct BaselineResult {
 
 /// Reads the results of a SARIF file written by state-audit (other tools' results and results
 /// already `absent` are skipped). Errors name the file and the problem.
-/// Baselines larger than this are refused: a SARIF DOM takes several times the file's size.
-inline constexpr uint64_t MaxBaselineBytes = 256ull << 20;
+/// Baselines larger than this are refused: the SARIF's JSON DOM takes 30 to 60 times the
+/// file's size (each small object is a hash map of 64 buckets), so 32 MB (some 8,000 results;
+/// the largest server of the development set has about 400) costs up to about 1.5 GB
+/// (bench/memory.py --baseline-mb).
+inline constexpr uint64_t MaxBaselineBytes = 32ull << 20;
 
 /// Reads this tool's results from a SARIF log. Runs of other tools are skipped with a line in
 /// `Warnings` (when given); a log without any state-audit run is an error.

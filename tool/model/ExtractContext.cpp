@@ -1,4 +1,5 @@
 #include "model/ExtractContext.h"
+#include "model/StmtPlaces.h"
 #include "model/TypeShape.h"
 
 #include "clang/AST/ASTContext.h"
@@ -15,9 +16,29 @@ using namespace clang;
 
 namespace sa {
 
+ExtractContext::ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
+                               const Knowledge &Libraries)
+    : Paths(Paths), Facts(Facts), Libraries(Libraries), Clients(Libraries.storeClients),
+      Pools(Libraries.poolClasses, Libraries.notPoolClasses) {}
+
+ExtractContext::~ExtractContext() = default;
+
 void ExtractContext::attach(ASTContext &C, Preprocessor &P) {
   Ctx = &C;
   PP = &P;
+  Places.reset();
+}
+
+StmtPlaces &ExtractContext::places() {
+  if (!Places)
+    Places = std::make_unique<StmtPlaces>(*Ctx);
+  return *Places;
+}
+
+const FunctionDecl *ExtractContext::functionOf(const Stmt *S) { return places().function(S); }
+
+const VarDecl *ExtractContext::initialisedVar(const Expr *E, bool ThroughCleanups) {
+  return places().initialised(E, ThroughCleanups);
 }
 
 const SourceManager &ExtractContext::sourceManager() const { return Ctx->getSourceManager(); }

@@ -13,8 +13,9 @@
 #include "llvm/ADT/DenseSet.h"
 
 #include <deque>
-#include <optional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace clang {
@@ -28,17 +29,20 @@ class FunctionDecl;
 class NamedDecl;
 class Preprocessor;
 class SourceManager;
+class Stmt;
+class Expr;
 class ValueDecl;
 } // namespace clang
 
 namespace sa {
 
+class StmtPlaces;
+
 class ExtractContext {
 public:
   ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
-                 const Knowledge &Libraries = builtinKnowledge())
-      : Paths(Paths), Facts(Facts), Libraries(Libraries), Clients(Libraries.storeClients),
-        Pools(Libraries.poolClasses, Libraries.notPoolClasses) {}
+                 const Knowledge &Libraries = builtinKnowledge());
+  ~ExtractContext();
 
   /// Library APIs that write local files (embedded databases, mapped files).
   const std::vector<PersistenceApi> &persistence() const { return Libraries.persistence; }
@@ -108,6 +112,14 @@ public:
 
   /// The function whose body contains `D` (lambdas' call operators included), or null.
   static const clang::FunctionDecl *enclosingFunction(const clang::Decl *D);
+  /// The function around a call, construction or return statement (a lambda's call operator
+  /// inside a lambda), or null outside functions: the matchers' forFunction without their
+  /// parent map. The index is built on first use over the AST's traversal scope.
+  const clang::FunctionDecl *functionOf(const clang::Stmt *S);
+  /// The variable a call or construction initialises (`FILE *f = fopen(...)`), or null; with
+  /// ThroughCleanups also when its temporaries are destroyed at the end of the declaration.
+  const clang::VarDecl *initialisedVar(const clang::Expr *E, bool ThroughCleanups = false);
+
   /// The field of the class template pattern that `F` was instantiated from (or `F`).
   static const clang::FieldDecl *patternField(const clang::FieldDecl *F);
   /// "ns::C<int>::f" -> "ns::C::f": template arguments left out, for name patterns.
@@ -130,6 +142,8 @@ private:
   llvm::DenseMap<llvm::StringRef, size_t> FunctionIndex; // id -> index in Facts.functions
   std::deque<std::string> FunctionIds;                    // owns the keys of FunctionIndex
   llvm::DenseSet<const clang::Decl *> NotedRecords;
+  std::unique_ptr<StmtPlaces> Places;
+  StmtPlaces &places();
 };
 
 } // namespace sa
