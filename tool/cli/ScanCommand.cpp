@@ -208,7 +208,9 @@ int runScanCommand(const ScanOptions &O) {
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {
-    FactsFile File{Plan->paths.root(), Facts};
+    FactsFile File;
+    File.root = Plan->paths.root();
+    File.tus = Facts;
     File.shard = Shard ? Shard->first : 1;
     File.shards = Shard ? Shard->second : 1;
     File.scan = ScanId;

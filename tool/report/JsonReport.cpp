@@ -61,8 +61,8 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
       J.attribute("findings", Total.total());
       J.attributeObject("byLevel", [&] { writeCounts(J, Total); });
       J.attributeObject("byRule", [&] {
-        for (const auto &[Rule, C] : ByRule)
-          J.attributeObject(Rule, [&] { writeCounts(J, C); });
+        for (const auto &Entry : ByRule)
+          J.attributeObject(Entry.first, [&] { writeCounts(J, Entry.second); });
       });
       J.attribute("suppressed", R.gate.suppressed);
       J.attribute("baselined", R.gate.baselined);
