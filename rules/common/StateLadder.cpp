@@ -125,14 +125,14 @@ bool JudgeContext::isSessionState(const StateUse &U) const {
 bool JudgeContext::carriedBetweenRequests(const StateUse &U) const {
   std::set<std::string> Writers, Downstream;
   for (const Access *A : U.accesses)
-    if (isWrite(A->kind) && M.phaseOf(A->function) == Phase::Request)
+    if (isWrite(A->kind) && M.phaseOf(*A) == Phase::Request)
       Writers.insert(A->function);
   for (const std::string &W : Writers)
     for (const std::string &C : M.calleesOf(W))
       Downstream.insert(C);
   for (const Access *A : U.accesses)
     if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
-        M.phaseOf(A->function) == Phase::Request && !Downstream.count(A->function))
+        M.phaseOf(*A) == Phase::Request && !Downstream.count(A->function))
       return true;
   return false;
 }
@@ -185,7 +185,7 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
   });
   std::map<Phase, std::vector<const Access *>> ByPhase;
   for (const Access *A : Writes)
-    ByPhase[M.phaseOf(A->function)].push_back(A);
+    ByPhase[M.phaseOf(*A)].push_back(A);
   std::vector<const Access *> Escapes, Binds;
   for (const Access *A : U.accesses) {
     if (A->kind == AccessKind::Escape)

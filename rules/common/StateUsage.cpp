@@ -148,7 +148,7 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
                  (D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic);
     for (const Access *A : U.accesses)
       if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
-          M.phaseOf(A->function) == Phase::Request && !Gauge)
+          M.phaseOf(*A) == Phase::Request && !Gauge)
         OnlyCounts = false;
     S.metric = OnlyCounts;
     S.gauge = OnlyCounts && Gauge;
@@ -196,7 +196,7 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
     };
     std::map<std::string, Pattern> ByFunction;
     for (const Access *A : U.accesses) {
-      if (M.phaseOf(A->function) != Phase::Request)
+      if (M.phaseOf(*A) != Phase::Request)
         continue;
       Pattern &Pat = ByFunction[A->function];
       llvm::StringRef Op = operationName(*A);

@@ -128,8 +128,10 @@ public:
   }
 
   // --- who runs what ------------------------------------------------------------------------
-  void call(const std::string &From, const std::string &To, CallKind K = CallKind::Direct) {
-    TU.calls.push_back({fnId(From), fnId(To), K, at(TU.file, 200)});
+  CallEdge &call(const std::string &From, const std::string &To, CallKind K = CallKind::Direct,
+                 Receiver On = Receiver::Other) {
+    TU.calls.push_back({fnId(From), fnId(To), K, at(TU.file, 200), On});
+    return TU.calls.back();
   }
   /// `Holder` hands `Callable` to the call `Via` (qualified `Callee`).
   CallableRef &handsOver(const std::string &Holder, const std::string &Callable,
@@ -259,13 +261,14 @@ public:
     return computeReachability(program(), Options);
   }
 
-private:
   RecordFact *findRecord(const std::string &Name) {
     for (RecordFact &R : TU.records)
       if (R.name == Name)
         return &R;
     return nullptr;
   }
+
+private:
   const FunctionFact *findFunction(const std::string &Name) const {
     for (const FunctionFact &F : TU.functions)
       if (F.name == Name)

@@ -59,6 +59,15 @@ const char *toString(AccessKind K) {
   return "?";
 }
 
+const char *toString(Receiver R) {
+  switch (R) {
+  case Receiver::Other: return "other";
+  case Receiver::This: return "this";
+  case Receiver::Fresh: return "fresh";
+  }
+  return "?";
+}
+
 const char *toString(CallKind K) {
   switch (K) {
   case CallKind::Direct: return "direct";
@@ -145,9 +154,9 @@ auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
 auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
 auto key(const Access &A) {
   return std::tie(A.target, A.function, A.loc, A.kind, A.path, A.method, A.incDec, A.passing,
-                  A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides);
+                  A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides, A.onThis);
 }
-auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc); }
+auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc, C.receiver); }
 auto key(const CallableRef &C) {
   return std::tie(C.holder, C.callable, C.callee, C.loc, C.calleeName, C.label, C.thisRecord,
                   C.viaReturn, C.stored);

@@ -144,6 +144,8 @@ struct Access {
   bool sessionKeyed = false; // keyed by a session id / Mcp-Session-Id value
   bool decides = false;      // the value is used (a condition, a return, a computation), not
                              // discarded as in a statement `++hits;`
+  bool onThis = false;       // reached from the function's own object (`this`, its members and
+                             // what they point to), not from a parameter or a local
 };
 
 enum class CallKind {
@@ -157,11 +159,20 @@ enum class CallKind {
 /// constructor's choice is not visible (make_shared<T>, make_unique<T>).
 inline std::string constructorsOf(const std::string &RecordId) { return "ctors:" + RecordId; }
 
+/// The object a member function is called on, as far as the caller can tell.
+enum class Receiver {
+  Other, // a parameter, a global, an element, what a call returned: any object
+  This,  // the caller's own object: `this`, one of its members, what a member points to
+  Fresh, // an object the caller has just made (`auto s = std::make_shared<S>(); s->start();`)
+         // and not yet handed to anyone: nothing else can reach it yet
+};
+
 struct CallEdge {
   std::string caller;
   std::string callee;
   CallKind kind = CallKind::Direct;
   SourceLoc loc;
+  Receiver receiver = Receiver::Other;
 };
 
 /// A callable (lambda, function, member function, functor) handed to other code: a registration
@@ -267,6 +278,7 @@ const char *toString(StateKind);
 const char *toString(TypeShape);
 const char *toString(AccessKind);
 const char *toString(CallKind);
+const char *toString(Receiver);
 const char *toString(FileOpKind);
 const char *toString(IncDecForm);
 const char *toString(ArgPassing);

@@ -41,6 +41,7 @@ constexpr AccessKind AllAccessKinds[] = {
     AccessKind::StoreWrite};
 constexpr CallKind AllCallKinds[] = {CallKind::Direct, CallKind::Virtual, CallKind::Construct,
                                      CallKind::OnceInit};
+constexpr Receiver AllReceivers[] = {Receiver::Other, Receiver::This, Receiver::Fresh};
 constexpr FileOpKind AllFileOpKinds[] = {FileOpKind::OpenWrite, FileOpKind::Modify,
                                          FileOpKind::OpenUnknown, FileOpKind::OpenMemory,
                                          FileOpKind::Statement};
@@ -81,6 +82,7 @@ bool fromJSON(const Value &V, StateKind &Out, Path P) { return enumFromJSON(V, O
 bool fromJSON(const Value &V, TypeShape &Out, Path P) { return enumFromJSON(V, Out, P, AllShapes); }
 bool fromJSON(const Value &V, AccessKind &Out, Path P) { return enumFromJSON(V, Out, P, AllAccessKinds); }
 bool fromJSON(const Value &V, CallKind &Out, Path P) { return enumFromJSON(V, Out, P, AllCallKinds); }
+bool fromJSON(const Value &V, Receiver &Out, Path P) { return enumFromJSON(V, Out, P, AllReceivers); }
 bool fromJSON(const Value &V, FileOpKind &Out, Path P) { return enumFromJSON(V, Out, P, AllFileOpKinds); }
 bool fromJSON(const Value &V, SuppressionKind &Out, Path P) {
   return enumFromJSON(V, Out, P, AllSuppressionKinds);
@@ -185,6 +187,8 @@ static Value toJSON(const Access &A) {
     O["incDec"] = toString(A.incDec);
   if (A.passing != ArgPassing::None)
     O["passing"] = toString(A.passing);
+  if (A.onThis)
+    O["onThis"] = true;
   return O;
 }
 bool fromJSON(const Value &V, Access &A, Path P) {
@@ -195,7 +199,7 @@ bool fromJSON(const Value &V, Access &A, Path P) {
          O.mapOptional("passing", A.passing) && O.mapOptional("callee", A.callee) &&
          O.mapOptional("cap", A.cap) && O.map("loc", A.loc) &&
          O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed) &&
-         O.map("decides", A.decides);
+         O.map("decides", A.decides) && O.mapOptional("onThis", A.onThis);
 }
 
 static Value toJSON(const Creation &C) {
@@ -207,13 +211,16 @@ bool fromJSON(const Value &V, Creation &C, Path P) {
 }
 
 static Value toJSON(const CallEdge &C) {
-  return Object{{"caller", C.caller}, {"callee", C.callee}, {"kind", toString(C.kind)},
-                {"loc", toJSON(C.loc)}};
+  Object O{{"caller", C.caller}, {"callee", C.callee}, {"kind", toString(C.kind)},
+           {"loc", toJSON(C.loc)}};
+  if (C.receiver != Receiver::Other)
+    O["receiver"] = toString(C.receiver);
+  return O;
 }
 bool fromJSON(const Value &V, CallEdge &C, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("caller", C.caller) && O.map("callee", C.callee) && O.map("kind", C.kind) &&
-         O.map("loc", C.loc);
+         O.map("loc", C.loc) && O.mapOptional("receiver", C.receiver);
 }
 
 static Value toJSON(const CallableRef &C) {

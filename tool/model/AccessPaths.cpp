@@ -174,6 +174,7 @@ Chain AccessPaths::chainOf(const Expr *E, unsigned Depth) const {
   }
   if (isa<CXXThisExpr>(E)) {
     C.base = Chain::Object;
+    C.fromThis = true;
     return C;
   }
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
@@ -300,6 +301,7 @@ std::optional<Target> AccessPaths::interpret(const Chain &C) const {
           return std::nullopt; // a field of a library type: not the project's state
         T.id = Ctx.fieldId(S.field);
         T.throughThis = true;
+        T.onThis = C.fromThis;
         HaveTarget = true;
       } else {
         T.path += (llvm::StringRef(T.path).ends_with("->") ? "" : ".") + S.text;

@@ -58,11 +58,13 @@ struct Chain {
   std::vector<const clang::Stmt *> nodes; // the expressions the chain was read from
   bool rebindable = false; // names a pointer or iterator alias itself: assigning or
                            // incrementing it moves the alias, it does not write the state
+  bool fromThis = false;   // base Object is the function's own object (`this`)
 };
 
 struct Target {
   std::string id;
   bool throughThis = false;
+  bool onThis = false; // ... and that object is `this`
   bool sessionKeyed = false;
   std::string path;
 };

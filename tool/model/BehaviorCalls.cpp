@@ -1,4 +1,5 @@
 #include "model/BehaviorVisitor.h"
+#include "model/StmtPlaces.h"
 
 
 namespace sa {
@@ -132,6 +133,18 @@ void BehaviorVisitor::callEdge(const FunctionDecl *FD, const Expr *At, CallKind 
   // not run it; whoever receives the pointer does.
   if (const auto *Conv = dyn_cast<CXXConversionDecl>(FD); Conv && Conv->getParent()->isLambda())
     return;
+  // A template instantiated for a callable it was given (`wrap(F f) { return [f] { f(); }; }`)
+  // calls that callable. Every instantiation shares the template's id, so the edge would lead
+  // from one caller's instantiation to every caller's callable; the call site that hands the
+  // callable over already says that it runs.
+  if (const auto *Op = dyn_cast<CXXMethodDecl>(FD); Op && Op->getParent()->isLambda() &&
+      !Frames.empty() && StmtPlaces::inInstantiation(Frames.back().fn)) {
+    bool Local = false;
+    for (const DeclContext *DC = Op->getParent()->getDeclContext(); DC && !Local; DC = DC->getParent())
+      Local = DC == Frames.back().fn;
+    if (!Local)
+      return;
+  }
   std::optional<SourceLoc> Loc = Ctx.projectLoc(At->getBeginLoc());
   if (!Loc)
     return;
@@ -140,6 +153,8 @@ void BehaviorVisitor::callEdge(const FunctionDecl *FD, const Expr *At, CallKind 
   E.callee = Ctx.noteFunction(FD);
   E.kind = Kind;
   E.loc = *Loc;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(At); MC && !Receivers.empty())
+    E.receiver = Receivers.back()->receiverOf(MC);
   Ctx.facts().calls.push_back(std::move(E));
 }
 

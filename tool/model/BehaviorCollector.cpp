@@ -12,9 +12,11 @@ bool BehaviorVisitor::TraverseDecl(Decl *D) {
   if (!Ctx.isProjectCode(FD->getLocation()) || FD->isInvalidDecl())
     return true;
   Frames.push_back(Frame{FD, Ctx.noteFunction(FD), nullptr});
+  Receivers.push_back(std::make_unique<FreshObjects>(AST, FD));
   Paths.enter(nullptr);
   bool R = RecursiveASTVisitor::TraverseDecl(D);
   Paths.leave();
+  Receivers.pop_back();
   Frames.pop_back();
   return R;
 }

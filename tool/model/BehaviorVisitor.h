@@ -7,6 +7,7 @@
 #include "model/AccessPaths.h"
 #include "model/Callables.h"
 #include "model/ExtractContext.h"
+#include "model/FreshObjects.h"
 #include "model/TypeShape.h"
 
 #include "clang/AST/ASTContext.h"
@@ -16,6 +17,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -178,6 +180,7 @@ private:
   ExtractContext &Ctx;
   ASTContext &AST;
   std::vector<Frame> Frames;
+  std::vector<std::unique_ptr<FreshObjects>> Receivers; // one per function body being traversed
   llvm::DenseSet<const Stmt *> OnceInits; // initialisers of function-local statics
   llvm::DenseSet<const Stmt *> Handled;   // parts of an access already recorded
   llvm::DenseSet<const Stmt *> Discarded; // expression statements whose value is unused

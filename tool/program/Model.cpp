@@ -26,7 +26,7 @@ Model::Model(const Program &P, const EntryPointOptions &Options)
   LongLived = longLivedRecords(P, R, Options);
   for (const auto &[Id, U] : Uses)
     for (const Access *A : writesOf(U))
-      if (phaseOf(A->function) == Phase::Request)
+      if (phaseOf(*A) == Phase::Request)
         WrittenOnRequest.insert(Id);
   for (const auto &[Id, F] : P.functions)
     if (!F.returnsStatic.empty())
@@ -73,6 +73,12 @@ const StateUse *Model::use(const std::string &StateId) const {
 
 Phase Model::phaseOf(const std::string &Fn) const { return R.phaseOf(Fn); }
 
+Phase Model::phaseOf(const Access &A) const {
+  if (A.onThis && R.buildsOwnObject.count(A.function))
+    return Phase::Construction;
+  return R.phaseOf(A.function);
+}
+
 std::string Model::functionName(const std::string &Id) const {
   if (Id.empty())
     return "a namespace-scope initialiser";
@@ -86,7 +92,7 @@ std::string Model::chainText(const std::string &Fn, Phase Ph, const std::string 
   std::string Out;
   for (size_t I = 0; I < Fns.size(); ++I) {
     std::string Name = functionName(Fns[I]);
-    if (I == 0 && Ph == Phase::Request)
+    if (I == 0 && (Ph == Phase::Request || Ph == Phase::Construction))
       if (const EntryPoint *E = R.entryFor(Fns[I]))
         Name = E->description;
     if (Fns[I].empty() && Fns.size() > 1)
@@ -105,7 +111,9 @@ std::vector<Evidence> Model::chainSteps(const std::string &Fn, Phase Ph, const s
   case Phase::Request: Set = &R.request; break;
   case Phase::Startup: Set = &R.startup; break;
   case Phase::Background: Set = &R.background; break;
-  case Phase::Construction: Set = &R.construction; break;
+  case Phase::Construction:
+    Set = R.construction.count(Fn) || !R.buildsOwnObject.count(Fn) ? &R.construction : &R.request;
+    break;
   case Phase::Teardown: Set = &R.teardown; break;
   case Phase::Configuration: Set = &R.configuration; break;
   case Phase::Unplaced: break;

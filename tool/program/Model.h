@@ -36,6 +36,9 @@ public:
 
   // --- where code runs ------------------------------------------------------------------
   Phase phaseOf(const std::string &Fn) const;
+  /// When an access happens: its function's phase, except that what a request does to an
+  /// object it is still building (before handing it on) is construction.
+  Phase phaseOf(const Access &A) const;
   /// `Fn` and what it calls directly, transitively (bounded).
   std::set<std::string> calleesOf(const std::string &Fn) const { return Calls.closure(Fn); }
   /// The display name of a function id ("a namespace-scope initialiser" for the empty id).

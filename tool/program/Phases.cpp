@@ -16,6 +16,7 @@ struct Edge {
   std::string to;
   SourceLoc at;
   EdgeKind kind;
+  Receiver receiver = Receiver::Other;
 };
 
 using Graph = std::map<std::string, std::vector<Edge>>;
@@ -123,7 +124,10 @@ std::vector<std::string> Reachability::chain(const std::string &Fn, Phase Ph) co
   case Phase::Request: return chainIn(request, Fn);
   case Phase::Startup: return chainIn(startup, Fn);
   case Phase::Background: return chainIn(background, Fn);
-  case Phase::Construction: return chainIn(construction, Fn);
+  case Phase::Construction:
+    // An object a request builds: the request's chain to where it is built.
+    return construction.count(Fn) || !buildsOwnObject.count(Fn) ? chainIn(construction, Fn)
+                                                                : chainIn(request, Fn);
   case Phase::Teardown: return chainIn(teardown, Fn);
   case Phase::Configuration: return chainIn(configuration, Fn);
   case Phase::Unplaced: break;
@@ -216,17 +220,19 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
   for (const CallEdge &C : P.calls) {
     if (auto It = CtorsOf.find(C.callee); It != CtorsOf.end()) {
       for (const std::string &Ctor : It->second)
-        G[C.caller].push_back({Ctor, C.loc, EdgeKind::Call});
+        G[C.caller].push_back({Ctor, C.loc, EdgeKind::Call, Receiver::Fresh});
       continue;
     }
     // A function-local static's constructor runs once, on first use: it is construction,
     // not the work of whoever happens to call first.
     if (C.kind == CallKind::OnceInit)
       continue;
-    G[C.caller].push_back({C.callee, C.loc, EdgeKind::Call});
+    // A constructor runs on the object being made.
+    Receiver On = C.kind == CallKind::Construct ? Receiver::Fresh : C.receiver;
+    G[C.caller].push_back({C.callee, C.loc, EdgeKind::Call, On});
     if (C.kind == CallKind::Virtual)
       for (const std::string &O : LiveOverriders(C.callee))
-        G[C.caller].push_back({O, C.loc, EdgeKind::Call});
+        G[C.caller].push_back({O, C.loc, EdgeKind::Call, On});
   }
 
   // What a callable reference hands over: the callable itself, or what a factory returns.
@@ -356,6 +362,37 @@ Reachability computeReachability(const Program &P, const EntryPointOptions &Opti
         RequestSeeds.push_back(Id);
   }
   R.request = walk(G, RequestSeeds, true);
+
+  // Request code that only ever runs on an object the request is building: every call into it
+  // from request code is on a fresh object, or on the caller's own object when the caller is
+  // itself building one. The greatest such set: start from every candidate and drop those
+  // with another caller until nothing changes.
+  {
+    std::set<std::string> Entry(RequestSeeds.begin(), RequestSeeds.end());
+    std::map<std::string, std::vector<std::pair<std::string, Receiver>>> Into;
+    for (const auto &[From, Edges] : G)
+      if (R.request.count(From))
+        for (const Edge &E : Edges)
+          Into[E.to].push_back({From, E.kind == EdgeKind::Call ? E.receiver : Receiver::Other});
+    std::set<std::string> &Owned = R.buildsOwnObject;
+    for (const auto &[Fn, Callers] : Into)
+      if (R.request.count(Fn) && !Entry.count(Fn))
+        Owned.insert(Fn);
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (auto It = Owned.begin(); It != Owned.end();) {
+        bool Keep = true;
+        for (const auto &[From, On] : Into[*It])
+          Keep &= On == Receiver::Fresh || (On == Receiver::This && Owned.count(From) != 0);
+        if (Keep) {
+          ++It;
+        } else {
+          It = Owned.erase(It);
+          Changed = true;
+        }
+      }
+    }
+  }
 
   // What none of the above reaches: objects being built, the server stopping, the set-up API
   // an embedding application calls. Each phase keeps to functions no earlier phase has.

@@ -47,6 +47,10 @@ struct Reachability {
   std::map<std::string, Reached> construction;  // constructors and what only they call
   std::map<std::string, Reached> teardown;      // destructors, stop/shutdown/close, signal handlers
   std::map<std::string, Reached> configuration; // the set-up API no phase calls
+  /// Request code that runs only on objects the request itself has just made and not yet
+  /// handed on (`auto s = make(); s->start();`), or on such an object's parts: what it does to
+  /// its own object is that object being built.
+  std::set<std::string> buildsOwnObject;
   bool noEntryPoints = false; // nothing recognised: every function but the start-up path is request code
   std::vector<std::string> patternErrors;
 

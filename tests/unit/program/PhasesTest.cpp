@@ -240,4 +240,50 @@ TEST(Phases, ConfiguredEntryPointsAndPatterns) {
   EXPECT_THAT(Bad.notes[0], HasSubstr("entry-point configuration"));
 }
 
+TEST(Phases, CallsOnAnObjectTheRequestIsBuildingBuildIt) {
+  FactsBuilder B;
+  B.toolHandler("h", "call");
+  B.method("Server", "setup");
+  B.method("Server", "serve");
+  B.method("Router", "bind");
+  B.method("Router", "route");
+  B.call("h", "Server::setup", CallKind::Direct, Receiver::Fresh);
+  B.call("h", "Server::serve", CallKind::Direct, Receiver::Fresh);
+  B.call("h", "Server::serve", CallKind::Direct, Receiver::Other); // also on a stored server
+  B.call("Server::setup", "Router::bind", CallKind::Direct, Receiver::This);
+  B.call("Server::serve", "Router::route", CallKind::Direct, Receiver::This);
+  Reachability R = B.reach();
+  EXPECT_TRUE(R.isRequest("f:Server::setup"));
+  EXPECT_EQ(R.buildsOwnObject, (std::set<std::string>{"f:Router::bind", "f:Server::setup"}));
+  // Called on its own object by a caller that may run on any object: not building one.
+  B.call("Server::serve", "Router::bind", CallKind::Direct, Receiver::This);
+  EXPECT_EQ(B.reach().buildsOwnObject, (std::set<std::string>{"f:Server::setup"}));
+}
+
+TEST(Phases, WhatARequestWritesOnTheObjectItBuildsIsConstruction) {
+  FactsBuilder B;
+  B.serverHandler("Runner", "handle", "call");
+  B.record("Worker");
+  B.method("Worker", "prepare");
+  B.method("Worker", "use");
+  B.findRecord("Runner")->heldRecords = {recordId("Worker")};
+  B.field("Worker", "size_");
+  B.field("Worker", "hits_");
+  B.call("Runner::handle", "Worker::prepare", CallKind::Direct, Receiver::Fresh);
+  B.call("Runner::handle", "Worker::use", CallKind::Direct, Receiver::This);
+  B.write("Worker::prepare", "Worker::size_").onThis = true;
+  B.write("Worker::use", "Worker::hits_").onThis = true;
+  B.read("Worker::use", "Worker::size_");
+  B.read("Worker::use", "Worker::hits_");
+  LinkResult R = B.link();
+  const Finding *Size = findingFor(R, "Worker::size_");
+  ASSERT_TRUE(Size);
+  EXPECT_EQ(Size->level, Level::Note);
+  EXPECT_THAT(Size->message, HasSubstr("set while its object is built"));
+  EXPECT_THAT(Size->message, HasSubstr("(handler 'call' (add_tool) → Worker::prepare → size_ = …)"));
+  const Finding *Hits = findingFor(R, "Worker::hits_");
+  ASSERT_TRUE(Hits);
+  EXPECT_EQ(Hits->level, Level::Error);
+}
+
 } // namespace

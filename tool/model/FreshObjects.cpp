@@ -1,0 +1,343 @@
+#include "model/FreshObjects.h"
+
+#include "model/TypeShape.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+
+#include <algorithm>
+
+namespace sa {
+
+using namespace clang;
+
+namespace {
+
+const Expr *strip(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *C = dyn_cast<ExprWithCleanups>(E))
+      E = C->getSubExpr();
+    else if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = B->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = F->getSubExpr();
+    else
+      break;
+  }
+  return E;
+}
+
+/// `create*`, `make*`, `new*`, `build*` as a name's first word, or a callable named
+/// `*factory`: how a factory is called when its body cannot be seen.
+bool factoryName(llvm::StringRef Name) {
+  // factory_, m_factory, _make: the member-naming conventions are not part of the name.
+  Name = Name.trim('_');
+  if (Name.starts_with("m_"))
+    Name = Name.drop_front(2);
+  if (Name.ends_with_insensitive("factory"))
+    return true;
+  for (llvm::StringRef Prefix : {"create", "make", "new", "build", "spawn"}) {
+    if (!Name.starts_with_insensitive(Prefix))
+      continue;
+    llvm::StringRef Rest = Name.drop_front(Prefix.size());
+    // The prefix is a word of its own: createServer, make_session, New, not newline_count.
+    if (Rest.empty() || Rest.front() == '_' || isUppercase(Rest.front()))
+      return true;
+  }
+  return false;
+}
+
+bool objectType(QualType T) {
+  T = T.getNonReferenceType();
+  return T->isPointerType() || isSmartPointer(T) || T->getAsCXXRecordDecl();
+}
+
+bool isFresh(const Expr *E, unsigned Depth);
+
+/// A project function whose every `return` hands back a new object.
+bool returnsOnlyFresh(const FunctionDecl *FD, unsigned Depth) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !FD->hasBody(Def) || !Def || Depth > 2)
+    return false;
+  bool Any = false, All = true;
+  std::vector<const Stmt *> Work{Def->getBody()};
+  while (!Work.empty() && All) {
+    const Stmt *S = Work.back();
+    Work.pop_back();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    if (const auto *R = dyn_cast<ReturnStmt>(S)) {
+      Any = true;
+      All = R->getRetValue() && isFresh(R->getRetValue(), Depth + 1);
+      continue;
+    }
+    for (const Stmt *C : S->children())
+      Work.push_back(C);
+  }
+  return Any && All;
+}
+
+/// Does this expression make a new object (or a pointer to one)?
+bool isFresh(const Expr *E, unsigned Depth) {
+  E = strip(E);
+  if (!E)
+    return false;
+  if (isa<CXXNewExpr>(E))
+    return true;
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    // An object constructed by value is a new one, copies included; a smart pointer is new
+    // only when what it is made from is (a default one is null, a copy shares its object).
+    if (isSmartPointer(CE->getType()))
+      return CE->getNumArgs() >= 1 && isFresh(CE->getArg(0), Depth);
+    return true;
+  }
+  const auto *Call = dyn_cast<CallExpr>(E);
+  if (!Call || !objectType(Call->getType()))
+    return false;
+  const FunctionDecl *FD = Call->getDirectCallee();
+  if (FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+      (FD->getName() == "make_shared" || FD->getName() == "make_unique" ||
+       FD->getName() == "allocate_shared"))
+    return true;
+  if (FD && FD->isInStdNamespace())
+    return false; // std::move(x), a container's front(): the object they name is not new
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
+    // factory_() on a std::function: the callable's name is all there is to go by.
+    if (Op->getOperator() != OO_Call || Op->getNumArgs() == 0)
+      return false;
+    bool OnThis = false;
+    const ValueDecl *Callee = FreshObjects::objectVariable(Op->getArg(0), OnThis);
+    return Callee && Callee->getIdentifier() && factoryName(Callee->getName());
+  }
+  if (!FD || Call->getCallReturnType(FD->getASTContext())->isReferenceType())
+    return false;
+  if (returnsOnlyFresh(FD, Depth))
+    return true;
+  const FunctionDecl *Def = nullptr;
+  return !FD->hasBody(Def) && FD->getIdentifier() && factoryName(FD->getName());
+}
+
+} // namespace
+
+const ValueDecl *FreshObjects::objectVariable(const Expr *E, bool &OnThis) {
+  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+    E = strip(E);
+    if (isa<CXXThisExpr>(E)) {
+      OnThis = true;
+      return nullptr;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      return VD && VD->hasLocalStorage() ? VD : nullptr;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      if (!FD)
+        return nullptr;
+      const Expr *Base = strip(ME->getBase());
+      if (isa<CXXThisExpr>(Base)) {
+        OnThis = true;
+        return FD;
+      }
+      bool BaseOnThis = false;
+      objectVariable(Base, BaseOnThis);
+      OnThis = BaseOnThis; // a member of a member: the object is still this one's
+      return nullptr;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if ((Op->getOperator() != OO_Arrow && Op->getOperator() != OO_Star) || Op->getNumArgs() != 1)
+        return nullptr;
+      E = Op->getArg(0);
+      continue;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *MD = MC->getMethodDecl();
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (!MD || !MD->getIdentifier() || MD->getName() != "get" || !Obj ||
+          !isSmartPointer(Obj->getType()))
+        return nullptr;
+      E = Obj;
+      continue;
+    }
+    if (const auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Deref) {
+      E = U->getSubExpr();
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+class FreshObjects::Builder : public RecursiveASTVisitor<Builder> {
+public:
+  Builder(FreshObjects &Out) : Out(Out), SM(Out.Ctx.getSourceManager()) {}
+
+  bool shouldVisitLambdaBody() const { return true; }
+
+  bool TraverseCompoundStmt(CompoundStmt *S) {
+    Blocks.push_back(offset(S->getRBracLoc()).value_or(~0u));
+    bool R = RecursiveASTVisitor::TraverseCompoundStmt(S);
+    Blocks.pop_back();
+    return R;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD) || !VD->getInit() ||
+        !objectType(VD->getType()))
+      return true;
+    assigned(VD, VD->getLocation(), isFresh(VD->getInit(), 0));
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign) {
+      assignment(BO->getLHS(), BO->getRHS(), BO->getOperatorLoc());
+    } else if (BO->isEqualityOp()) {
+      quiet(BO->getLHS());
+      quiet(BO->getRHS());
+    }
+    return true;
+  }
+
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *Op) {
+    if (Op->getNumArgs() == 2 && Op->getOperator() == OO_Equal)
+      assignment(Op->getArg(0), Op->getArg(1), Op->getOperatorLoc());
+    else if (Op->getNumArgs() == 2 &&
+             (Op->getOperator() == OO_EqualEqual || Op->getOperator() == OO_ExclaimEqual)) {
+      quiet(Op->getArg(0));
+      quiet(Op->getArg(1));
+    } else if (Op->getNumArgs() >= 1 && Op->getOperator() == OO_Arrow) {
+      quiet(Op->getArg(0));
+    }
+    return true;
+  }
+
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
+    quiet(MC->getImplicitObjectArgument()); // running a method on it keeps it here
+    return true;
+  }
+
+  bool VisitMemberExpr(MemberExpr *ME) {
+    if (isa<FieldDecl>(ME->getMemberDecl()))
+      quiet(ME->getBase()); // its fields are read or set here
+    return true;
+  }
+
+  bool VisitImplicitCastExpr(ImplicitCastExpr *IC) {
+    if (IC->getCastKind() == CK_PointerToBoolean)
+      quiet(IC->getSubExpr()); // `if (server)`
+    return true;
+  }
+
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable())
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
+          handedOn(VD, LE->getBeginLoc());
+    return true;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!VD || !VD->hasLocalStorage() || Quiet.count(DRE))
+      return true;
+    handedOn(VD, DRE->getLocation());
+    return true;
+  }
+
+private:
+  std::optional<unsigned> offset(SourceLocation L) const {
+    if (L.isInvalid())
+      return std::nullopt;
+    auto [File, Offset] = SM.getDecomposedExpansionLoc(L);
+    if (File.getHashValue() != Out.FileId)
+      return std::nullopt;
+    return Offset;
+  }
+
+  /// A use of a variable that does not hand the object on.
+  void quiet(const Expr *E) {
+    E = E ? strip(E) : nullptr;
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      Quiet.insert(DRE);
+  }
+
+  void assigned(const ValueDecl *V, SourceLocation At, bool Fresh) {
+    std::optional<unsigned> Off = offset(At);
+    if (!Off || Blocks.empty())
+      return;
+    Out.Vars[V].assignments.push_back({*Off, Blocks.back(), Fresh});
+  }
+
+  void assignment(const Expr *LHS, const Expr *RHS, SourceLocation At) {
+    const Expr *L = strip(LHS);
+    const ValueDecl *V = nullptr;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(L)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (VD && VD->hasLocalStorage())
+        V = VD;
+      Quiet.insert(DRE); // assigning to it hands nothing on
+    } else if (const auto *ME = dyn_cast<MemberExpr>(L); ME && isa<CXXThisExpr>(strip(ME->getBase()))) {
+      V = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    }
+    if (V && objectType(V->getType()))
+      assigned(V, At, isFresh(RHS, 0));
+  }
+
+  void handedOn(const VarDecl *VD, SourceLocation At) {
+    if (std::optional<unsigned> Off = offset(At))
+      Out.Vars[VD].handedOn.push_back(*Off);
+  }
+
+  FreshObjects &Out;
+  const SourceManager &SM;
+  std::vector<unsigned> Blocks; // end offsets of the blocks around the current statement
+  llvm::DenseSet<const DeclRefExpr *> Quiet;
+};
+
+FreshObjects::FreshObjects(ASTContext &C, const FunctionDecl *Fn) : Ctx(C) {
+  const Stmt *Body = Fn ? Fn->getBody() : nullptr;
+  if (!Body)
+    return;
+  FileId = Ctx.getSourceManager().getDecomposedExpansionLoc(Body->getBeginLoc()).first.getHashValue();
+  Builder B(*this);
+  B.TraverseStmt(const_cast<Stmt *>(Body));
+  for (auto &[V, U] : Vars) {
+    std::stable_sort(U.assignments.begin(), U.assignments.end(),
+                     [](const Assignment &A, const Assignment &B) { return A.offset < B.offset; });
+    std::sort(U.handedOn.begin(), U.handedOn.end());
+  }
+}
+
+Receiver FreshObjects::receiverOf(const CXXMemberCallExpr *Call) const {
+  bool OnThis = false;
+  const ValueDecl *V = objectVariable(Call->getImplicitObjectArgument(), OnThis);
+  Receiver Plain = OnThis ? Receiver::This : Receiver::Other;
+  auto It = V ? Vars.find(V) : Vars.end();
+  if (It == Vars.end())
+    return Plain;
+  auto [File, At] = Ctx.getSourceManager().getDecomposedExpansionLoc(Call->getExprLoc());
+  if (File.getHashValue() != FileId)
+    return Plain;
+  const Uses &U = It->second;
+  // The nearest assignment before the call whose block still encloses it.
+  for (auto A = U.assignments.rbegin(); A != U.assignments.rend(); ++A) {
+    if (A->offset >= At || At >= A->blockEnd)
+      continue;
+    if (!A->fresh)
+      return Plain;
+    if (!isa<FieldDecl>(V))
+      for (unsigned H : U.handedOn)
+        if (H > A->offset && H < At)
+          return Plain; // stored or passed somewhere before this call: others may reach it
+    return Receiver::Fresh;
+  }
+  return Plain;
+}
+
+} // namespace sa
