@@ -8,12 +8,16 @@
 #include "program/Phases.h"
 #include "program/Program.h"
 
+#include <map>
 #include <set>
 #include <string>
 
 namespace sa {
 
+/// `Why`, when given, receives for each long-lived record the reason it is: where its objects
+/// are held, or the record through which it is reached ("held by r:Server").
 std::set<std::string> longLivedRecords(const Program &P, const Reachability &R,
-                                       const EntryPointOptions &Options);
+                                       const EntryPointOptions &Options,
+                                       std::map<std::string, std::string> *Why = nullptr);
 
 } // namespace sa

@@ -3,8 +3,10 @@
 #include "program/Lifetime.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <deque>
 
 namespace sa {
@@ -23,7 +25,12 @@ Model::Model(const Program &P, const EntryPointOptions &Options)
     Uses[Id].decl = &D;
   for (auto It = Uses.begin(); It != Uses.end();)
     It = It->second.decl ? std::next(It) : Uses.erase(It);
-  LongLived = longLivedRecords(P, R, Options);
+  LongLived = longLivedRecords(P, R, Options, &WhyLongLived);
+  if (const char *Debug = std::getenv("STATE_AUDIT_DEBUG_LIFETIME"))
+    for (const std::string &Rec : LongLived)
+      if (llvm::StringRef(Rec).contains(Debug))
+        for (const std::string &Step : whyLongLived(Rec))
+          llvm::errs() << "lifetime: " << Step << "\n";
   for (const auto &[Id, U] : Uses)
     for (const Access *A : writesOf(U))
       if (phaseOf(*A) == Phase::Request)
@@ -44,6 +51,20 @@ Model::Model(const Program &P, const EntryPointOptions &Options)
   for (const PoolFact &Pool : P.pools)
     if (!Pool.record.empty())
       PoolRecords.insert(Pool.record);
+}
+
+std::vector<std::string> Model::whyLongLived(const std::string &Record) const {
+  std::vector<std::string> Out;
+  std::set<std::string> Seen;
+  for (std::string Cur = Record; Seen.insert(Cur).second;) {
+    auto It = WhyLongLived.find(Cur);
+    if (It == WhyLongLived.end())
+      break;
+    Out.push_back(Cur + ": " + It->second);
+    size_t Space = It->second.rfind(' ');
+    Cur = Space == std::string::npos ? std::string() : It->second.substr(Space + 1);
+  }
+  return Out;
 }
 
 bool Model::holdsConnections(const StateDecl &D) const {

@@ -56,6 +56,9 @@ public:
 
   // --- objects ----------------------------------------------------------------------------
   bool isLongLived(const std::string &Record) const { return LongLived.count(Record) != 0; }
+  /// Why objects of `Record` outlive a request, from the root that holds them down to it
+  /// ("held by g_server → held by r:Server"); empty when they do not.
+  std::vector<std::string> whyLongLived(const std::string &Record) const;
   /// A connection pool's class: its fields are the pool's own bookkeeping.
   bool isPoolRecord(const std::string &Record) const { return PoolRecords.count(Record) != 0; }
   /// Instance infrastructure: a worker pool or executor (it queues callables for its threads),
@@ -93,6 +96,7 @@ private:
   Reachability R;
   CallGraph Calls;
   std::map<std::string, StateUse> Uses;
+  std::map<std::string, std::string> WhyLongLived;
   std::set<std::string> LongLived;
   std::set<std::string> PoolRecords;
   std::set<std::string> FileRecords;
