@@ -154,7 +154,8 @@ auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
 auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
 auto key(const Access &A) {
   return std::tie(A.target, A.function, A.loc, A.kind, A.path, A.method, A.incDec, A.passing,
-                  A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides, A.onThis);
+                  A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides, A.onThis,
+                  A.beforeReady);
 }
 auto key(const CallEdge &C) { return std::tie(C.caller, C.callee, C.kind, C.loc, C.receiver); }
 auto key(const CallableRef &C) {

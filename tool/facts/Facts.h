@@ -146,6 +146,8 @@ struct Access {
                              // discarded as in a statement `++hits;`
   bool onThis = false;       // reached from the function's own object (`this`, its members and
                              // what they point to), not from a parameter or a local
+  bool beforeReady = false;  // runs once, before its function signals that it is ready (a
+                             // promise's set_value, a notify): a thread's own set-up
 };
 
 enum class CallKind {

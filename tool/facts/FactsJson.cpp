@@ -189,6 +189,8 @@ static Value toJSON(const Access &A) {
     O["passing"] = toString(A.passing);
   if (A.onThis)
     O["onThis"] = true;
+  if (A.beforeReady)
+    O["beforeReady"] = true;
   return O;
 }
 bool fromJSON(const Value &V, Access &A, Path P) {
@@ -199,7 +201,8 @@ bool fromJSON(const Value &V, Access &A, Path P) {
          O.mapOptional("passing", A.passing) && O.mapOptional("callee", A.callee) &&
          O.mapOptional("cap", A.cap) && O.map("loc", A.loc) &&
          O.map("throughThis", A.throughThis) && O.map("sessionKeyed", A.sessionKeyed) &&
-         O.map("decides", A.decides) && O.mapOptional("onThis", A.onThis);
+         O.map("decides", A.decides) && O.mapOptional("onThis", A.onThis) &&
+         O.mapOptional("beforeReady", A.beforeReady);
 }
 
 static Value toJSON(const Creation &C) {

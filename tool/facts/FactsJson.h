@@ -9,7 +9,7 @@
 namespace sa {
 
 /// Bumped whenever the facts layout or meaning changes; older files are rejected, not misread.
-inline constexpr int FactsFormatVersion = 5; // 2: typed access operations; 3: pools' downstream, file writes' store, headers outside the root; 4: database handles and statements; 5: call receivers, accesses on the function's own object
+inline constexpr int FactsFormatVersion = 5; // 2: typed access operations; 3: pools' downstream, file writes' store, headers outside the root; 4: database handles and statements; 5: call receivers, accesses on the function's own object and before a readiness signal
 
 llvm::json::Value toJSON(const SourceLoc &);
 llvm::json::Value toJSON(const TUFacts &);

@@ -144,6 +144,7 @@ void BehaviorVisitor::record(const Chain &C, AccessKind Kind, const Expr *At, co
   A.loc = *Loc;
   A.throughThis = T->throughThis;
   A.onThis = T->onThis;
+  A.beforeReady = !Receivers.empty() && Receivers.back()->beforeReadySignal(At);
   A.sessionKeyed = T->sessionKeyed || KeyIsSession;
   A.decides = Deciding > 0 || (isWrite(Kind) && !Discarded.count(skipImplicit(At)));
   Ctx.facts().accesses.push_back(std::move(A));

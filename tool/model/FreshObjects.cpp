@@ -219,7 +219,18 @@ public:
 
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
     quiet(MC->getImplicitObjectArgument()); // running a method on it keeps it here
+    if (LoopDepth == 0 && readySignal(MC))
+      if (std::optional<unsigned> Off = offset(MC->getExprLoc()); Off && (!Out.FirstReady || *Off < *Out.FirstReady))
+        Out.FirstReady = *Off;
     return true;
+  }
+
+  // Loops: their bodies run many times, so what they write or signal is no one-off set-up.
+  bool TraverseForStmt(ForStmt *S) { return loop(S, [&] { return RecursiveASTVisitor::TraverseForStmt(S); }); }
+  bool TraverseWhileStmt(WhileStmt *S) { return loop(S, [&] { return RecursiveASTVisitor::TraverseWhileStmt(S); }); }
+  bool TraverseDoStmt(DoStmt *S) { return loop(S, [&] { return RecursiveASTVisitor::TraverseDoStmt(S); }); }
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt *S) {
+    return loop(S, [&] { return RecursiveASTVisitor::TraverseCXXForRangeStmt(S); });
   }
 
   bool VisitMemberExpr(MemberExpr *ME) {
@@ -251,6 +262,34 @@ public:
   }
 
 private:
+  template <typename Fn> bool loop(Stmt *S, Fn Traverse) {
+    std::optional<unsigned> B = offset(S->getBeginLoc()), E = offset(S->getEndLoc());
+    if (B && E)
+      Out.Loops.push_back({*B, *E + 1});
+    ++LoopDepth;
+    bool R = Traverse();
+    --LoopDepth;
+    return R;
+  }
+
+  /// promise::set_value, condition_variable::notify_*, latch::count_down, barrier::arrive*.
+  static bool readySignal(const CXXMemberCallExpr *MC) {
+    const CXXMethodDecl *MD = MC->getMethodDecl();
+    if (!MD || !MD->getIdentifier() || !MD->getParent()->isInStdNamespace() ||
+        !MD->getParent()->getIdentifier())
+      return false;
+    llvm::StringRef Class = MD->getParent()->getName(), Method = MD->getName();
+    if (Class == "promise")
+      return Method == "set_value" || Method == "set_value_at_thread_exit";
+    if (Class == "condition_variable" || Class == "condition_variable_any")
+      return Method == "notify_one" || Method == "notify_all";
+    if (Class == "latch")
+      return Method == "count_down" || Method == "arrive_and_wait";
+    if (Class == "barrier")
+      return Method.starts_with("arrive");
+    return false;
+  }
+
   std::optional<unsigned> offset(SourceLocation L) const {
     if (L.isInvalid())
       return std::nullopt;
@@ -297,6 +336,7 @@ private:
   FreshObjects &Out;
   const SourceManager &SM;
   std::vector<unsigned> Blocks; // end offsets of the blocks around the current statement
+  unsigned LoopDepth = 0;
   llvm::DenseSet<const DeclRefExpr *> Quiet;
 };
 
@@ -312,6 +352,18 @@ FreshObjects::FreshObjects(ASTContext &C, const FunctionDecl *Fn) : Ctx(C) {
                      [](const Assignment &A, const Assignment &B) { return A.offset < B.offset; });
     std::sort(U.handedOn.begin(), U.handedOn.end());
   }
+}
+
+bool FreshObjects::beforeReadySignal(const Expr *E) const {
+  if (!FirstReady || !E)
+    return false;
+  auto [File, At] = Ctx.getSourceManager().getDecomposedExpansionLoc(E->getExprLoc());
+  if (File.getHashValue() != FileId || At >= *FirstReady)
+    return false;
+  for (const auto &[Begin, End] : Loops)
+    if (At >= Begin && At < End)
+      return false;
+  return true;
 }
 
 Receiver FreshObjects::receiverOf(const CXXMemberCallExpr *Call) const {

@@ -23,6 +23,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace clang {
@@ -44,6 +46,11 @@ public:
   /// The object `Call` runs on, as far as this body tells.
   Receiver receiverOf(const clang::CXXMemberCallExpr *Call) const;
 
+  /// Whether `E` runs before the body first signals, outside any loop, that it is ready (a
+  /// promise's set_value, a condition variable's notify, a latch's count_down), and outside
+  /// loops itself: a server thread binding its port and then telling its starter, which waits.
+  bool beforeReadySignal(const clang::Expr *E) const;
+
   /// The variable (a local, or a member of `this`) an object expression names, seen through
   /// parentheses, casts, `->` and `*` of smart pointers and `.get()`; null for anything else.
   /// Sets `OnThis` when the expression is `this` itself or reaches through a member.
@@ -62,6 +69,8 @@ private:
   class Builder;
 
   clang::ASTContext &Ctx;
+  std::optional<unsigned> FirstReady; // offset of the first readiness signal outside loops
+  std::vector<std::pair<unsigned, unsigned>> Loops; // [begin, end) of every loop
   unsigned FileId = 0; // offsets are in this file; a call elsewhere (a macro's) is not judged
   llvm::DenseMap<const clang::ValueDecl *, Uses> Vars;
 };

@@ -97,7 +97,12 @@ Phase Model::phaseOf(const std::string &Fn) const { return R.phaseOf(Fn); }
 Phase Model::phaseOf(const Access &A) const {
   if (A.onThis && R.buildsOwnObject.count(A.function))
     return Phase::Construction;
-  return R.phaseOf(A.function);
+  Phase Ph = R.phaseOf(A.function);
+  // Background work started at start-up that sets something up and then tells its starter it
+  // is ready (the starter waits): part of starting, done once.
+  if (Ph == Phase::Background && A.beforeReady)
+    return Phase::Startup;
+  return Ph;
 }
 
 std::string Model::functionName(const std::string &Id) const {
@@ -130,7 +135,9 @@ std::vector<Evidence> Model::chainSteps(const std::string &Fn, Phase Ph, const s
   const std::map<std::string, Reached> *Set = nullptr;
   switch (Ph) {
   case Phase::Request: Set = &R.request; break;
-  case Phase::Startup: Set = &R.startup; break;
+  case Phase::Startup:
+    Set = R.startup.count(Fn) || !R.background.count(Fn) ? &R.startup : &R.background;
+    break;
   case Phase::Background: Set = &R.background; break;
   case Phase::Construction:
     Set = R.construction.count(Fn) || !R.buildsOwnObject.count(Fn) ? &R.construction : &R.request;

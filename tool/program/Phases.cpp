@@ -122,7 +122,10 @@ Phase Reachability::phaseOf(const std::string &Fn) const {
 std::vector<std::string> Reachability::chain(const std::string &Fn, Phase Ph) const {
   switch (Ph) {
   case Phase::Request: return chainIn(request, Fn);
-  case Phase::Startup: return chainIn(startup, Fn);
+  case Phase::Startup:
+    // Set-up a start-up thread does before it signals readiness: the thread's chain.
+    return startup.count(Fn) || !background.count(Fn) ? chainIn(startup, Fn)
+                                                       : chainIn(background, Fn);
   case Phase::Background: return chainIn(background, Fn);
   case Phase::Construction:
     // An object a request builds: the request's chain to where it is built.
