@@ -447,6 +447,18 @@ void writeProject(const TempDir &T) {
   T.write("c.cpp", "#include <vector>\nstd::vector<int> g_c;\nvoid c() { g_c.push_back(1); }\n");
 }
 
+/// The files of one kind in a cache directory ("entries", "objects", "links"), sorted.
+std::vector<std::string> cacheFiles(const TempDir &C, llvm::StringRef Kind) {
+  std::vector<std::string> Files;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.file("v3/" + Kind.str()), EC), End;
+       It != End && !EC; It.increment(EC))
+    if (llvm::sys::fs::is_regular_file(It->path()))
+      Files.push_back(It->path());
+  std::sort(Files.begin(), Files.end());
+  return Files;
+}
+
 /// How many TUs came from the cache, by the verbose listing.
 unsigned cachedCount(const std::string &Err) {
   unsigned N = 0;
@@ -486,20 +498,24 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   EXPECT_EQ(cachedCount(Header.err), 1u);
   EXPECT_NE(Header.out.find("std::map<std::string, long>"), std::string::npos);
 
-  // Corrupt entries, and entries claiming another version, are ignored and rebuilt.
-  std::error_code EC;
+  // Corrupt entries are ignored and rebuilt: one truncated, one with a byte changed, one
+  // replaced by another TU's entry (signed, but under another key).
+  std::vector<std::string> Entries = cacheFiles(C, "entries");
+  ASSERT_EQ(Entries.size(), 3u);
   unsigned Broken = 0;
-  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
-       It.increment(EC))
-    if (llvm::StringRef(It->path()).ends_with(".json")) {
-      std::string Text = readFile(It->path());
-      std::error_code WEC;
-      llvm::raw_fd_ostream Entry(It->path(), WEC);
-      if (Broken++ == 0)
-        Entry << Text.substr(0, Text.size() / 2); // truncated
-      else // an entry written by another version
-        Entry << Text.replace(Text.find("\"tool\""), 6, "\"tool\":\"9.9.9\",\"old\"");
-    }
+  std::string First = readFile(Entries[0]);
+  for (const std::string &Entry : Entries) {
+    std::string Text = readFile(Entry);
+    std::error_code WEC;
+    llvm::raw_fd_ostream Out(Entry, WEC);
+    if (Broken == 0)
+      Out << Text.substr(0, Text.size() / 2); // truncated
+    else if (Broken == 1)
+      Out << Text.substr(0, Text.size() - 1) << char(Text.back() ^ 0x20); // a byte changed
+    else
+      Out << First; // another TU's entry
+    ++Broken;
+  }
   ASSERT_GE(Broken, 3u);
   RunResult Repaired = Scan();
   EXPECT_EQ(Repaired.code, 1);
