@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compression.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Program.h"
 
@@ -497,6 +498,8 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   RunResult Header = Scan();
   EXPECT_EQ(cachedCount(Header.err), 1u);
   EXPECT_NE(Header.out.find("std::map<std::string, long>"), std::string::npos);
+  EXPECT_EQ(Header.out.find("std::map<std::string, int>"), std::string::npos)
+      << "the header's old facts are not used";
 
   // Corrupt entries are ignored and rebuilt: one truncated, one with a byte changed, one
   // replaced by another TU's entry (signed, but under another key).
@@ -549,6 +552,179 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   EXPECT_EQ(NoCache.err.find("from the cache"), std::string::npos);
   std::error_code EC2;
   EXPECT_EQ(llvm::sys::fs::directory_iterator(Fresh.path(), EC2), llvm::sys::fs::directory_iterator());
+}
+
+// Three TUs include shared.h; a.cpp and b.cpp with -DWIDE, c.cpp without: the header has two
+// variants. A compile database gives each its flags.
+void writeVariantProject(const TempDir &T) {
+  T.write("shared.h", "#pragma once\n#ifdef WIDE\ninline long g_wide = 0;\n"
+                      "inline void touch() { ++g_wide; }\n#else\ninline int g_narrow = 0;\n"
+                      "inline void touch() { ++g_narrow; }\n#endif\n");
+  for (const char *Name : {"a", "b", "c"})
+    T.write(std::string(Name) + ".cpp", "#include \"shared.h\"\nint " + std::string(Name) +
+                                            "() { touch(); return 0; }\n");
+  std::string Db = "[";
+  for (const char *Name : {"a", "b", "c"}) {
+    std::string Flag = std::string(Name) == "c" ? "" : "\"-DWIDE\", ";
+    Db += std::string(Db.size() > 1 ? "," : "") + "{\"directory\": \"" + T.path() +
+          "\", \"file\": \"" + Name + ".cpp\", \"arguments\": [\"clang++\", " + Flag +
+          "\"-c\", \"" + Name + ".cpp\"]}";
+  }
+  T.write("build/compile_commands.json", Db + "]");
+}
+
+/// `scan` of the variant project, JSON, verbose, with the cache in `C` (none: --no-cache).
+std::vector<std::string> variantScan(const TempDir &T, const TempDir *C) {
+  std::vector<std::string> A{"scan", T.path(), "-p", T.file("build"), "--format", "json",
+                             "--fail-on", "never", "-v"};
+  if (C)
+    A.insert(A.end(), {"--cache-dir", C->path()});
+  else
+    A.push_back("--no-cache");
+  return A;
+}
+
+/// A cache object's JSON text (objects are zstd frames that record their size).
+std::string objectText(const std::string &Path) {
+  std::string Bytes = readFile(Path);
+  std::vector<uint8_t> Out(16u << 20);
+  size_t Size = Out.size();
+  if (llvm::Error E = llvm::compression::zstd::decompress(
+          llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()),
+          Out.data(), Size)) {
+    llvm::consumeError(std::move(E));
+    return {};
+  }
+  return std::string(reinterpret_cast<const char *>(Out.data()), Size);
+}
+
+/// The cache objects whose facts mention `Needle`.
+std::vector<std::string> objectsWith(const TempDir &C, llvm::StringRef Needle) {
+  std::vector<std::string> Found;
+  for (const std::string &O : cacheFiles(C, "objects"))
+    if (llvm::StringRef(objectText(O)).contains(Needle))
+      Found.push_back(O);
+  return Found;
+}
+
+TEST(CliCache, HeaderVariantsByMacroAreStoredOnceEachAndAllReachTheLink) {
+  TempDir T, C;
+  writeVariantProject(T);
+  RunResult NoCache = run(variantScan(T, nullptr));
+  ASSERT_EQ(NoCache.code, 0) << NoCache.err;
+  EXPECT_NE(NoCache.out.find("g_wide"), std::string::npos) << NoCache.out;
+  EXPECT_NE(NoCache.out.find("g_narrow"), std::string::npos) << NoCache.out;
+  std::vector<std::string> Args = variantScan(T, &C);
+  RunResult Cold = run(Args);
+  EXPECT_EQ(Cold.out, NoCache.out) << "the cache changes nothing in the report";
+  EXPECT_EQ(cachedCount(Cold.err), 0u);
+  // Three main files, and shared.h once per variant: a.cpp and b.cpp share the WIDE one.
+  EXPECT_EQ(cacheFiles(C, "objects").size(), 5u);
+  EXPECT_EQ(objectsWith(C, "\"file\":\"shared.h\"").size(), 2u);
+  EXPECT_EQ(objectsWith(C, "g_wide").size(), 1u);
+  EXPECT_EQ(cacheFiles(C, "entries").size(), 3u);
+  RunResult Warm = run(Args);
+  EXPECT_EQ(cachedCount(Warm.err), 3u);
+  EXPECT_EQ(Warm.out, NoCache.out);
+
+  // Shards of the scan, each with the cache, merged: one header variant in two shards is one
+  // group in the merge, and the report is the single scan's.
+  TempDir Out;
+  std::vector<std::string> Merge{"merge"};
+  for (int K = 1; K <= 2; ++K) {
+    std::string F = Out.file("shard" + std::to_string(K) + ".json");
+    auto A = Args;
+    A.insert(A.end(), {"--shard", std::to_string(K) + "/2", "--facts-out", F, "-q"});
+    RunResult S = run(A);
+    ASSERT_EQ(S.code, 0) << S.err;
+    Merge.push_back(F);
+  }
+  Merge.insert(Merge.end(), {"--format", "json", "--fail-on", "never"});
+  RunResult Merged = run(Merge);
+  EXPECT_EQ(Merged.code, 0) << Merged.err;
+  EXPECT_EQ(Merged.out, NoCache.out);
+}
+
+/// The variant project with a cache of its own.
+class CliCacheVariants : public ::testing::Test {
+protected:
+  void SetUp() override { writeVariantProject(T); }
+  TempDir T, C;
+  std::vector<std::string> Args = variantScan(T, &C);
+};
+
+TEST_F(CliCacheVariants, AWarmScanReadsNoGroupAndADamagedGroupIsNeverTrusted) {
+  RunResult Cold = run(Args);
+  ASSERT_EQ(Cold.code, 0) << Cold.err;
+  ASSERT_EQ(cacheFiles(C, "links").size(), 1u);
+
+  // Nothing changed: the linked result is used, and no group is read (here: there are none).
+  TempDir Saved;
+  ASSERT_FALSE(llvm::sys::fs::rename(C.file("v3/objects"), Saved.file("objects")));
+  RunResult Warm = run(Args);
+  EXPECT_EQ(cachedCount(Warm.err), 3u) << Warm.err;
+  EXPECT_EQ(Warm.err.find("unreadable"), std::string::npos) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  ASSERT_FALSE(llvm::sys::fs::rename(Saved.file("objects"), C.file("v3/objects")));
+
+  // The narrow variant of shared.h (c.cpp's only) damaged, then a.cpp edited: the link needs
+  // every group, c.cpp's is not what its entry names, so c.cpp is parsed again.
+  std::vector<std::string> Narrow = objectsWith(C, "g_narrow");
+  ASSERT_EQ(Narrow.size(), 1u);
+  std::string Bytes = readFile(Narrow[0]);
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream Damaged(Narrow[0], EC);
+    Bytes[Bytes.size() / 2] ^= 0x40;
+    Damaged << Bytes;
+  }
+  T.write("a.cpp", "#include \"shared.h\"\nint g_a_edited = 0;\nint a() { touch(); return ++g_a_edited; }\n");
+  RunResult Edited = run(Args);
+  EXPECT_EQ(cachedCount(Edited.err), 1u) << Edited.err; // b.cpp only
+  EXPECT_NE(Edited.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+      << Edited.err;
+  RunResult Expected = run(variantScan(T, nullptr));
+  EXPECT_EQ(Edited.out, Expected.out);
+  EXPECT_NE(Edited.out.find("g_a_edited"), std::string::npos);
+  EXPECT_NE(Edited.out.find("g_narrow"), std::string::npos);
+  // The object was written again: the next scan trusts it.
+  ASSERT_EQ(objectsWith(C, "g_narrow").size(), 1u);
+  RunResult Again = run(Args);
+  EXPECT_EQ(cachedCount(Again.err), 3u);
+  EXPECT_EQ(Again.err.find("unreadable"), std::string::npos) << Again.err;
+  EXPECT_EQ(Again.out, Expected.out);
+
+  // A damaged linked result is not trusted either: the groups are linked again.
+  for (const std::string &L : cacheFiles(C, "links")) {
+    std::string Text = readFile(L);
+    std::error_code EC;
+    llvm::raw_fd_ostream Damaged(L, EC);
+    Damaged << Text.substr(0, Text.size() - 3);
+  }
+  RunResult Relinked = run(Args);
+  EXPECT_EQ(cachedCount(Relinked.err), 3u);
+  EXPECT_NE(Relinked.err.find("unreadable cache entries rebuilt"), std::string::npos)
+      << Relinked.err;
+  EXPECT_EQ(Relinked.out, Expected.out);
+}
+
+TEST_F(CliCacheVariants, TheLinkedResultFollowsTheConfiguration) {
+  RunResult Before = run(Args);
+  ASSERT_EQ(Before.code, 0) << Before.err;
+  EXPECT_NE(Before.out.find("\"entryPoints\": 0"), std::string::npos) << Before.out;
+  // The configuration changes the link, not the extraction: every TU from the cache, and a
+  // new linked result.
+  T.write(".state-audit.yaml", "entry-points:\n  functions: [a]\n");
+  RunResult After = run(Args);
+  EXPECT_EQ(cachedCount(After.err), 3u) << After.err;
+  EXPECT_NE(After.out.find("\"entryPoints\": 1"), std::string::npos) << After.out;
+  EXPECT_EQ(After.out, run(variantScan(T, nullptr)).out);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  // And back: the first linked result serves again.
+  llvm::sys::fs::remove(T.file(".state-audit.yaml"));
+  RunResult Back = run(Args);
+  EXPECT_EQ(Back.out, Before.out);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
 }
 
 TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {
