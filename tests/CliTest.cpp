@@ -725,6 +725,21 @@ TEST_F(CliCacheVariants, TheLinkedResultFollowsTheConfiguration) {
   RunResult Back = run(Args);
   EXPECT_EQ(Back.out, Before.out);
   EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  EXPECT_EQ(Back.err.find("unreadable"), std::string::npos) << Back.err;
+
+  // The two linked results swapped: each is signed, but for the other key. Neither is used.
+  std::vector<std::string> Links = cacheFiles(C, "links");
+  ASSERT_EQ(Links.size(), 2u);
+  std::string First = readFile(Links[0]), Second = readFile(Links[1]);
+  for (auto [Path, Text] : {std::pair{Links[0], &Second}, std::pair{Links[1], &First}}) {
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Path, EC);
+    Out << *Text;
+  }
+  RunResult Swapped = run(Args);
+  EXPECT_EQ(Swapped.out, Before.out);
+  EXPECT_NE(Swapped.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+      << Swapped.err;
 }
 
 TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {

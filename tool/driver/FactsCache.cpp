@@ -229,9 +229,11 @@ std::string FactsCache::contentHash(const std::string &Path) {
 }
 
 // A signed file: "<prefix><hmac>\n<size>\n<zstd bytes>", the HMAC under this cache's secret
-// of everything after the first line, so nothing untrusted is decompressed or parsed. A file
-// edited by anyone without the secret (a poisoned CI cache) fails here.
-std::optional<std::string> FactsCache::readSigned(const std::string &Path) {
+// of its key and everything after the first line, so nothing untrusted is decompressed or
+// parsed, and a signed file copied under another key does not verify. A file edited by anyone
+// without the secret (a poisoned CI cache) fails here.
+std::optional<std::string> FactsCache::readSigned(llvm::StringRef Kind, const std::string &Key) {
+  std::string Path = path(Kind, Key);
   const std::string &Secret = secret();
   if (Secret.empty())
     return std::nullopt;
@@ -243,7 +245,8 @@ std::optional<std::string> FactsCache::readSigned(const std::string &Path) {
   auto [SizeText, Compressed] = Body.split('\n');
   uint64_t Size = 0;
   std::optional<std::string> Text;
-  if (Header.consume_front(MacPrefix) && constantTimeEqual(Header, hmacSha256(Secret, Body)) &&
+  if (Header.consume_front(MacPrefix) &&
+      constantTimeEqual(Header, hmacSha256(Secret, Kind.str() + "/" + Key + "\n" + Body.str())) &&
       !SizeText.getAsInteger(10, Size))
     Text = decompress(Compressed, Size);
   if (!Text)
@@ -251,18 +254,20 @@ std::optional<std::string> FactsCache::readSigned(const std::string &Path) {
   return Text;
 }
 
-void FactsCache::writeSigned(const std::string &Path, llvm::StringRef Text) {
+void FactsCache::writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text) {
   const std::string &Secret = secret();
+  std::string Path = path(Kind, Key);
   if (Secret.empty() || llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
     return; // an unwritable cache slows the next scan down, nothing more
   std::string Body = std::to_string(Text.size()) + "\n" + compress(Text);
-  std::string File = MacPrefix.str() + hmacSha256(Secret, Body) + "\n" + Body;
+  std::string File =
+      MacPrefix.str() + hmacSha256(Secret, Kind.str() + "/" + Key + "\n" + Body) + "\n" + Body;
   if (llvm::Error E = writeFileAtomically(Path, File))
     llvm::consumeError(std::move(E));
 }
 
 std::optional<CachedTU> FactsCache::lookup(const std::string &Key) {
-  std::optional<std::string> Text = readSigned(path("entries", Key));
+  std::optional<std::string> Text = readSigned("entries", Key);
   if (!Text)
     return std::nullopt;
   llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(*Text);
@@ -387,7 +392,7 @@ void FactsCache::store(const std::string &Key, const TUSummary &Summary,
                                                {"groups", std::move(Refs)}};
   std::string Body;
   llvm::raw_string_ostream(Body) << Entry;
-  writeSigned(path("entries", Key), Body);
+  writeSigned("entries", Key, Body);
 }
 
 std::string FactsCache::linkKey(llvm::StringRef LinkSalt, const std::vector<TUSummary> &TUs,
@@ -407,11 +412,11 @@ std::string FactsCache::linkKey(llvm::StringRef LinkSalt, const std::vector<TUSu
 }
 
 std::optional<std::string> FactsCache::lookupLinked(const std::string &Key) {
-  return readSigned(path("links", Key));
+  return readSigned("links", Key);
 }
 
 void FactsCache::storeLinked(const std::string &Key, llvm::StringRef Text) {
-  writeSigned(path("links", Key), Text);
+  writeSigned("links", Key, Text);
 }
 
 } // namespace sa

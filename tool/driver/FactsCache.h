@@ -86,9 +86,10 @@ private:
   const std::string &secret();
   /// Content hash of a file, once per scan; empty when it cannot be read.
   std::string contentHash(const std::string &Path);
-  /// A signed, compressed file: its text when it verifies.
-  std::optional<std::string> readSigned(const std::string &Path);
-  void writeSigned(const std::string &Path, llvm::StringRef Text);
+  /// A signed, compressed file of a kind ("entries", "links") under a key: its text when it
+  /// verifies.
+  std::optional<std::string> readSigned(llvm::StringRef Kind, const std::string &Key);
+  void writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text);
 
   std::string Dir;
   std::string Salt;
