@@ -720,6 +720,13 @@ TEST_F(CliCacheVariants, TheLinkedResultFollowsTheConfiguration) {
   EXPECT_NE(After.out.find("\"entryPoints\": 1"), std::string::npos) << After.out;
   EXPECT_EQ(After.out, run(variantScan(T, nullptr)).out);
   EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  // A level is applied after the link: the linked result serves, and the report follows.
+  T.write(".state-audit.yaml", "entry-points:\n  functions: [a]\n"
+                               "rules:\n  global-variable: {level: error}\n");
+  RunResult Leveled = run(Args);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  EXPECT_NE(Leveled.out, After.out);
+  EXPECT_EQ(Leveled.out, run(variantScan(T, nullptr)).out);
   // And back: the first linked result serves again.
   llvm::sys::fs::remove(T.file(".state-audit.yaml"));
   RunResult Back = run(Args);

@@ -59,7 +59,13 @@ LinkedProgram linkProgram(const Program &P, const Config &C) {
 }
 
 std::string linkSalt(const Config &C) {
-  return "config=" + C.fingerprint() + "\nknowledge=" + C.effectiveKnowledge().toYaml() + "\n";
+  // Exactly what linkOptions reads: entry points, pools and library knowledge (spelled out in
+  // full by dumpConfig). Levels, switches, suppressions and the baseline apply after the link.
+  Config Link;
+  Link.entryPoints = C.entryPoints;
+  Link.connectionPools = C.connectionPools;
+  Link.knowledge = C.knowledge;
+  return dumpConfig(Link);
 }
 
 std::string linkedToJSON(const LinkedProgram &L) {

@@ -51,8 +51,8 @@ struct LinkedProgram {
 /// Runs the judges on the program with the configuration's link options.
 LinkedProgram linkProgram(const Program &P, const Config &C);
 
-/// What changes linkProgram's result besides the program: the configuration and the library
-/// knowledge it reads (a key for the linked-result cache).
+/// What changes linkProgram's result besides the program: the configuration's entry points,
+/// pools and library knowledge (a key for the linked-result cache).
 std::string linkSalt(const Config &C);
 
 /// The JSON text the linked-result cache keeps (without `tus`: they are the scan's), and
