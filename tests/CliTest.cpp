@@ -3,7 +3,6 @@
 #include "TestSupport.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Compression.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Program.h"
 
@@ -448,16 +447,8 @@ void writeProject(const TempDir &T) {
   T.write("c.cpp", "#include <vector>\nstd::vector<int> g_c;\nvoid c() { g_c.push_back(1); }\n");
 }
 
-/// The files of one kind in a cache directory ("entries", "objects", "links"), sorted.
 std::vector<std::string> cacheFiles(const TempDir &C, llvm::StringRef Kind) {
-  std::vector<std::string> Files;
-  std::error_code EC;
-  for (llvm::sys::fs::recursive_directory_iterator It(C.file("v3/" + Kind.str()), EC), End;
-       It != End && !EC; It.increment(EC))
-    if (llvm::sys::fs::is_regular_file(It->path()))
-      Files.push_back(It->path());
-  std::sort(Files.begin(), Files.end());
-  return Files;
+  return sa::testing::cacheFiles(C.path(), Kind);
 }
 
 /// How many TUs came from the cache, by the verbose listing.
@@ -584,25 +575,11 @@ std::vector<std::string> variantScan(const TempDir &T, const TempDir *C) {
   return A;
 }
 
-/// A cache object's JSON text (objects are zstd frames that record their size).
-std::string objectText(const std::string &Path) {
-  std::string Bytes = readFile(Path);
-  std::vector<uint8_t> Out(16u << 20);
-  size_t Size = Out.size();
-  if (llvm::Error E = llvm::compression::zstd::decompress(
-          llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()),
-          Out.data(), Size)) {
-    llvm::consumeError(std::move(E));
-    return {};
-  }
-  return std::string(reinterpret_cast<const char *>(Out.data()), Size);
-}
-
 /// The cache objects whose facts mention `Needle`.
 std::vector<std::string> objectsWith(const TempDir &C, llvm::StringRef Needle) {
   std::vector<std::string> Found;
   for (const std::string &O : cacheFiles(C, "objects"))
-    if (llvm::StringRef(objectText(O)).contains(Needle))
+    if (llvm::StringRef(zstdDecompress(readFile(O))).contains(Needle))
       Found.push_back(O);
   return Found;
 }
