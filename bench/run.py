@@ -63,27 +63,54 @@ def run_pool(commands, jobs, cwd):
     return time.perf_counter() - start, cpu, rss
 
 
+def syntax_command(arguments):
+    """A compile command's arguments as `clang++-19 ... -fsyntax-only` (no -c, no -o)."""
+    args = ["clang++-19"]
+    skip = False
+    for a in arguments[1:]:
+        if skip:
+            skip = False
+        elif a == "-o":
+            skip = True
+        elif a != "-c":
+            args.append(a)
+    return args + ["-fsyntax-only"]
+
+
 def syntax_commands(corpus):
     db = json.load(open(os.path.join(corpus, "compile_commands.json")))
-    out = []
-    for e in db:
-        args = ["clang++-19"]
-        skip = False
-        for a in e["arguments"][1:]:
-            if skip:
-                skip = False
-            elif a == "-o":
-                skip = True
-            elif a != "-c":
-                args.append(a)
-        out.append(args + ["-fsyntax-only"])
-    return out
+    return [syntax_command(e["arguments"]) for e in db]
+
+
+def tidy_command(db_dir, file):
+    return ["clang-tidy-19", "-p", db_dir, "--quiet",
+            "--checks=-*,cppcoreguidelines-avoid-non-const-global-variables", file]
 
 
 def tidy_commands(corpus):
     db = json.load(open(os.path.join(corpus, "compile_commands.json")))
-    return [["clang-tidy-19", "-p", corpus, "--quiet",
-             "--checks=-*,cppcoreguidelines-avoid-non-const-global-variables", e["file"]] for e in db]
+    return [tidy_command(corpus, e["file"]) for e in db]
+
+
+def add_common_arguments(ap, work, reps, markers):
+    """--jobs, --reps, --state-audit, --work and --update-readme, shared by bench/real.py."""
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=reps)
+    ap.add_argument("--state-audit", default=os.path.join(ROOT, "build", "bin", "state-audit"))
+    ap.add_argument("--work", default=work)
+    ap.add_argument("--update-readme", action="store_true",
+                    help="write the table into bench/README.md between its %s markers" % markers)
+
+
+def update_readme(text, markers):
+    """Replaces what stands between <!-- MARKERS:begin --> and <!-- MARKERS:end -->."""
+    readme = os.path.join(HERE, "README.md")
+    content = open(readme).read()
+    begin, end = "<!-- %s:begin -->" % markers, "<!-- %s:end -->" % markers
+    content = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: begin + "\n" + text + "\n" + end,
+                     content, flags=re.S)
+    with open(readme, "w") as f:
+        f.write(content)
 
 
 def scan_command(tool, corpus, jobs, cache, extra=()):
@@ -94,6 +121,16 @@ def scan_command(tool, corpus, jobs, cache, extra=()):
 def append_line(path, text):
     with open(path, "a") as f:
         f.write(text)
+
+
+def prepare(variant, cache, cpp, header, rep, edit=append_line):
+    """Before a state-audit variant: an empty cache for cold, an edit for the touches."""
+    if variant == "cold":
+        shutil.rmtree(cache, ignore_errors=True)
+    elif variant == "touch-cpp":
+        edit(cpp, "// edit %d\n" % rep)
+    elif variant == "touch-header":
+        edit(header, "// edit %d\n" % rep)
 
 
 def check_findings(tool, corpus):
@@ -139,12 +176,7 @@ def bench_size(n, args):
             elif variant == "clang-tidy":
                 m = run_pool(tidy_commands(corpus), args.jobs, corpus)
             else:
-                if variant == "cold":
-                    shutil.rmtree(cache, ignore_errors=True)
-                elif variant == "touch-cpp":
-                    append_line(one_cpp, "// edit %d\n" % rep)
-                elif variant == "touch-header":
-                    append_line(header, "// edit %d\n" % rep)
+                prepare(variant, cache, one_cpp, header, rep)
                 m = run_pool([scan_command(tool, corpus, args.jobs, cache)], 1, corpus)
             samples[variant].append(m)
             print("  N=%d rep %d %-12s %7.2f s wall %7.2f s cpu %6.0f MiB" %
@@ -200,12 +232,7 @@ def table(results, jobs, reps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200])
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--state-audit", default=os.path.join(ROOT, "build", "bin", "state-audit"))
-    ap.add_argument("--work", default="/tmp/state-audit-bench")
-    ap.add_argument("--update-readme", action="store_true",
-                    help="write the table into bench/README.md between its result markers")
+    add_common_arguments(ap, "/tmp/state-audit-bench", 3, "results")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     started = datetime.datetime.now()
@@ -222,14 +249,7 @@ def main():
         json.dump({"machine": machine(), "date": started.isoformat(), "jobs": args.jobs,
                    "reps": args.reps, "results": results}, f, indent=1)
     if args.update_readme:
-        readme = os.path.join(HERE, "README.md")
-        content = open(readme).read()
-        begin, end = "<!-- results:begin -->", "<!-- results:end -->"
-        content = re.sub(re.escape(begin) + ".*?" + re.escape(end),
-                         begin + "\n" + text + "\n" + end, content, flags=re.S)
-        with open(readme, "w") as f:
-            f.write(content)
-
+        update_readme(text, "results")
 
 if __name__ == "__main__":
     main()

@@ -447,6 +447,10 @@ void writeProject(const TempDir &T) {
   T.write("c.cpp", "#include <vector>\nstd::vector<int> g_c;\nvoid c() { g_c.push_back(1); }\n");
 }
 
+std::vector<std::string> cacheFiles(const TempDir &C, llvm::StringRef Kind) {
+  return sa::testing::cacheFiles(C.path(), Kind);
+}
+
 /// How many TUs came from the cache, by the verbose listing.
 unsigned cachedCount(const std::string &Err) {
   unsigned N = 0;
@@ -485,21 +489,27 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   RunResult Header = Scan();
   EXPECT_EQ(cachedCount(Header.err), 1u);
   EXPECT_NE(Header.out.find("std::map<std::string, long>"), std::string::npos);
+  EXPECT_EQ(Header.out.find("std::map<std::string, int>"), std::string::npos)
+      << "the header's old facts are not used";
 
-  // Corrupt entries, and entries claiming another version, are ignored and rebuilt.
-  std::error_code EC;
+  // Corrupt entries are ignored and rebuilt: one truncated, one with a byte changed, one
+  // replaced by another TU's entry (signed, but under another key).
+  std::vector<std::string> Entries = cacheFiles(C, "entries");
+  ASSERT_EQ(Entries.size(), 3u);
   unsigned Broken = 0;
-  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
-       It.increment(EC))
-    if (llvm::StringRef(It->path()).ends_with(".json")) {
-      std::string Text = readFile(It->path());
-      std::error_code WEC;
-      llvm::raw_fd_ostream Entry(It->path(), WEC);
-      if (Broken++ == 0)
-        Entry << Text.substr(0, Text.size() / 2); // truncated
-      else // an entry written by another version
-        Entry << Text.replace(Text.find("\"tool\""), 6, "\"tool\":\"9.9.9\",\"old\"");
-    }
+  std::string First = readFile(Entries[0]);
+  for (const std::string &Entry : Entries) {
+    std::string Text = readFile(Entry);
+    std::error_code WEC;
+    llvm::raw_fd_ostream Out(Entry, WEC);
+    if (Broken == 0)
+      Out << Text.substr(0, Text.size() / 2); // truncated
+    else if (Broken == 1)
+      Out << Text.substr(0, Text.size() - 1) << char(Text.back() ^ 0x20); // a byte changed
+    else
+      Out << First; // another TU's entry
+    ++Broken;
+  }
   ASSERT_GE(Broken, 3u);
   RunResult Repaired = Scan();
   EXPECT_EQ(Repaired.code, 1);
@@ -533,6 +543,187 @@ TEST(CliCache, HitMissInvalidationAndCorruption) {
   EXPECT_EQ(NoCache.err.find("from the cache"), std::string::npos);
   std::error_code EC2;
   EXPECT_EQ(llvm::sys::fs::directory_iterator(Fresh.path(), EC2), llvm::sys::fs::directory_iterator());
+}
+
+// Three TUs include shared.h; a.cpp and b.cpp with -DWIDE, c.cpp without: the header has two
+// variants. A compile database gives each its flags.
+void writeVariantProject(const TempDir &T) {
+  T.write("shared.h", "#pragma once\n#ifdef WIDE\ninline long g_wide = 0;\n"
+                      "inline void touch() { ++g_wide; }\n#else\ninline int g_narrow = 0;\n"
+                      "inline void touch() { ++g_narrow; }\n#endif\n");
+  for (const char *Name : {"a", "b", "c"})
+    T.write(std::string(Name) + ".cpp", "#include \"shared.h\"\nint " + std::string(Name) +
+                                            "() { touch(); return 0; }\n");
+  std::string Db = "[";
+  for (const char *Name : {"a", "b", "c"}) {
+    std::string Flag = std::string(Name) == "c" ? "" : "\"-DWIDE\", ";
+    Db += std::string(Db.size() > 1 ? "," : "") + "{\"directory\": \"" + T.path() +
+          "\", \"file\": \"" + Name + ".cpp\", \"arguments\": [\"clang++\", " + Flag +
+          "\"-c\", \"" + Name + ".cpp\"]}";
+  }
+  T.write("build/compile_commands.json", Db + "]");
+}
+
+/// `scan` of the variant project, JSON, verbose, with the cache in `C` (none: --no-cache).
+std::vector<std::string> variantScan(const TempDir &T, const TempDir *C) {
+  std::vector<std::string> A{"scan", T.path(), "-p", T.file("build"), "--format", "json",
+                             "--fail-on", "never", "-v"};
+  if (C)
+    A.insert(A.end(), {"--cache-dir", C->path()});
+  else
+    A.push_back("--no-cache");
+  return A;
+}
+
+/// The cache objects whose facts mention `Needle`.
+std::vector<std::string> objectsWith(const TempDir &C, llvm::StringRef Needle) {
+  std::vector<std::string> Found;
+  for (const std::string &O : cacheFiles(C, "objects"))
+    if (llvm::StringRef(zstdDecompress(readFile(O))).contains(Needle))
+      Found.push_back(O);
+  return Found;
+}
+
+TEST(CliCache, HeaderVariantsByMacroAreStoredOnceEachAndAllReachTheLink) {
+  TempDir T, C;
+  writeVariantProject(T);
+  RunResult NoCache = run(variantScan(T, nullptr));
+  ASSERT_EQ(NoCache.code, 0) << NoCache.err;
+  EXPECT_NE(NoCache.out.find("g_wide"), std::string::npos) << NoCache.out;
+  EXPECT_NE(NoCache.out.find("g_narrow"), std::string::npos) << NoCache.out;
+  std::vector<std::string> Args = variantScan(T, &C);
+  RunResult Cold = run(Args);
+  EXPECT_EQ(Cold.out, NoCache.out) << "the cache changes nothing in the report";
+  EXPECT_EQ(cachedCount(Cold.err), 0u);
+  // Three main files, and shared.h once per variant: a.cpp and b.cpp share the WIDE one.
+  EXPECT_EQ(cacheFiles(C, "objects").size(), 5u);
+  EXPECT_EQ(objectsWith(C, "\"file\":\"shared.h\"").size(), 2u);
+  EXPECT_EQ(objectsWith(C, "g_wide").size(), 1u);
+  EXPECT_EQ(cacheFiles(C, "entries").size(), 3u);
+  RunResult Warm = run(Args);
+  EXPECT_EQ(cachedCount(Warm.err), 3u);
+  EXPECT_EQ(Warm.out, NoCache.out);
+
+  // Shards of the scan, each with the cache, merged: one header variant in two shards is one
+  // group in the merge, and the report is the single scan's.
+  TempDir Out;
+  std::vector<std::string> Merge{"merge"};
+  for (int K = 1; K <= 2; ++K) {
+    std::string F = Out.file("shard" + std::to_string(K) + ".json");
+    auto A = Args;
+    A.insert(A.end(), {"--shard", std::to_string(K) + "/2", "--facts-out", F, "-q"});
+    RunResult S = run(A);
+    ASSERT_EQ(S.code, 0) << S.err;
+    Merge.push_back(F);
+  }
+  Merge.insert(Merge.end(), {"--format", "json", "--fail-on", "never"});
+  RunResult Merged = run(Merge);
+  EXPECT_EQ(Merged.code, 0) << Merged.err;
+  EXPECT_EQ(Merged.out, NoCache.out);
+}
+
+/// The variant project with a cache of its own.
+class CliCacheVariants : public ::testing::Test {
+protected:
+  void SetUp() override { writeVariantProject(T); }
+  TempDir T, C;
+  std::vector<std::string> Args = variantScan(T, &C);
+};
+
+TEST_F(CliCacheVariants, AWarmScanReadsNoGroupAndADamagedGroupIsNeverTrusted) {
+  RunResult Cold = run(Args);
+  ASSERT_EQ(Cold.code, 0) << Cold.err;
+  ASSERT_EQ(cacheFiles(C, "links").size(), 1u);
+
+  // Nothing changed: the linked result is used, and no group is read (here: there are none).
+  TempDir Saved;
+  ASSERT_FALSE(llvm::sys::fs::rename(C.file("v3/objects"), Saved.file("objects")));
+  RunResult Warm = run(Args);
+  EXPECT_EQ(cachedCount(Warm.err), 3u) << Warm.err;
+  EXPECT_EQ(Warm.err.find("unreadable"), std::string::npos) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  ASSERT_FALSE(llvm::sys::fs::rename(Saved.file("objects"), C.file("v3/objects")));
+
+  // The narrow variant of shared.h (c.cpp's only) damaged, then a.cpp edited: the link needs
+  // every group, c.cpp's is not what its entry names, so c.cpp is parsed again.
+  std::vector<std::string> Narrow = objectsWith(C, "g_narrow");
+  ASSERT_EQ(Narrow.size(), 1u);
+  std::string Bytes = readFile(Narrow[0]);
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream Damaged(Narrow[0], EC);
+    Bytes[Bytes.size() / 2] ^= 0x40;
+    Damaged << Bytes;
+  }
+  T.write("a.cpp", "#include \"shared.h\"\nint g_a_edited = 0;\nint a() { touch(); return ++g_a_edited; }\n");
+  RunResult Edited = run(Args);
+  EXPECT_EQ(cachedCount(Edited.err), 1u) << Edited.err; // b.cpp only
+  EXPECT_NE(Edited.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+      << Edited.err;
+  RunResult Expected = run(variantScan(T, nullptr));
+  EXPECT_EQ(Edited.out, Expected.out);
+  EXPECT_NE(Edited.out.find("g_a_edited"), std::string::npos);
+  EXPECT_NE(Edited.out.find("g_narrow"), std::string::npos);
+  // The object was written again: the next scan trusts it.
+  ASSERT_EQ(objectsWith(C, "g_narrow").size(), 1u);
+  RunResult Again = run(Args);
+  EXPECT_EQ(cachedCount(Again.err), 3u);
+  EXPECT_EQ(Again.err.find("unreadable"), std::string::npos) << Again.err;
+  EXPECT_EQ(Again.out, Expected.out);
+
+  // A damaged linked result is not trusted either: the groups are linked again.
+  for (const std::string &L : cacheFiles(C, "links")) {
+    std::string Text = readFile(L);
+    std::error_code EC;
+    llvm::raw_fd_ostream Damaged(L, EC);
+    Damaged << Text.substr(0, Text.size() - 3);
+  }
+  RunResult Relinked = run(Args);
+  EXPECT_EQ(cachedCount(Relinked.err), 3u);
+  EXPECT_NE(Relinked.err.find("unreadable cache entries rebuilt"), std::string::npos)
+      << Relinked.err;
+  EXPECT_EQ(Relinked.out, Expected.out);
+}
+
+TEST_F(CliCacheVariants, TheLinkedResultFollowsTheConfiguration) {
+  RunResult Before = run(Args);
+  ASSERT_EQ(Before.code, 0) << Before.err;
+  EXPECT_NE(Before.out.find("\"entryPoints\": 0"), std::string::npos) << Before.out;
+  // The configuration changes the link, not the extraction: every TU from the cache, and a
+  // new linked result.
+  T.write(".state-audit.yaml", "entry-points:\n  functions: [a]\n");
+  RunResult After = run(Args);
+  EXPECT_EQ(cachedCount(After.err), 3u) << After.err;
+  EXPECT_NE(After.out.find("\"entryPoints\": 1"), std::string::npos) << After.out;
+  EXPECT_EQ(After.out, run(variantScan(T, nullptr)).out);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  // A level is applied after the link: the linked result serves, and the report follows.
+  T.write(".state-audit.yaml", "entry-points:\n  functions: [a]\n"
+                               "rules:\n  global-variable: {level: error}\n");
+  RunResult Leveled = run(Args);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  EXPECT_NE(Leveled.out, After.out);
+  EXPECT_EQ(Leveled.out, run(variantScan(T, nullptr)).out);
+  // And back: the first linked result serves again.
+  llvm::sys::fs::remove(T.file(".state-audit.yaml"));
+  RunResult Back = run(Args);
+  EXPECT_EQ(Back.out, Before.out);
+  EXPECT_EQ(cacheFiles(C, "links").size(), 2u);
+  EXPECT_EQ(Back.err.find("unreadable"), std::string::npos) << Back.err;
+
+  // The two linked results swapped: each is signed, but for the other key. Neither is used.
+  std::vector<std::string> Links = cacheFiles(C, "links");
+  ASSERT_EQ(Links.size(), 2u);
+  std::string First = readFile(Links[0]), Second = readFile(Links[1]);
+  for (auto [Path, Text] : {std::pair{Links[0], &Second}, std::pair{Links[1], &First}}) {
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Path, EC);
+    Out << *Text;
+  }
+  RunResult Swapped = run(Args);
+  EXPECT_EQ(Swapped.out, Before.out);
+  EXPECT_NE(Swapped.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+      << Swapped.err;
 }
 
 TEST(CliShard, MergedShardsReportExactlyWhatOneScanDoes) {

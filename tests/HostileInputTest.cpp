@@ -203,26 +203,30 @@ TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
   EXPECT_EQ(M.err, "state-audit: error: " + Facts +
                        ":1:513: not valid JSON: nested deeper than 512 levels\n");
 
-  // A cache entry: treated as a miss and rebuilt, every later scan works.
+  // A cache entry: treated as a miss and rebuilt, every later scan works. The entry is signed
+  // and checked before it is parsed; a facts object is checked against its hash first.
   TempDir C;
   RunResult Cold = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   ASSERT_EQ(Cold.code, 1) << Cold.err;
-  std::error_code EC;
-  unsigned Entries = 0;
-  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
-       It.increment(EC))
-    if (llvm::StringRef(It->path()).ends_with(".json")) {
-      ++Entries;
-      std::string Text = readFile(It->path());
-      std::string Header = Text.substr(0, Text.find('\n') + 1);
-      std::error_code WEC;
-      llvm::raw_fd_ostream(It->path(), WEC) << Header << Deep;
-    }
-  ASSERT_EQ(Entries, 1u);
+  std::vector<std::string> Entries = cacheFiles(C.path(), "entries");
+  ASSERT_EQ(Entries.size(), 1u);
+  std::string Text = readFile(Entries[0]);
+  std::string Header = Text.substr(0, Text.find('\n') + 1);
+  writeFile(Entries[0], Header + std::to_string(Deep.size()) + "\n" + zstdCompress(Deep));
   RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
   EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+
+  std::vector<std::string> Objects = cacheFiles(C.path(), "objects");
+  ASSERT_FALSE(Objects.empty());
+  for (const std::string &O : Objects)
+    writeFile(O, zstdCompress(Deep));
+  llvm::sys::fs::remove_directories(C.file("v3/links")); // so that the facts are read
+  RunResult Objs = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Objs.code, 1) << Objs.err;
+  EXPECT_EQ(Objs.out, Cold.out);
+  EXPECT_TRUE(contains(Objs.err, "(1 unreadable cache entries rebuilt)")) << Objs.err;
 }
 
 // Case 5: a TU that overflows clang's stack does not take the scan down. 20 000 chained `=`
@@ -409,25 +413,46 @@ TEST(Hostile, TamperedCacheEntryIsRebuilt) {
   struct stat St;
   ASSERT_EQ(stat(C.file("secret").c_str(), &St), 0);
   EXPECT_EQ(St.st_mode & 0777, 0600u);
-  std::error_code EC;
-  unsigned Entries = 0;
-  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
-       It.increment(EC))
-    if (llvm::StringRef(It->path()).ends_with(".json")) {
-      ++Entries;
-      // Hide the finding: rename the global in the facts, keep the JSON well-formed.
-      std::string Text = readFile(It->path());
-      size_t At;
-      while ((At = Text.find("g_sessions")) != std::string::npos)
-        Text.replace(At, 10, "g_harmless");
-      std::error_code WEC;
-      llvm::raw_fd_ostream(It->path(), WEC) << Text;
-    }
-  ASSERT_EQ(Entries, 1u);
-  RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  // Hide the finding: rename the global, keep everything well-formed. In the linked result
+  // (signed): it does not verify, the facts are linked again.
+  auto Hide = [](std::string Text) {
+    size_t At;
+    while ((At = Text.find("g_sessions")) != std::string::npos)
+      Text.replace(At, 10, "g_harmless");
+    return Text;
+  };
+  std::vector<std::string> Links = cacheFiles(C.path(), "links");
+  ASSERT_EQ(Links.size(), 1u);
+  {
+    std::string Text = readFile(Links[0]);
+    size_t Body = Text.find('\n', Text.find('\n') + 1) + 1;
+    std::string Json = Hide(zstdDecompress(llvm::StringRef(Text).substr(Body)));
+    ASSERT_NE(Json.find("g_harmless"), std::string::npos);
+    writeFile(Links[0], Text.substr(0, Text.find('\n') + 1) + std::to_string(Json.size()) +
+                            "\n" + zstdCompress(Json));
+  }
+  RunResult Relinked = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Relinked.code, 1) << Relinked.err;
+  EXPECT_EQ(Relinked.out, Cold.out);
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+
+  // In the facts object (named by its content hash in the signed entry): it is not what the
+  // entry names, the TU is parsed again.
+  unsigned Tampered = 0;
+  for (const std::string &O : cacheFiles(C.path(), "objects")) {
+    std::string Json = zstdDecompress(readFile(O));
+    if (Json.find("g_sessions") == std::string::npos)
+      continue;
+    ++Tampered;
+    writeFile(O, zstdCompress(Hide(Json)));
+  }
+  ASSERT_EQ(Tampered, 1u);
+  llvm::sys::fs::remove_directories(C.file("v3/links")); // so that the facts are read
+  RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json", "-v"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
   EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+  EXPECT_FALSE(contains(Warm.err, "(cache)")) << Warm.err;
 }
 
 // Case 15: response files: missing, cyclic, outside the tree; their contents never echoed.

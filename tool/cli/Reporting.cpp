@@ -49,8 +49,17 @@ static bool useColor(const ReportOptions &O) {
   return llvm::sys::Process::StandardOutIsDisplayed() && llvm::outs().has_colors();
 }
 
+bool reportNeedsProgram(const ReportOptions &O) {
+  return O.format == "plan" || O.format == "plan-json";
+}
+
 int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptions &Options,
                   const ReportOptions &O) {
+  return reportAndGate(linkProgram(P, Options.config), &P, Paths, Options, O);
+}
+
+int reportAndGate(const LinkedProgram &P, const Program *Whole, const ProjectPaths &Paths,
+                  const ReviewOptions &Options, const ReportOptions &O) {
   LibraryCode Library(Paths.root(), Options.config.effectiveKnowledge(),
                       LibraryCodeOptions::fromConfig(Options.config.vendored));
   Review Reviewed = review(P, Options, &Library);
@@ -79,9 +88,9 @@ int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptio
     else if (O.format == "codequality")
       writeCodeQuality(OS, Report);
     else if (O.format == "plan")
-      writePlanMarkdown(OS, buildPlan(P, Options.config.linkOptions().entryPoints, Report));
+      writePlanMarkdown(OS, buildPlan(*Whole, Options.config.linkOptions().entryPoints, Report));
     else if (O.format == "plan-json")
-      writePlanJson(OS, buildPlan(P, Options.config.linkOptions().entryPoints, Report));
+      writePlanJson(OS, buildPlan(*Whole, Options.config.linkOptions().entryPoints, Report));
     else {
       if (Color)
         OS.enable_colors(true);

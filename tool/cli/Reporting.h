@@ -22,4 +22,10 @@ llvm::Error prepareReview(const ReportOptions &O, const Config &C, struct Review
 int reportAndGate(const Program &P, const ProjectPaths &Paths, const ReviewOptions &Review,
                   const ReportOptions &O);
 
+/// The same from a linked program (linkProgram, or the linked-result cache). `Whole` is the
+/// program itself, needed only by the formats reportNeedsProgram names.
+int reportAndGate(const struct LinkedProgram &P, const Program *Whole, const ProjectPaths &Paths,
+                  const ReviewOptions &Review, const ReportOptions &O);
+bool reportNeedsProgram(const ReportOptions &O);
+
 } // namespace sa

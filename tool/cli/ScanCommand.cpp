@@ -5,6 +5,7 @@
 
 #include "driver/FactsCache.h"
 #include "driver/Scan.h"
+#include "facts/FactGroups.h"
 #include "facts/FactsJson.h"
 #include "review/Review.h"
 #include "support/Output.h"
@@ -95,10 +96,10 @@ std::string defaultCacheDir(const ScanPlan &Plan) {
 
 /// Headers included from outside the root are not analysed: said with how many and which, so
 /// a root chosen too narrow never hides state in silence.
-void reportOutsideRoot(const std::vector<TUFacts> &Facts, llvm::StringRef Root) {
+void reportOutsideRoot(const std::vector<ScannedTU> &TUs, llvm::StringRef Root) {
   std::vector<std::string> Files;
-  for (const TUFacts &F : Facts)
-    Files.insert(Files.end(), F.outsideRoot.begin(), F.outsideRoot.end());
+  for (const ScannedTU &TU : TUs)
+    Files.insert(Files.end(), TU.outsideRoot.begin(), TU.outsideRoot.end());
   std::sort(Files.begin(), Files.end());
   Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
   if (Files.empty())
@@ -188,40 +189,65 @@ int runScanCommand(const ScanOptions &O) {
       Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
   }
 
+  // The linked result is cached when nothing needs the facts themselves.
+  std::optional<std::string> LinkSalt;
+  if (Cache && O.factsOut.empty() && !reportNeedsProgram(O.report))
+    LinkSalt = linkSalt(*Conf);
   Progress Bar(llvm::errs(), Progress::choose(O.quiet, O.verbose), Plan->jobs.size());
-  std::vector<TUFacts> Facts = runScan(
-      *Plan, O.jobs, Extract, Cache ? &*Cache : nullptr,
-      [&](const TUJob &Job, const TUFacts &F, double Seconds, bool FromCache) {
-        if (F.status == TUStatus::CompileErrors) {
-          Bar.interrupt();
-          llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
-                       << (F.errorCount == 1 ? " compile error" : " compile errors")
-                       << "; first: " << F.firstError << "\n";
-        } else if (F.status == TUStatus::Failed) {
-          Bar.interrupt();
-          llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError << "\n";
-        }
-        Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
-      });
+  auto OnDone = [&](const TUJob &Job, const TUSummary &F, double Seconds, bool FromCache) {
+    if (F.status == TUStatus::CompileErrors) {
+      Bar.interrupt();
+      llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
+                   << (F.errorCount == 1 ? " compile error" : " compile errors")
+                   << "; first: " << F.firstError << "\n";
+    } else if (F.status == TUStatus::Failed) {
+      Bar.interrupt();
+      llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError << "\n";
+    }
+    Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
+  };
+  GroupedScan Scan =
+      runGroupedScan(*Plan, O.jobs, Extract, Cache ? &*Cache : nullptr, OnDone, LinkSalt);
   double Seconds = Bar.elapsed();
-  reportOutsideRoot(Facts, Plan->paths.root());
+  reportOutsideRoot(Scan.tus, Plan->paths.root());
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {
     FactsFile File;
     File.root = Plan->paths.root();
-    File.tus = Facts;
+    File.tus = Scan.joined();
     File.shard = Shard ? Shard->first : 1;
     File.shards = Shard ? Shard->second : 1;
     File.scan = ScanId;
     llvm::json::Value Doc = factsFileToJSON(File);
+    File.tus.clear();
     if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
       reportError("cannot write " + outputName(O.factsOut) + ": " + llvm::toString(std::move(E)));
       return 2;
     }
   }
 
-  int Code = reportAndGate(mergeFacts(Facts), Plan->paths, Review, O.report);
+  std::vector<TUSummary> TUs = Scan.summaries();
+  std::sort(TUs.begin(), TUs.end(),
+            [](const TUSummary &A, const TUSummary &B) { return A.file < B.file; });
+  std::optional<LinkedProgram> Linked;
+  if (Scan.linked && !(Linked = linkedFromJSON(*Scan.linked))) {
+    // Signed by this cache but not readable by this build: link from the groups.
+    Cache->countCorrupt();
+    Scan = runGroupedScan(*Plan, O.jobs, Extract, &*Cache);
+  }
+  std::optional<Program> Whole;
+  if (!Linked) {
+    Whole = linkGroups(TUs, Scan.uses());
+    Scan.groups.clear(); // the program holds what is needed from here on
+    Linked = linkProgram(*Whole, *Conf);
+    if (Cache && !Scan.linkKey.empty())
+      Cache->storeLinked(Scan.linkKey, linkedToJSON(*Linked));
+    if (!reportNeedsProgram(O.report))
+      Whole.reset();
+  }
+  Linked->tus = std::move(TUs);
+  int Code = reportAndGate(*Linked, Whole ? &*Whole : nullptr, Plan->paths, Review, O.report);
   // Sources that could not even be listed (an unreadable directory) make the scan incomplete.
   if (Plan->sourcesLost && Code != 2)
     Code = 3;
@@ -239,7 +265,9 @@ int runScanCommand(const ScanOptions &O) {
 }
 
 int runMergeCommand(const MergeOptions &O) {
-  std::vector<TUFacts> All;
+  std::vector<TUSummary> TUs;
+  GroupStore Groups;
+  std::map<std::string, unsigned> Uses;
   std::string Root;
   if (!O.report.output.empty())
     for (const std::string &Path : O.factsFiles)
@@ -294,8 +322,14 @@ int runMergeCommand(const MergeOptions &O) {
       return 2;
     }
     Root = File->root;
-    for (TUFacts &F : File->tus)
-      All.push_back(std::move(F));
+    // Header groups shared by TUs, within and across shards, are kept once.
+    for (const TUFacts &F : File->tus) {
+      TUs.push_back({F.file, F.status, F.firstError, F.errorCount});
+      for (FactGroup &G : splitByFile(F)) {
+        ++Uses[G.hash];
+        Groups.add(G.hash, std::move(G.facts));
+      }
+    }
   }
   std::string Missing;
   unsigned MissingCount = 0;
@@ -323,7 +357,7 @@ int runMergeCommand(const MergeOptions &O) {
     reportError(llvm::toString(std::move(E)));
     return 2;
   }
-  return reportAndGate(mergeFacts(All), Paths, Review, O.report);
+  return reportAndGate(linkGroups(std::move(TUs), Groups.uses(Uses)), Paths, Review, O.report);
 }
 
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump) {

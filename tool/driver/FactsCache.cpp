@@ -1,12 +1,14 @@
 #include "driver/FactsCache.h"
 
 #include "Version.h"
+#include "facts/FactGroups.h"
 #include "facts/FactsJson.h"
 #include "support/Output.h"
 #include "support/Untrusted.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Compression.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -25,7 +27,36 @@
 namespace sa {
 
 namespace {
-constexpr int CacheFormat = 2; // 2: entries carry an HMAC
+constexpr int CacheFormat = 3; // 2: entries carry an HMAC; 3: facts grouped per file, stored
+                                // once as compressed objects; linked results
+
+/// zstd level of every cache file (bench/README.md: level 3 against plain JSON and level 9).
+constexpr int CompressionLevel = 3;
+/// Largest uncompressed size a cache file may claim (a signed entry names it).
+constexpr uint64_t MaxUncompressed = 1ull << 31;
+
+std::string compress(llvm::StringRef Text) {
+  llvm::SmallVector<uint8_t, 0> Out;
+  llvm::compression::zstd::compress(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Text.data()), Text.size()), Out,
+      CompressionLevel);
+  return std::string(reinterpret_cast<const char *>(Out.data()), Out.size());
+}
+
+std::optional<std::string> decompress(llvm::StringRef Bytes, uint64_t Size) {
+  if (Size > MaxUncompressed)
+    return std::nullopt;
+  llvm::SmallVector<uint8_t, 0> Out;
+  if (llvm::Error E = llvm::compression::zstd::decompress(
+          llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()),
+          Out, Size)) {
+    llvm::consumeError(std::move(E));
+    return std::nullopt;
+  }
+  if (Out.size() != Size)
+    return std::nullopt;
+  return std::string(reinterpret_cast<const char *>(Out.data()), Out.size());
+}
 
 /// What built these facts: the executable's own contents (a rebuilt state-audit at the same
 /// version may extract differently) and the Clang it runs on.
@@ -73,6 +104,23 @@ std::string hmacSha256(llvm::StringRef Key, llvm::StringRef Message) {
   auto Digest = H2.final();
   return llvm::toHex(Digest, true);
 }
+
+/// SHA-256 over NUL-terminated parts: the cache's keys, 40 hex digits.
+class KeyHash {
+public:
+  KeyHash &operator<<(llvm::StringRef Part) {
+    H.update(Part);
+    H.update(llvm::StringRef("\0", 1));
+    return *this;
+  }
+  std::string hex() {
+    auto Digest = H.final();
+    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+  }
+
+private:
+  llvm::SHA256 H;
+};
 
 bool constantTimeEqual(llvm::StringRef A, llvm::StringRef B) {
   if (A.size() != B.size())
@@ -145,26 +193,17 @@ const std::string &FactsCache::secret() {
 
 std::string FactsCache::key(llvm::StringRef Directory,
                             const std::vector<std::string> &Arguments) const {
-  llvm::SHA256 H;
-  auto Part = [&](llvm::StringRef S) {
-    H.update(S);
-    H.update(llvm::StringRef("\0", 1));
-  };
-  Part("state-audit facts cache");
-  Part(toolFingerprint());
-  Part(std::to_string(FactsFormatVersion));
-  Part(std::to_string(CacheFormat));
-  Part(Salt);
-  Part(Directory);
+  KeyHash H;
+  H << "state-audit facts cache" << toolFingerprint() << std::to_string(FactsFormatVersion)
+    << std::to_string(CacheFormat) << Salt << Directory;
   for (const std::string &A : Arguments)
-    Part(A);
-  auto Digest = H.final();
-  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+    H << A;
+  return H.hex();
 }
 
-std::string FactsCache::entryPath(const std::string &Key) const {
+std::string FactsCache::path(llvm::StringRef Kind, const std::string &Name) const {
   llvm::SmallString<256> P(Dir);
-  llvm::sys::path::append(P, "v" + std::to_string(CacheFormat), Key.substr(0, 2), Key + ".json");
+  llvm::sys::path::append(P, "v" + std::to_string(CacheFormat), Kind, Name.substr(0, 2), Name);
   return std::string(P);
 }
 
@@ -189,60 +228,124 @@ std::string FactsCache::contentHash(const std::string &Path) {
   return Hash;
 }
 
-std::optional<TUFacts> FactsCache::lookup(const std::string &Key) {
+// A signed file: "<prefix><hmac>\n<size>\n<zstd bytes>", the HMAC under this cache's secret
+// of its key and everything after the first line, so nothing untrusted is decompressed or
+// parsed, and a signed file copied under another key does not verify. A file edited by anyone
+// without the secret (a poisoned CI cache) fails here.
+std::optional<std::string> FactsCache::readSigned(llvm::StringRef Kind, const std::string &Key) {
+  std::string Path = path(Kind, Key);
   const std::string &Secret = secret();
   if (Secret.empty())
-    return std::nullopt; // no key to check entries with: parse everything
-  auto Buffer = llvm::MemoryBuffer::getFile(entryPath(Key), /*IsText=*/true);
+    return std::nullopt;
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
   if (!Buffer)
     return std::nullopt; // not cached yet
-  // "<prefix><hmac>\n<json>": the HMAC, under this cache's secret, of the JSON text. An entry
-  // edited by anyone without the secret (a poisoned CI cache) fails here and is rebuilt.
   auto [Header, Body] = (*Buffer)->getBuffer().split('\n');
-  if (!Header.consume_front(MacPrefix) || !constantTimeEqual(Header, hmacSha256(Secret, Body))) {
+  auto [SizeText, Compressed] = Body.split('\n');
+  uint64_t Size = 0;
+  std::optional<std::string> Text;
+  if (Header.consume_front(MacPrefix) &&
+      constantTimeEqual(Header, hmacSha256(Secret, Kind.str() + "/" + Key + "\n" + Body.str())) &&
+      !SizeText.getAsInteger(10, Size))
+    Text = decompress(Compressed, Size);
+  if (!Text)
+    ++Corrupt;
+  return Text;
+}
+
+void FactsCache::writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text) {
+  const std::string &Secret = secret();
+  std::string Path = path(Kind, Key);
+  if (Secret.empty() || llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
+    return; // an unwritable cache slows the next scan down, nothing more
+  std::string Body = std::to_string(Text.size()) + "\n" + compress(Text);
+  std::string File =
+      MacPrefix.str() + hmacSha256(Secret, Kind.str() + "/" + Key + "\n" + Body) + "\n" + Body;
+  if (llvm::Error E = writeFileAtomically(Path, File))
+    llvm::consumeError(std::move(E));
+}
+
+std::optional<CachedTU> FactsCache::lookup(const std::string &Key) {
+  std::optional<std::string> Text = readSigned("entries", Key);
+  if (!Text)
+    return std::nullopt;
+  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(*Text);
+  const llvm::json::Object *O = Doc ? Doc->getAsObject() : nullptr;
+  auto Bad = [&]() -> std::optional<CachedTU> {
     ++Corrupt;
     return std::nullopt;
-  }
-  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(Body);
-  const llvm::json::Object *O = Doc ? Doc->getAsObject() : nullptr;
+  };
+  if (!Doc)
+    llvm::consumeError(Doc.takeError());
   if (!O || O->getString("format") != llvm::StringRef("state-audit-cache") ||
       O->getInteger("version") != CacheFormat || O->getString("key") != llvm::StringRef(Key) ||
-      O->getString("tool") != llvm::StringRef(STATE_AUDIT_VERSION)) {
-    if (!Doc)
-      llvm::consumeError(Doc.takeError());
-    ++Corrupt;
-    return std::nullopt;
-  }
+      O->getString("tool") != llvm::StringRef(STATE_AUDIT_VERSION))
+    return Bad();
   const llvm::json::Array *Inputs = O->getArray("inputs");
-  const llvm::json::Value *Facts = O->get("facts");
-  if (!Inputs || !Facts) {
-    ++Corrupt;
-    return std::nullopt;
+  const llvm::json::Array *Groups = O->getArray("groups");
+  const llvm::json::Value *Summary = O->get("summary");
+  CachedTU TU;
+  llvm::json::Path::Root Root("entry");
+  if (!Inputs || !Groups || !Summary || !fromJSON(*Summary, TU.summary, Root) ||
+      !O->get("outsideRoot") || !fromJSON(*O->get("outsideRoot"), TU.outsideRoot, Root)) {
+    llvm::consumeError(Root.getError());
+    return Bad();
+  }
+  for (const llvm::json::Value &G : *Groups) {
+    const llvm::json::Object *Ref = G.getAsObject();
+    std::optional<llvm::StringRef> Hash = Ref ? Ref->getString("hash") : std::nullopt;
+    std::optional<int64_t> Size = Ref ? Ref->getInteger("size") : std::nullopt;
+    if (!Hash || !Size || *Size < 0 || Hash->size() != 40 ||
+        Hash->find_first_not_of("0123456789abcdef") != llvm::StringRef::npos)
+      return Bad();
+    TU.groups.push_back({Hash->str(), static_cast<uint64_t>(*Size)});
   }
   for (const llvm::json::Value &I : *Inputs) {
     const llvm::json::Object *File = I.getAsObject();
     std::optional<llvm::StringRef> Path = File ? File->getString("path") : std::nullopt;
     std::optional<llvm::StringRef> Hash = File ? File->getString("hash") : std::nullopt;
-    if (!Path || !Hash) {
-      ++Corrupt;
-      return std::nullopt;
-    }
+    if (!Path || !Hash)
+      return Bad();
     if (contentHash(Path->str()) != *Hash)
       return std::nullopt; // an input changed: parse again
   }
-  llvm::Expected<TUFacts> F = tuFactsFromJSON(*Facts);
+  return TU;
+}
+
+std::optional<TUFacts> FactsCache::loadGroup(const GroupRef &Ref) {
+  auto Reject = [&]() -> std::optional<TUFacts> {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Written.erase(Ref.hash);
+    Rejected.insert(Ref.hash);
+    return std::nullopt;
+  };
+  auto Buffer = llvm::MemoryBuffer::getFile(path("objects", Ref.hash), /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return Reject();
+  // The signed entry named this hash: content that hashes to it is what was stored.
+  std::optional<std::string> Text = decompress((*Buffer)->getBuffer(), Ref.size);
+  if (!Text || groupHash(*Text) != Ref.hash)
+    return Reject();
+  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(*Text);
+  if (!Doc) {
+    llvm::consumeError(Doc.takeError());
+    return Reject();
+  }
+  llvm::Expected<TUFacts> F = tuFactsFromJSON(*Doc);
   if (!F) {
     llvm::consumeError(F.takeError());
-    ++Corrupt;
-    return std::nullopt;
+    return Reject();
   }
   return std::move(*F);
 }
 
-void FactsCache::store(const std::string &Key, const TUFacts &Facts,
+void FactsCache::store(const std::string &Key, const TUSummary &Summary,
+                       const std::vector<std::string> &OutsideRoot,
+                       const std::vector<FactGroup> &Groups,
                        const std::vector<std::string> &Inputs) {
-  const std::string &Secret = secret();
-  if (Secret.empty())
+  if (secret().empty())
     return;
   llvm::json::Array Files;
   for (const std::string &Path : Inputs) {
@@ -254,20 +357,66 @@ void FactsCache::store(const std::string &Key, const TUFacts &Facts,
     }
     Files.push_back(llvm::json::Object{{"path", Path}, {"hash", Hash}});
   }
+  // Objects first: an entry is written only once every group it names is in place.
+  llvm::json::Array Refs;
+  for (const FactGroup &G : Groups) {
+    Refs.push_back(llvm::json::Object{{"hash", G.hash},
+                                      {"size", static_cast<int64_t>(G.json.size())}});
+    std::string Object = path("objects", G.hash);
+    {
+      std::lock_guard<std::mutex> Lock(Mutex);
+      if (Written.count(G.hash))
+        continue;
+      if (!Rejected.count(G.hash) && llvm::sys::fs::exists(Object)) {
+        Written.insert(G.hash);
+        continue;
+      }
+    }
+    if (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Object)))
+      return;
+    if (llvm::Error E = writeFileAtomically(Object, compress(G.json))) {
+      llvm::consumeError(std::move(E));
+      return;
+    }
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Written.insert(G.hash);
+    Rejected.erase(G.hash);
+  }
   llvm::json::Value Entry = llvm::json::Object{{"format", "state-audit-cache"},
                                                {"version", CacheFormat},
                                                {"tool", STATE_AUDIT_VERSION},
                                                {"key", Key},
+                                               {"summary", toJSON(Summary)},
+                                               {"outsideRoot", OutsideRoot},
                                                {"inputs", std::move(Files)},
-                                               {"facts", toJSON(Facts)}};
-  std::string Path = entryPath(Key);
-  if (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
-    return; // an unwritable cache slows the next scan down, nothing more
+                                               {"groups", std::move(Refs)}};
   std::string Body;
   llvm::raw_string_ostream(Body) << Entry;
-  std::string Text = MacPrefix.str() + hmacSha256(Secret, Body) + "\n" + Body;
-  if (llvm::Error E = writeFileAtomically(Path, Text))
-    llvm::consumeError(std::move(E));
+  writeSigned("entries", Key, Body);
+}
+
+std::string FactsCache::linkKey(llvm::StringRef LinkSalt, const std::vector<TUSummary> &TUs,
+                                const std::vector<std::string> &GroupHashes) const {
+  KeyHash H;
+  H << "state-audit linked result" << toolFingerprint() << std::to_string(FactsFormatVersion)
+    << std::to_string(CacheFormat) << LinkSalt;
+  for (const TUSummary &S : TUs) {
+    std::string Text;
+    llvm::raw_string_ostream(Text) << toJSON(S);
+    H << Text;
+  }
+  H << "groups";
+  for (const std::string &G : GroupHashes)
+    H << G;
+  return H.hex();
+}
+
+std::optional<std::string> FactsCache::lookupLinked(const std::string &Key) {
+  return readSigned("links", Key);
+}
+
+void FactsCache::storeLinked(const std::string &Key, llvm::StringRef Text) {
+  writeSigned("links", Key, Text);
 }
 
 } // namespace sa

@@ -1,18 +1,26 @@
 // The facts cache: a TU whose compile command, configuration and input files are unchanged
-// is not parsed again.
+// is not parsed again, and a scan whose facts and configuration are unchanged links nothing.
 //
-// An entry is found by a key hashing the tool (its version and the executable's contents, so a
-// rebuilt state-audit never reuses another build's facts), the facts format, what decides which
-// code is the project's (root, exclusions), the body-skipping switch and the TU's adjusted
-// compile command and directory. It records every file the TU read with a hash of its
-// contents; it is used only when all of them still hash the same, so touching a header
-// re-parses exactly the TUs that include it. Entries are written atomically (two scans may
-// run at once); an entry that cannot be read, is corrupt, or comes from another version is
-// ignored and rewritten, never trusted.
+// Layout under <cache>/v3/ (facts/FactGroups.h says what a group is):
+// - objects/: each distinct file group once, zstd-compressed JSON named by its content hash.
+//   A header included by 100 TUs with the same facts is one object; a header that TUs see
+//   differently (other -D macros) is one object per variant.
+// - entries/: one per TU, found by a key hashing the tool (its version and the executable's
+//   contents, so a rebuilt state-audit never reuses another build's facts), the facts format,
+//   what decides which code is the project's (root, exclusions), the body-skipping switch and
+//   the TU's adjusted compile command and directory. It holds the TU's summary (status,
+//   errors, headers outside the root), every file the TU read with a hash of its contents,
+//   and the hashes (and sizes) of its groups. It is used only when every input still hashes
+//   the same, so touching a header re-parses exactly the TUs that include it.
+// - links/: the linked result (findings, suppression comments, pools) keyed by the set of
+//   group hashes, the TU summaries and the link's configuration.
 //
-// Each entry carries an HMAC-SHA256 of its text under a secret: $STATE_AUDIT_CACHE_SECRET when
-// set, else 32 random bytes in <cache>/secret (mode 0600) made by the first scan. An entry that
-// does not verify is rebuilt. See docs/trust-model.md for what this does and does not protect.
+// Entries and linked results are signed with HMAC-SHA256 under a secret
+// ($STATE_AUDIT_CACHE_SECRET when set, else 32 random bytes in <cache>/secret, mode 0600, made
+// by the first scan); an object is trusted because a signed entry names its content hash, and
+// is checked against it when read. Whatever does not verify is not used: the TU is parsed
+// again, counted as an unreadable entry rebuilt. All files are written atomically (two scans
+// may run at once). See docs/trust-model.md for what this does and does not protect.
 #pragma once
 
 #include "facts/Facts.h"
@@ -23,10 +31,26 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace sa {
+
+struct FactGroup;
+
+/// A group a cache entry names: its content hash and the size of its JSON.
+struct GroupRef {
+  std::string hash;
+  uint64_t size = 0;
+};
+
+/// What a cache entry says about a TU without its facts.
+struct CachedTU {
+  TUSummary summary;
+  std::vector<std::string> outsideRoot;
+  std::vector<GroupRef> groups;
+};
 
 class FactsCache {
 public:
@@ -34,23 +58,45 @@ public:
   FactsCache(std::string Dir, std::string Salt);
 
   std::string key(llvm::StringRef Directory, const std::vector<std::string> &Arguments) const;
-  std::optional<TUFacts> lookup(const std::string &Key);
-  void store(const std::string &Key, const TUFacts &Facts, const std::vector<std::string> &Inputs);
+  /// The entry under `Key` when it verifies and every input is unchanged; its groups are not
+  /// read (loadGroup reads them).
+  std::optional<CachedTU> lookup(const std::string &Key);
+  /// A group object, checked against the hash the entry names; nullopt when it is missing,
+  /// corrupt or not what the hash says (and it is then rewritten by the next store).
+  std::optional<TUFacts> loadGroup(const GroupRef &Ref);
+  void store(const std::string &Key, const TUSummary &Summary,
+             const std::vector<std::string> &OutsideRoot, const std::vector<FactGroup> &Groups,
+             const std::vector<std::string> &Inputs);
+
+  /// The key of a linked result: the tool, `Salt` (the link's configuration), the TUs'
+  /// summaries and the sorted distinct group hashes.
+  std::string linkKey(llvm::StringRef Salt, const std::vector<TUSummary> &TUs,
+                      const std::vector<std::string> &GroupHashes) const;
+  std::optional<std::string> lookupLinked(const std::string &Key);
+  void storeLinked(const std::string &Key, llvm::StringRef Text);
 
   const std::string &directory() const { return Dir; }
+  /// Entries, objects and linked results that did not verify.
   unsigned corruptEntries() const { return Corrupt; }
+  void countCorrupt() { ++Corrupt; }
 
 private:
-  std::string entryPath(const std::string &Key) const;
+  std::string path(llvm::StringRef Kind, const std::string &Name) const;
   /// The key entries are signed with; empty when there is none (the cache is then unused).
   const std::string &secret();
   /// Content hash of a file, once per scan; empty when it cannot be read.
   std::string contentHash(const std::string &Path);
+  /// A signed, compressed file of a kind ("entries", "links") under a key: its text when it
+  /// verifies.
+  std::optional<std::string> readSigned(llvm::StringRef Kind, const std::string &Key);
+  void writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text);
 
   std::string Dir;
   std::string Salt;
   std::mutex Mutex;
   std::map<std::string, std::string> Hashes;
+  std::set<std::string> Written;  // objects known to be in place this scan
+  std::set<std::string> Rejected; // objects that did not verify: rewritten on store
   std::atomic<unsigned> Corrupt{0};
   std::once_flag SecretOnce;
   std::string Secret;

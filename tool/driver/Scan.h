@@ -2,12 +2,14 @@
 #pragma once
 
 #include "extract/Extractor.h"
+#include "facts/FactGroups.h"
 #include "facts/Facts.h"
 #include "support/Paths.h"
 
 #include "llvm/Support/Error.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,14 +53,51 @@ class FactsCache;
 
 /// Called after each TU, from the worker that ran it (calls are serialised).
 using TUDoneCallback =
-    std::function<void(const TUJob &, const TUFacts &, double Seconds, bool FromCache)>;
+    std::function<void(const TUJob &, const TUSummary &, double Seconds, bool FromCache)>;
+
+/// One TU of a scan: its summary and the file groups of its facts (by hash, in the scan's
+/// GroupStore unless the linked result came from the cache).
+struct ScannedTU {
+  TUSummary summary;
+  std::vector<std::string> outsideRoot;
+  std::vector<std::string> groups; // hashes, sorted by file
+  bool fromCache = false;
+};
+
+struct GroupedScan {
+  std::vector<ScannedTU> tus; // plan order
+  /// Every distinct group of the scan, each once, shared by the TUs that have it. Empty when
+  /// `linked` came from the cache: nothing was loaded.
+  GroupStore groups;
+  /// The linked result cached under `linkKey`, when the scan asked for one and it was found.
+  std::optional<std::string> linked;
+  std::string linkKey;
+
+  std::vector<TUSummary> summaries() const;
+  /// The distinct groups with the number of TUs that have each, for linkGroups.
+  std::vector<GroupUse> uses() const;
+  /// The TUs' facts rebuilt from their groups (`linked` must be empty).
+  std::vector<TUFacts> joined() const;
+};
 
 /// Runs every job on `Jobs` workers (0: one per core), taking unchanged TUs from `Cache` when
 /// one is given. Results are in plan order whatever the number of workers, so reports do not
-/// depend on -j.
+/// depend on -j. Each TU's facts are split by file (facts/FactGroups.h) and interned as the
+/// TU finishes, so two TUs' identical header facts are one object in memory.
+///
+/// With a cache and a `LinkSalt` (the link's configuration), a scan in which no TU changed
+/// looks up the linked result before reading any group: found, it is returned in `linked` and
+/// no group is loaded. Otherwise the groups of cached TUs are read, each distinct one once; a
+/// TU whose group cannot be read is parsed again (and counted as an unreadable entry).
+///
 /// Each TU runs on a thread of its own with a large stack (clang recurses once per nested
 /// expression), inside a crash-recovery context: a TU that crashes the parser comes back as
 /// Failed, the others are analysed.
+GroupedScan runGroupedScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
+                           FactsCache *Cache = nullptr, const TUDoneCallback &OnDone = {},
+                           const std::optional<std::string> &LinkSalt = std::nullopt);
+
+/// runGroupedScan without a linked result: every TU's facts, whole.
 std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOptions &Options,
                              FactsCache *Cache = nullptr, const TUDoneCallback &OnDone = {});
 

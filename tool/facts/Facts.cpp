@@ -149,9 +149,22 @@ bool isWrite(AccessKind K) {
 }
 
 namespace {
-auto key(const StateDecl &D) { return std::tie(D.id, D.loc); }
-auto key(const RecordFact &R) { return std::tie(R.id, R.loc); }
-auto key(const FunctionFact &F) { return std::tie(F.id, F.loc); }
+// Keys cover every field, so sorting is a total order: equal keys are equal facts, and
+// the normalised lists do not depend on the order facts arrived in (TUs, file groups, shards).
+// The leading fields keep the order readers rely on (id or location first).
+auto key(const StateDecl &D) {
+  return std::tie(D.id, D.loc, D.kind, D.name, D.type, D.shape, D.threadLocal, D.isConst,
+                  D.reference, D.fromMacro, D.owner, D.typeRecord, D.elementRecord,
+                  D.closureCopy);
+}
+auto key(const RecordFact &R) {
+  return std::tie(R.id, R.loc, R.name, R.bases, R.heldRecords, R.fieldNames, R.queuesWork);
+}
+auto key(const FunctionFact &F) {
+  return std::tie(F.id, F.loc, F.name, F.record, F.parent, F.isLambda, F.isVirtual,
+                  F.isCtorOrDtor, F.isMain, F.overrides, F.overrideNames, F.captureRecords,
+                  F.returnedCallables, F.returnsStatic);
+}
 auto key(const Access &A) {
   return std::tie(A.target, A.function, A.loc, A.kind, A.path, A.method, A.incDec, A.passing,
                   A.callee, A.cap, A.throughThis, A.sessionKeyed, A.decides, A.onThis,
@@ -163,21 +176,26 @@ auto key(const CallableRef &C) {
                   C.viaReturn, C.stored);
 }
 auto key(const FileOp &F) {
-  return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target, F.handle);
+  return std::tie(F.loc, F.function, F.api, F.kind, F.mode, F.target, F.handle, F.append,
+                  F.logLike, F.store, F.openedAt);
 }
-auto key(const PoolFact &P) { return std::tie(P.loc, P.id, P.name); }
+auto key(const PoolFact &P) {
+  return std::tie(P.loc, P.id, P.name, P.type, P.record, P.function, P.size, P.sizeText,
+                  P.downstream, P.downstreamLiteral);
+}
 auto key(const SuppressionComment &S) { return std::tie(S.loc, S.kind, S.rules, S.reason); }
+auto key(const Creation &C) { return std::tie(C.record, C.function); }
 
-// Sorting by a key that does not cover every field would let duplicates with different extra
-// fields survive in input order; the first of equal keys is kept, which is deterministic
-// because extraction visits a TU in source order.
 template <typename T> void sortUnique(std::vector<T> &V) {
-  std::stable_sort(V.begin(), V.end(), [](const T &A, const T &B) { return key(A) < key(B); });
+  std::sort(V.begin(), V.end(), [](const T &A, const T &B) { return key(A) < key(B); });
   V.erase(std::unique(V.begin(), V.end(),
                       [](const T &A, const T &B) { return key(A) == key(B); }),
           V.end());
 }
 } // namespace
+
+bool totalLess(const StateDecl &A, const StateDecl &B) { return key(A) < key(B); }
+bool totalLess(const FileOp &A, const FileOp &B) { return key(A) < key(B); }
 
 void normalize(TUFacts &F) {
   sortUnique(F.decls);
@@ -189,14 +207,7 @@ void normalize(TUFacts &F) {
   sortUnique(F.fileOps);
   sortUnique(F.pools);
   sortUnique(F.suppressions);
-  auto CreationKey = [](const Creation &C) { return std::tie(C.record, C.function); };
-  std::sort(F.creations.begin(), F.creations.end(),
-            [&](const Creation &A, const Creation &B) { return CreationKey(A) < CreationKey(B); });
-  F.creations.erase(std::unique(F.creations.begin(), F.creations.end(),
-                                [&](const Creation &A, const Creation &B) {
-                                  return CreationKey(A) == CreationKey(B);
-                                }),
-                    F.creations.end());
+  sortUnique(F.creations);
   std::sort(F.instantiated.begin(), F.instantiated.end());
   F.instantiated.erase(std::unique(F.instantiated.begin(), F.instantiated.end()),
                        F.instantiated.end());

@@ -291,6 +291,12 @@ bool isWrite(AccessKind);
 inline bool isNotState(TypeShape S) { return S == TypeShape::Lock || S == TypeShape::Client; }
 
 /// Sorts every list and removes exact duplicates, so facts compare and serialise stably.
+/// The order is total (every field counts), so the result does not depend on the order the
+/// facts arrived in.
 void normalize(TUFacts &);
+
+/// The total orders normalize sorts by, for merges that must not depend on arrival order.
+bool totalLess(const StateDecl &, const StateDecl &);
+bool totalLess(const FileOp &, const FileOp &);
 
 } // namespace sa

@@ -259,7 +259,7 @@ bool fromJSON(const Value &V, FileOp &F, Path P) {
          O.mapOptional("handle", F.handle);
 }
 
-static Value toJSON(const PoolFact &F) {
+Value toJSON(const PoolFact &F) {
   Object O{{"id", F.id},           {"name", F.name},         {"type", F.type}, {"record", F.record},
            {"function", F.function}, {"sizeText", F.sizeText}, {"loc", toJSON(F.loc)},
            {"downstream", F.downstream}, {"downstreamLiteral", F.downstreamLiteral}};
@@ -275,7 +275,7 @@ bool fromJSON(const Value &V, PoolFact &F, Path P) {
          O.map("downstream", F.downstream) && O.map("downstreamLiteral", F.downstreamLiteral);
 }
 
-static Value toJSON(const SuppressionComment &S) {
+Value toJSON(const SuppressionComment &S) {
   return Object{{"kind", toString(S.kind)}, {"rules", strings(S.rules)}, {"reason", S.reason},
                 {"loc", toJSON(S.loc)}};
 }
@@ -330,6 +330,67 @@ static bool fromJSON(const Value &V, TUFacts &F, Path P) {
          O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
          O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated) &&
          O.map("creations", F.creations) && O.mapOptional("outsideRoot", F.outsideRoot);
+}
+
+Value toJSON(const TUSummary &S) {
+  return Object{{"file", S.file}, {"status", toString(S.status)}, {"firstError", S.firstError},
+                {"errorCount", S.errorCount}};
+}
+bool fromJSON(const Value &V, TUSummary &S, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("file", S.file) && O.map("status", S.status) &&
+         O.map("firstError", S.firstError) && mapUnsigned(O, "errorCount", S.errorCount, P);
+}
+
+static Value toJSON(const Evidence &E) {
+  return Object{{"message", E.message}, {"loc", toJSON(E.loc)}};
+}
+bool fromJSON(const Value &V, Evidence &E, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("message", E.message) && O.map("loc", E.loc);
+}
+
+bool fromJSON(const Value &V, Level &L, Path P) {
+  auto S = V.getAsString();
+  std::optional<Level> Parsed = S ? parseLevel(*S) : std::nullopt;
+  if (!Parsed) {
+    P.report("expected a level");
+    return false;
+  }
+  L = *Parsed;
+  return true;
+}
+
+constexpr BaselineState AllBaselineStates[] = {BaselineState::None, BaselineState::New,
+                                               BaselineState::Unchanged, BaselineState::Absent};
+bool fromJSON(const Value &V, BaselineState &Out, Path P) {
+  return enumFromJSON(V, Out, P, AllBaselineStates);
+}
+
+Value toJSON(const Finding &F) {
+  return Object{{"rule", F.rule},
+                {"level", toString(F.level)},
+                {"loc", toJSON(F.loc)},
+                {"symbol", F.symbol},
+                {"type", F.type},
+                {"message", F.message},
+                {"hint", F.hint},
+                {"evidence", list(F.evidence)},
+                {"flow", list(F.flow)},
+                {"stateId", F.stateId},
+                {"fingerprint", F.fingerprint},
+                {"suppressed", F.suppressed},
+                {"suppressionReason", F.suppressionReason},
+                {"baseline", toString(F.baseline)}};
+}
+bool fromJSON(const Value &V, Finding &F, Path P) {
+  ObjectMapper O(V, P);
+  return O && O.map("rule", F.rule) && O.map("level", F.level) && O.map("loc", F.loc) &&
+         O.map("symbol", F.symbol) && O.map("type", F.type) && O.map("message", F.message) &&
+         O.map("hint", F.hint) && O.map("evidence", F.evidence) && O.map("flow", F.flow) &&
+         O.map("stateId", F.stateId) && O.map("fingerprint", F.fingerprint) &&
+         O.map("suppressed", F.suppressed) && O.map("suppressionReason", F.suppressionReason) &&
+         O.map("baseline", F.baseline);
 }
 
 llvm::Expected<TUFacts> tuFactsFromJSON(const Value &V) {

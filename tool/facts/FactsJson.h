@@ -2,6 +2,7 @@
 #pragma once
 
 #include "facts/Facts.h"
+#include "facts/Finding.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -16,6 +17,17 @@ llvm::json::Value toJSON(const TUFacts &);
 
 /// Reads facts written by toJSON. Errors name the offending path inside the document.
 llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
+
+// The parts the cache keeps on their own: a TU's summary (status and errors), and what the
+// link cache holds besides findings (suppression comments, pools).
+llvm::json::Value toJSON(const TUSummary &);
+bool fromJSON(const llvm::json::Value &, TUSummary &, llvm::json::Path);
+llvm::json::Value toJSON(const SuppressionComment &);
+bool fromJSON(const llvm::json::Value &, SuppressionComment &, llvm::json::Path);
+llvm::json::Value toJSON(const PoolFact &);
+bool fromJSON(const llvm::json::Value &, PoolFact &, llvm::json::Path);
+llvm::json::Value toJSON(const Finding &);
+bool fromJSON(const llvm::json::Value &, Finding &, llvm::json::Path);
 
 /// A facts file (`scan --facts-out`): the facts of several TUs and the project root they are
 /// relative to, for `merge`.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace sa {
 
@@ -20,16 +21,12 @@ const RecordFact *Program::record(const std::string &Id) const {
 
 namespace {
 
-template <typename T> void mergeById(std::map<std::string, T> &Into, const T &Fact) {
+/// The smallest location wins; among facts at one location the total order decides, so the
+/// merge does not depend on the order TUs or file groups arrive in.
+void mergeById(std::map<std::string, StateDecl> &Into, const StateDecl &Fact) {
   auto [It, Inserted] = Into.emplace(Fact.id, Fact);
-  if (!Inserted && Fact.loc < It->second.loc)
+  if (!Inserted && totalLess(Fact, It->second))
     It->second = Fact;
-}
-
-void mergeStrings(std::vector<std::string> &Into, const std::vector<std::string> &From) {
-  Into.insert(Into.end(), From.begin(), From.end());
-  std::sort(Into.begin(), Into.end());
-  Into.erase(std::unique(Into.begin(), Into.end()), Into.end());
 }
 
 template <typename T> void append(std::vector<T> &Into, const std::vector<T> &From) {
@@ -51,7 +48,7 @@ void joinDatabaseHandles(TUFacts &All) {
       continue;
     }
     auto [It, Inserted] = OnFile.emplace(Op.handle, &Op);
-    if (!Inserted && Op.loc < It->second->loc)
+    if (!Inserted && totalLess(Op, *It->second))
       It->second = &Op;
   }
   std::vector<FileOp> Statements;
@@ -83,38 +80,74 @@ void joinDatabaseHandles(TUFacts &All) {
 } // namespace
 
 Program mergeFacts(const std::vector<TUFacts> &TUs) {
-  Program P;
-  TUFacts All; // the lists, concatenated then normalised once
+  std::vector<TUSummary> Summaries;
+  std::vector<GroupUse> Facts;
   for (const TUFacts &TU : TUs) {
-    P.tus.push_back({TU.file, TU.status, TU.firstError, TU.errorCount});
+    Summaries.push_back({TU.file, TU.status, TU.firstError, TU.errorCount});
+    Facts.push_back({&TU, 1});
+  }
+  return linkGroups(std::move(Summaries), Facts);
+}
+
+namespace {
+void sortUnique(std::vector<std::string> &V) {
+  std::sort(V.begin(), V.end());
+  V.erase(std::unique(V.begin(), V.end()), V.end());
+}
+} // namespace
+
+Program linkGroups(std::vector<TUSummary> TUs, const std::vector<GroupUse> &Groups) {
+  Program P;
+  P.tus = std::move(TUs);
+  TUFacts All; // the lists, concatenated then normalised once
+  // A record or function met more than once (in several TUs, or twice in one) has its lists
+  // merged: the union, sorted. Met once, they stay as extracted (in declaration order).
+  std::map<std::string, size_t> RecordsMet, FunctionsMet;
+  for (const GroupUse &G : Groups) {
+    const TUFacts &TU = *G.facts;
     for (const StateDecl &D : TU.decls)
       mergeById(P.states, D);
     for (const RecordFact &R : TU.records) {
+      RecordsMet[R.id] += G.tus;
       auto [It, Inserted] = P.records.emplace(R.id, R);
       if (!Inserted) {
         // A record's bases are the same in every TU; the union guards against a TU that saw
         // only part of the definition during error recovery.
-        mergeStrings(It->second.bases, R.bases);
-        mergeStrings(It->second.heldRecords, R.heldRecords);
-        mergeStrings(It->second.fieldNames, R.fieldNames);
-        It->second.queuesWork |= R.queuesWork;
-        if (R.loc < It->second.loc)
-          It->second.loc = R.loc;
+        RecordFact &M = It->second;
+        for (auto List : {&RecordFact::bases, &RecordFact::heldRecords, &RecordFact::fieldNames})
+          append(M.*List, R.*List);
+        M.queuesWork |= R.queuesWork;
+        if (std::tie(R.loc, R.name) < std::tie(M.loc, M.name)) {
+          M.loc = R.loc;
+          M.name = R.name;
+        }
       }
     }
     for (const FunctionFact &F : TU.functions) {
+      FunctionsMet[F.id] += G.tus;
       auto [It, Inserted] = P.functions.emplace(F.id, F);
       if (!Inserted) {
         FunctionFact &M = It->second;
-        mergeStrings(M.overrides, F.overrides);
-        mergeStrings(M.overrideNames, F.overrideNames);
-        mergeStrings(M.captureRecords, F.captureRecords);
-        mergeStrings(M.returnedCallables, F.returnedCallables);
-        if (M.returnsStatic.empty())
+        for (auto List : {&FunctionFact::overrides, &FunctionFact::overrideNames,
+                          &FunctionFact::captureRecords, &FunctionFact::returnedCallables})
+          append(M.*List, F.*List);
+        if (M.returnsStatic.empty() || (!F.returnsStatic.empty() && F.returnsStatic < M.returnsStatic))
           M.returnsStatic = F.returnsStatic;
-        if (F.loc < M.loc) {
+        // What one fact says alone comes from the one at the smallest location (then the
+        // smallest of the rest), whichever arrived first.
+        auto Own = [](const FunctionFact &X) {
+          return std::tie(X.loc, X.name, X.record, X.parent, X.isLambda, X.isVirtual,
+                          X.isCtorOrDtor, X.isMain);
+        };
+        if (Own(F) < Own(M)) {
           M.loc = F.loc;
           M.name = F.name;
+          M.record = F.record;
+          M.parent = F.parent;
+          M.isLambda = F.isLambda;
+          M.isVirtual = F.isVirtual;
+          M.isCtorOrDtor = F.isCtorOrDtor;
+          M.isMain = F.isMain;
         }
       }
     }
@@ -127,6 +160,15 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
     append(All.pools, TU.pools);
     append(All.suppressions, TU.suppressions);
   }
+  for (auto &[Id, Met] : RecordsMet)
+    if (Met > 1)
+      for (auto List : {&RecordFact::bases, &RecordFact::heldRecords, &RecordFact::fieldNames})
+        sortUnique(P.records[Id].*List);
+  for (auto &[Id, Met] : FunctionsMet)
+    if (Met > 1)
+      for (auto List : {&FunctionFact::overrides, &FunctionFact::overrideNames,
+                        &FunctionFact::captureRecords, &FunctionFact::returnedCallables})
+        sortUnique(P.functions[Id].*List);
   joinDatabaseHandles(All);
   normalize(All);
   P.accesses = std::move(All.accesses);

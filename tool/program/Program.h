@@ -1,6 +1,7 @@
 // The whole program: the facts of every TU merged by id.
 #pragma once
 
+#include "facts/FactGroups.h"
 #include "facts/Facts.h"
 
 #include <map>
@@ -33,5 +34,11 @@ struct Program {
 /// TUs disagree on details the choice is deterministic (smallest location, then the merged
 /// lists sorted), so the result does not depend on TU order or on `-j`.
 Program mergeFacts(const std::vector<TUFacts> &TUs);
+
+/// The same merge over facts grouped by file (facts/FactGroups.h): `Groups` are the distinct
+/// groups of all TUs, each once with the number of TUs that have it, in any order; `TUs` the
+/// summaries of the TUs. Linear in the distinct groups: a header's facts shared by many TUs
+/// are merged once, with the same result as merging every TU's copy.
+Program linkGroups(std::vector<TUSummary> TUs, const std::vector<GroupUse> &Groups);
 
 } // namespace sa

@@ -1,10 +1,14 @@
 #include "review/Review.h"
 
+#include "facts/FactsJson.h"
 #include "gate/Suppressions.h"
+#include "support/Untrusted.h"
 #include "rules/RuleSet.h"
 
 #include <algorithm>
 #include <map>
+
+#include "llvm/Support/raw_ostream.h"
 
 namespace sa {
 
@@ -45,9 +49,74 @@ std::string libraryNote(const std::vector<Review::LibraryFile> &Files) {
 
 } // namespace
 
+LinkedProgram linkProgram(const Program &P, const Config &C) {
+  LinkedProgram L;
+  L.link = link(P, C.linkOptions());
+  L.suppressions = P.suppressions;
+  L.pools = P.pools;
+  L.tus = P.tus;
+  return L;
+}
+
+std::string linkSalt(const Config &C) {
+  // Exactly what linkOptions reads: entry points, pools and library knowledge (spelled out in
+  // full by dumpConfig). Levels, switches, suppressions and the baseline apply after the link.
+  Config Link;
+  Link.entryPoints = C.entryPoints;
+  Link.connectionPools = C.connectionPools;
+  Link.knowledge = C.knowledge;
+  return dumpConfig(Link);
+}
+
+std::string linkedToJSON(const LinkedProgram &L) {
+  llvm::json::Array Findings, Suppressions, Pools, Notes;
+  for (const Finding &F : L.link.findings)
+    Findings.push_back(toJSON(F));
+  for (const SuppressionComment &S : L.suppressions)
+    Suppressions.push_back(toJSON(S));
+  for (const PoolFact &P : L.pools)
+    Pools.push_back(toJSON(P));
+  for (const std::string &N : L.link.notes)
+    Notes.push_back(N);
+  llvm::json::Value Doc = llvm::json::Object{{"format", "state-audit-linked"},
+                                             {"findings", std::move(Findings)},
+                                             {"notes", std::move(Notes)},
+                                             {"entryPoints", L.link.entryPoints},
+                                             {"suppressions", std::move(Suppressions)},
+                                             {"pools", std::move(Pools)}};
+  std::string Text;
+  llvm::raw_string_ostream(Text) << Doc;
+  return Text;
+}
+
+std::optional<LinkedProgram> linkedFromJSON(llvm::StringRef Text) {
+  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(Text);
+  if (!Doc) {
+    llvm::consumeError(Doc.takeError());
+    return std::nullopt;
+  }
+  LinkedProgram L;
+  llvm::json::Path::Root Root("linked");
+  llvm::json::ObjectMapper O(*Doc, Root);
+  int64_t EntryPoints = 0;
+  if (!O || Doc->getAsObject()->getString("format") != llvm::StringRef("state-audit-linked") ||
+      !O.map("findings", L.link.findings) || !O.map("notes", L.link.notes) ||
+      !O.map("entryPoints", EntryPoints) || !O.map("suppressions", L.suppressions) ||
+      !O.map("pools", L.pools) || EntryPoints < 0 || EntryPoints > UINT32_MAX) {
+    llvm::consumeError(Root.getError());
+    return std::nullopt;
+  }
+  L.link.entryPoints = static_cast<unsigned>(EntryPoints);
+  return L;
+}
+
 Review review(const Program &P, const ReviewOptions &O, LibraryCode *Library) {
+  return review(linkProgram(P, O.config), O, Library);
+}
+
+Review review(const LinkedProgram &Linked, const ReviewOptions &O, LibraryCode *Library) {
   Review R;
-  LinkResult L = link(P, O.config.linkOptions());
+  LinkResult L = Linked.link;
   R.notes = std::move(L.notes);
   R.entryPoints = L.entryPoints;
 
@@ -66,7 +135,7 @@ Review review(const Program &P, const ReviewOptions &O, LibraryCode *Library) {
     }
   };
   Configure(L.findings);
-  std::vector<Finding> Problems = applySuppressions(L.findings, P.suppressions, Disabled);
+  std::vector<Finding> Problems = applySuppressions(L.findings, Linked.suppressions, Disabled);
   Configure(Problems);
   if (Library) {
     std::map<std::string, Review::LibraryFile> Dropped;
@@ -85,7 +154,7 @@ Review review(const Program &P, const ReviewOptions &O, LibraryCode *Library) {
 
   if (O.baseline)
     R.absent = applyBaseline(R.findings, *O.baseline, O.baselinePathMap);
-  R.gate = evaluateGate(R.findings, P.tus, O.failOn, O.allowCompileErrors);
+  R.gate = evaluateGate(R.findings, Linked.tus, O.failOn, O.allowCompileErrors);
   return R;
 }
 
