@@ -17,6 +17,7 @@ struct StateUsage {
   bool cacheOfDerivedData = false;  // ... from data that does not change while serving
   bool metric = false;              // counted, never deciding a response
   bool gauge = false;               // ... counted up and down: a current count of this instance's things
+  bool counterBlock = false;        // ... an object made only of counters, read back as statistics
   bool capped = false;              // compared with a per-instance cap
   bool idCounter = false;           // only incremented, its value handed out: an id sequence
   bool workQueue = false;           // requests add work, a worker takes it off

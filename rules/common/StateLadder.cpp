@@ -223,6 +223,11 @@ std::optional<StateVerdict> JudgeContext::computeVerdict(const StateUse &U) cons
       V.level = Level::Note;
       V.message = statePhrase(D) + " is counted up and down while serving requests (" + Chain +
                   "): a gauge of this instance's own work, a per-instance metric";
+    } else if (Usage.counterBlock) {
+      V.level = Level::Note;
+      V.message = statePhrase(D) + " is a block of counters, counted while serving requests (" +
+                  Chain + ") and read back as this instance's own statistics: a per-instance "
+                  "metric (each instance reports its own; sum them in the metrics system)";
     } else if (Usage.metric) {
       V.level = Level::Note;
       V.message = statePhrase(D) + " counts while serving requests (" + Chain +

@@ -122,18 +122,35 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
   // An object of counters (`stats_.requests++`) counts through its members.
   bool Counters = D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic ||
                   D.shape == TypeShape::KeyedContainer || D.shape == TypeShape::Object;
+  // A block of counters: an object of one of the project's classes whose fields (its bases'
+  // included) are all integers or atomics, a statistics struct. Handing one of its counters to
+  // code that bumps it (a byte-counting filter) counts too, and reading it back (a stats
+  // request) reports this instance's own numbers: per-instance metrics by nature.
+  bool CounterBlock = false;
+  if (D.shape == TypeShape::Object && M.program().record(D.typeRecord)) {
+    CounterBlock = true;
+    bool Any = false;
+    for (const auto &[Id, F] : M.program().states)
+      if (F.kind == StateKind::Field && M.inClassOrBases(F.owner, D.typeRecord)) {
+        Any = true;
+        CounterBlock &= F.shape == TypeShape::Integer || F.shape == TypeShape::Atomic;
+      }
+    CounterBlock &= Any;
+  }
   if (Counters && !Writes.empty()) {
     bool OnlyCounts = true, OnlyIncrements = true, ValueUsed = false, Decrements = false;
     for (const Access *A : Writes) {
       Decrements |= A->incDec == IncDecForm::PreDecrement ||
                     A->incDec == IncDecForm::PostDecrement ||
                     llvm::StringRef(A->method).ends_with("fetch_sub");
-      bool Counting = counts(*A);
+      bool Counting = counts(*A) || (CounterBlock && A->kind == AccessKind::RefArg);
       if (D.shape == TypeShape::KeyedContainer && !throughSubscript(*A))
         Counting = false;
       if (D.shape == TypeShape::Object && A->path.empty())
         Counting = false;
-      if (!Counting || A->decides)
+      // A counter handed over by reference is an argument, not a decision.
+      bool Handed = CounterBlock && A->kind == AccessKind::RefArg;
+      if (!Counting || (A->decides && !Handed))
         OnlyCounts = false;
       OnlyIncrements &= Counting && D.shape != TypeShape::KeyedContainer &&
                         A->incDec != IncDecForm::PreDecrement &&
@@ -148,10 +165,11 @@ StateUsage JudgeContext::usageOf(const StateUse &U,
                  (D.shape == TypeShape::Integer || D.shape == TypeShape::Atomic);
     for (const Access *A : U.accesses)
       if ((A->kind == AccessKind::Read || A->kind == AccessKind::Lookup) &&
-          M.phaseOf(*A) == Phase::Request && !Gauge)
+          M.phaseOf(*A) == Phase::Request && !Gauge && !CounterBlock)
         OnlyCounts = false;
     S.metric = OnlyCounts;
     S.gauge = OnlyCounts && Gauge;
+    S.counterBlock = OnlyCounts && CounterBlock;
     // `return next_id_++;`: every use takes the next number. The numbers are unique on this
     // instance only; whether that matters depends on where they go (an id that leaves the
     // instance, such as a session id, must come from a shared sequence).
