@@ -21,18 +21,6 @@ namespace {
 
 std::string json(const TUFacts &F) { return groupJson(F); }
 
-/// Every finding of a link, in JSON: what the reports are made of.
-std::string findingsJson(const LinkResult &R) {
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  for (const Finding &F : R.findings)
-    OS << toJSON(F) << "\n";
-  for (const std::string &N : R.notes)
-    OS << N << "\n";
-  OS << R.entryPoints << "\n";
-  return Text;
-}
-
 /// A TU of `Main` that includes shared.h: a handler writing the header's global through a
 /// header function, a record defined in the header with its fields in declaration order, and
 /// an object of it made in the header function.

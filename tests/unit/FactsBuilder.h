@@ -7,9 +7,12 @@
 // before adding the next fact of the same kind.
 #pragma once
 
+#include "facts/FactsJson.h"
 #include "program/Phases.h"
 #include "program/Program.h"
 #include "rules/RuleSet.h"
+
+#include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
 
@@ -284,6 +287,19 @@ private:
 };
 
 // --- looking at findings ------------------------------------------------------------------------
+
+/// Every finding of a link, its notes and entry points, in JSON: what the reports are made of,
+/// for tests that two ways of building a program report the same.
+inline std::string findingsJson(const LinkResult &R) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  for (const Finding &F : R.findings)
+    OS << toJSON(F) << "\n";
+  for (const std::string &N : R.notes)
+    OS << N << "\n";
+  OS << R.entryPoints << "\n";
+  return Text;
+}
 
 /// The findings of `Rule` (every rule when empty) about `Symbol` (any symbol when empty).
 inline std::vector<const Finding *> findingsOf(const LinkResult &R, const std::string &Rule,

@@ -1,5 +1,7 @@
 #include "extract/Extractor.h"
 
+#include "facts/StatelessCode.h"
+
 #include "model/BehaviorCollector.h"
 #include "model/ExtractContext.h"
 #include "rules/Checks.h"
@@ -171,6 +173,7 @@ TUFacts extractTU(const std::string &File, const std::string &Directory,
     Facts.status = TUStatus::Failed;
     Facts.firstError = "clang could not run this command";
   }
+  dropStatelessCalls(Facts, Ctx.definedFunctions());
   normalize(Facts);
   return Facts;
 }

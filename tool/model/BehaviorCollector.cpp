@@ -12,6 +12,7 @@ bool BehaviorVisitor::TraverseDecl(Decl *D) {
   if (!Ctx.isProjectCode(FD->getLocation()) || FD->isInvalidDecl())
     return true;
   Frames.push_back(Frame{FD, Ctx.noteFunction(FD), nullptr});
+  Ctx.noteDefinition(Frames.back().id);
   Receivers.push_back(std::make_unique<FreshObjects>(AST, FD));
   Paths.enter(nullptr);
   bool R = RecursiveASTVisitor::TraverseDecl(D);

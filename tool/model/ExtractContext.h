@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace clang {
@@ -120,6 +121,11 @@ public:
   /// ThroughCleanups also when its temporaries are destroyed at the end of the declaration.
   const clang::VarDecl *initialisedVar(const clang::Expr *E, bool ThroughCleanups = false);
 
+  /// A function whose body the traversal read (its id); what dropStatelessCalls may
+  /// summarise.
+  void noteDefinition(const std::string &Id) { Defined.insert(Id); }
+  const std::set<std::string> &definedFunctions() const { return Defined; }
+
   /// The field of the class template pattern that `F` was instantiated from (or `F`).
   static const clang::FieldDecl *patternField(const clang::FieldDecl *F);
   /// "ns::C<int>::f" -> "ns::C::f": template arguments left out, for name patterns.
@@ -142,6 +148,7 @@ private:
   llvm::DenseMap<llvm::StringRef, size_t> FunctionIndex; // id -> index in Facts.functions
   std::deque<std::string> FunctionIds;                    // owns the keys of FunctionIndex
   llvm::DenseSet<const clang::Decl *> NotedRecords;
+  std::set<std::string> Defined;
   std::unique_ptr<StmtPlaces> Places;
   StmtPlaces &places();
 };
