@@ -961,4 +961,31 @@ TEST(Cli, VendoredCodeGivesNoFindingsUnlessConfigured) {
   EXPECT_EQ(All.out.find("skipped"), std::string::npos) << All.out;
 }
 
+// Library code's plain function bodies are not read; `vendored: []` makes the same file the
+// project's, so its facts are extracted again (the cache key holds what decides library code).
+TEST(CliCache, WhatIsLibraryCodeDecidesWhichBodiesAreRead) {
+  TempDir T, C;
+  T.write("third_party/lib/last.h", "#pragma once\n#include <string>\n"
+                                    "inline std::string g_lib_last;\n"
+                                    "inline void lib_note(const char *s) { g_lib_last = s; }\n");
+  T.write("src/main.cpp", "#include \"../third_party/lib/last.h\"\n#include <functional>\n"
+                          "struct Server {\n  void add_tool(const char *, std::function<void()>);\n"
+                          "  void run();\n};\n"
+                          "int main() {\n  Server s;\n  s.add_tool(\"t\", [] { lib_note(\"t\"); });\n"
+                          "  s.run();\n}\n");
+  auto Scan = [&] {
+    return run({"scan", T.file("src"), "--root", T.path(), "--cache-dir", C.path(), "--format",
+                "json", "--fail-on", "never"});
+  };
+  RunResult Library = Scan();
+  ASSERT_EQ(Library.code, 0) << Library.err;
+  EXPECT_EQ(Library.out.find("g_lib_last\""), std::string::npos) << Library.out;
+  T.write(".state-audit.yaml", "vendored: []\n");
+  RunResult Own = Scan();
+  ASSERT_EQ(Own.code, 0) << Own.err;
+  EXPECT_NE(Own.out.find("is written while serving requests (handler 't' (add_tool) → lib_note"),
+            std::string::npos)
+      << Own.out;
+}
+
 } // namespace

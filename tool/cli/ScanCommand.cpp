@@ -182,6 +182,9 @@ int runScanCommand(const ScanOptions &O) {
   ExtractOptions Extract;
   Extract.SkipForeignBodies = !O.noSkipBodies;
   Extract.Libraries = Conf->effectiveKnowledge().extractionPart();
+  LibraryCode Library(Plan->paths.root(), Conf->effectiveKnowledge(),
+                      LibraryCodeOptions::fromConfig(Conf->vendored));
+  Extract.Library = &Library;
   std::optional<FactsCache> Cache;
   if (!O.noCache) {
     std::string Dir = O.cacheDir.empty() ? defaultCacheDir(*Plan) : O.cacheDir;

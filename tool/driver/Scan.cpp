@@ -343,6 +343,8 @@ std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
   Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
   Salt += "resource-dir=" + ResourceDir.str() + "\n";
   Salt += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
+  if (Options.Library)
+    Salt += "library-code:\n" + Options.Library->fingerprint();
   return Salt;
 }
 

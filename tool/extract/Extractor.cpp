@@ -62,6 +62,9 @@ public:
       C->registerPPCallbacks(CI.getPreprocessor());
     }
     CI.getPreprocessor().addCommentHandler(&Suppressions);
+    if (Options.Library && Options.SkipForeignBodies)
+      CI.getPreprocessor().addPPCallbacks(
+          std::make_unique<IncludeTracker>(CI.getSourceManager(), Includes));
   }
   ~ExtractConsumer() override { CI.getPreprocessor().removeCommentHandler(&Suppressions); }
 
@@ -85,13 +88,60 @@ public:
   }
 
   bool shouldSkipFunctionBody(Decl *D) override {
-    return Options.SkipForeignBodies && !Ctx.isProjectCode(D->getLocation());
+    if (!Options.SkipForeignBodies)
+      return false;
+    if (!Ctx.isProjectCode(D->getLocation()))
+      return true;
+    const FunctionDecl *FD = D->getAsFunction();
+    return Options.Library && FD && !FD->isTemplated() && isLibraryCode(D->getLocation());
   }
 
 private:
+  /// Library code whose bodies may be skipped: a library file that includes none of the
+  /// project's own files. One that does may be the project's code in a folder named like a
+  /// vendored one (src/external/), or glue that calls the project: its bodies are read.
+  bool isLibraryCode(SourceLocation Loc) {
+    const SourceManager &SM = CI.getSourceManager();
+    FileID File = SM.getFileID(SM.getExpansionLoc(Loc));
+    auto [It, New] = LibraryFiles.try_emplace(File, false);
+    if (!New)
+      return It->second;
+    auto Library = [&](FileID F) {
+      std::optional<SourceLoc> L = Ctx.projectLoc(SM.getLocForStartOfFile(F));
+      return L && Options.Library->why(L->file).has_value();
+    };
+    bool Skip = Library(File);
+    if (auto Included = Includes.find(File); Skip && Included != Includes.end())
+      for (FileID Child : Included->second)
+        if (Ctx.isProjectCode(SM.getLocForStartOfFile(Child)) && !Library(Child)) {
+          Skip = false;
+          break;
+        }
+    LibraryFiles[File] = Skip;
+    return Skip;
+  }
+
+  /// Records which file includes which, for isLibraryCode.
+  class IncludeTracker : public PPCallbacks {
+  public:
+    IncludeTracker(const SourceManager &SM, llvm::DenseMap<FileID, std::vector<FileID>> &Into)
+        : SM(SM), Into(Into) {}
+    void FileChanged(SourceLocation Loc, FileChangeReason Reason, SrcMgr::CharacteristicKind,
+                     FileID PrevFID) override {
+      if (Reason == EnterFile && PrevFID.isValid())
+        Into[PrevFID].push_back(SM.getFileID(Loc));
+    }
+
+  private:
+    const SourceManager &SM;
+    llvm::DenseMap<FileID, std::vector<FileID>> &Into;
+  };
+
   ExtractContext &Ctx;
   CompilerInstance &CI;
   const ExtractOptions &Options;
+  llvm::DenseMap<FileID, bool> LibraryFiles;
+  llvm::DenseMap<FileID, std::vector<FileID>> Includes;
   ast_matchers::MatchFinder Finder;
   std::vector<std::unique_ptr<Check>> Checks;
   std::vector<Decl *> TopLevel;

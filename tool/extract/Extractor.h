@@ -4,6 +4,7 @@
 
 #include "facts/Facts.h"
 #include "facts/Knowledge.h"
+#include "review/LibraryCode.h"
 #include "support/Paths.h"
 
 #include <string>
@@ -13,8 +14,14 @@ namespace sa {
 
 struct ExtractOptions {
   /// Skip parsing the bodies of functions outside the project (system headers, excluded and
-  /// third-party directories): they cannot hold findings.
+  /// third-party directories): they cannot hold findings. With `Library`, also those of the
+  /// project's library code that are not templates: such a body sees only the library's own
+  /// declarations, so it can neither reach the project's state nor call the project's code
+  /// (a template may, through what it is instantiated with, and is kept).
   bool SkipForeignBodies = true;
+  /// Which of the project's files are library code (vendored, submodules, known libraries);
+  /// null: none. Its fingerprint is part of the cache key.
+  LibraryCode *Library = nullptr;
   /// The library APIs that write local files (rules/knowledge.yaml's file-writes, with the
   /// configuration's additions).
   /// What extraction knows of libraries: file writes, database statements, store clients,

@@ -183,29 +183,49 @@ bool LibraryCode::matches(const std::vector<Pattern> &Patterns, llvm::StringRef 
 
 LibraryCode::LibraryCode(std::string R, const Knowledge &K, LibraryCodeOptions O)
     : Root(std::move(R)), Options(std::move(O)) {
-  for (const std::string &G : Options.globs)
+  auto Say = [this](llvm::StringRef What, llvm::StringRef Value) {
+    Fingerprint += What.str() + "=" + Value.str() + "\n";
+  };
+  for (const std::string &G : Options.globs) {
     addPattern(Configured, G, /*Anchored=*/true);
-  for (const std::string &G : Options.projectGlobs)
+    Say("vendored", G);
+  }
+  for (const std::string &G : Options.projectGlobs) {
     addPattern(Project, G, /*Anchored=*/true);
+    Say("project", G);
+  }
   if (!Options.builtin)
     return;
+  Say("builtin", "1");
   VendoredFolders = K.vendoredFolders;
+  for (const std::string &F : VendoredFolders)
+    Say("folder", F);
   for (const LibrarySignature &S : K.libraries) {
     Library L{S.name, {}, S.folders};
-    for (const std::string &G : S.includeGuards)
+    Say("library", S.name);
+    for (const std::string &G : S.includeGuards) {
+      Say("guard", G);
       if (auto P = llvm::GlobPattern::create(keep(G), MaxGlobSubPatterns))
         L.guards.push_back(std::move(*P));
+    }
+    for (const std::string &F : S.folders)
+      Say("library-folder", F);
     Libraries.push_back(std::move(L));
   }
   constexpr size_t MetaLimit = 1 << 20;
   if (std::optional<std::string> Modules = readFile(Root, ".gitmodules", MetaLimit))
     Submodules = submodulePaths(*Modules);
+  for (const std::string &S : Submodules)
+    Say("submodule", S);
   if (std::optional<std::string> Attributes = readFile(Root, ".gitattributes", MetaLimit))
-    for (const std::string &P : linguistVendoredPatterns(*Attributes))
+    for (const std::string &P : linguistVendoredPatterns(*Attributes)) {
       addPattern(LinguistVendored, P, /*Anchored=*/false);
+      Say("linguist-vendored", P);
+    }
 }
 
 std::optional<std::string> LibraryCode::why(llvm::StringRef Relative) {
+  std::lock_guard<std::mutex> Hold(CacheLock);
   auto [It, New] = Cache.try_emplace(Relative);
   if (New)
     It->second = classify(Relative);

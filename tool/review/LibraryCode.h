@@ -1,9 +1,11 @@
 // Which of the project's files are other people's code: vendored folders (third_party/,
 // vendor/, deps/, ...), git submodules, what .gitattributes marks linguist-vendored, and
 // well-known libraries recognised by their include guard or folder wherever they sit (a copy of
-// httplib.h in common/). Library code is parsed and followed like the project's own — a call
-// into it that runs a handler still matters — but its findings are not the user's to fix, so
-// the review drops them and says how many it dropped, where.
+// httplib.h in common/). Library code's declarations and templates are parsed and followed like
+// the project's own — a template of it may run the project's code — but the bodies of its
+// other functions are skipped like a system header's (they cannot see the project's state),
+// and its findings are not the user's to fix, so the review drops them and says how many it
+// dropped, where.
 #pragma once
 
 #include "facts/Knowledge.h"
@@ -13,6 +15,7 @@
 #include "llvm/Support/GlobPattern.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,8 +42,13 @@ public:
 
   /// Why the root-relative file is library code ("vendored folder third_party/", "cpp-httplib
   /// (include guard CPPHTTPLIB_HTTPLIB_H)"), or nullopt for the project's own code.
+  /// Safe to call from several threads (extraction asks from every worker).
   std::optional<std::string> why(llvm::StringRef Relative);
   const std::string &root() const { return Root; }
+  /// Everything the answers depend on besides the files' own text (the configured list, the
+  /// knowledge's folders and libraries, .gitmodules, .gitattributes): part of the cache key
+  /// of facts extracted with it.
+  const std::string &fingerprint() const { return Fingerprint; }
 
 private:
   struct Pattern {
@@ -68,6 +76,8 @@ private:
   std::vector<Pattern> LinguistVendored; // from .gitattributes
   std::vector<Pattern> Configured, Project;
   llvm::StringMap<std::optional<std::string>> Cache;
+  std::mutex CacheLock;
+  std::string Fingerprint;
   std::vector<std::shared_ptr<const std::string>> Texts;
 };
 
