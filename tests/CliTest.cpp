@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 using namespace sa;
 using namespace sa::testing;
 
@@ -459,14 +461,86 @@ unsigned cachedCount(const std::string &Err) {
   return N;
 }
 
+/// A verbose JSON scan of the project in `T` with its cache in `C`, and `More` arguments.
+RunResult scanCached(const TempDir &T, const TempDir &C, const std::vector<std::string> &More) {
+  std::vector<std::string> A{"scan", T.path(), "--cache-dir", C.path(), "-v", "--format", "json"};
+  A.insert(A.end(), More.begin(), More.end());
+  return run(A);
+}
+
+/// Sets the modification time of every file under `Dir` to `Days` days ago.
+void ageFiles(const std::string &Dir, int Days) {
+  auto Then = std::chrono::system_clock::now() - std::chrono::hours(24 * Days);
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    auto FD = llvm::sys::fs::openNativeFileForWrite(It->path(), llvm::sys::fs::CD_OpenExisting,
+                                                    llvm::sys::fs::OF_Append);
+    if (!FD) {
+      llvm::consumeError(FD.takeError());
+      continue;
+    }
+    (void)llvm::sys::fs::setLastAccessAndModificationTime(*FD, Then);
+    llvm::sys::fs::closeFile(*FD);
+  }
+}
+
+// The cache keeps under --cache-max-size by removing its least recently used files, at most
+// once an hour; what a scan uses (the entries, the objects they name, the linked result) is
+// renewed by it, so even a warm scan that reads no object keeps its objects.
+TEST(CliCache, PruningRemovesTheLeastRecentlyUsedAndKeepsWhatTheScanUses) {
+  TempDir T, C;
+  writeProject(T);
+  auto Scan = [&](std::vector<std::string> More = {}) { return scanCached(T, C, More); };
+  RunResult Cold = Scan();
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  EXPECT_EQ(Cold.err.find("least recently used"), std::string::npos) << "under the default limit";
+  // Everything is old now; add an old file of another format and a temporary file abandoned
+  // by a crashed scan, and let pruning run again.
+  ageFiles(C.path(), 10);
+  std::string Junk = C.file("v2/objects/00/0000");
+  C.write("v2/objects/00/0000", std::string(300000, 'x'));
+  C.write("v3/entry-123456.tmp", std::string(300000, 'x'));
+  // Not the cache's: a link planted in it to a folder outside, and one to a file.
+  TempDir Outside;
+  Outside.write("keep/precious.txt", std::string(300000, 'p'));
+  ageFiles(Outside.path(), 10);
+  ASSERT_FALSE(llvm::sys::fs::create_link(Outside.file("keep"), C.file("v3/planted")));
+  ASSERT_FALSE(llvm::sys::fs::create_link(Outside.file("keep/precious.txt"), C.file("v3/file")));
+  ageFiles(C.path(), 10);
+  ASSERT_FALSE(llvm::sys::fs::remove(C.file("last-prune")));
+
+  // A limit below what the scan itself needs: everything else goes, nothing it used.
+  RunResult Warm = Scan({"--cache-max-size", "1K"});
+  EXPECT_EQ(cachedCount(Warm.err), 3u) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  EXPECT_NE(Warm.err.find("cache: removed 2 least recently used files (0.6 MB)"), std::string::npos)
+      << Warm.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(Junk));
+  EXPECT_FALSE(llvm::sys::fs::exists(C.file("v3/entry-123456.tmp")));
+  EXPECT_TRUE(llvm::sys::fs::exists(Outside.file("keep/precious.txt")));
+  // The objects the warm scan did not read are still there: changing one TU re-links the
+  // program from the others' cached facts.
+  T.write("a.cpp", "#include \"shared.h\"\nint g_a2 = 0;\nvoid a() { g_shared[\"a\"] = ++g_a2; }\n");
+  RunResult Edited = Scan({"--cache-max-size", "1K"});
+  EXPECT_EQ(cachedCount(Edited.err), 2u) << Edited.err;
+  EXPECT_NE(Edited.out.find("g_a2"), std::string::npos);
+  EXPECT_EQ(Edited.err.find("least recently used"), std::string::npos)
+      << "pruning ran less than an hour ago";
+
+  // Without a limit nothing is removed, however old.
+  ageFiles(C.path(), 400);
+  ASSERT_FALSE(llvm::sys::fs::remove(C.file("last-prune")));
+  RunResult Unlimited = Scan({"--cache-max-size", "0"});
+  EXPECT_EQ(cachedCount(Unlimited.err), 3u) << Unlimited.err;
+  EXPECT_EQ(Unlimited.err.find("least recently used"), std::string::npos) << Unlimited.err;
+  EXPECT_NE(run({"scan", T.path(), "--cache-max-size", "lots"}).code, 0);
+}
+
 TEST(CliCache, HitMissInvalidationAndCorruption) {
   TempDir T, C;
   writeProject(T);
-  auto Scan = [&](std::vector<std::string> More = {}) {
-    std::vector<std::string> A{"scan", T.path(), "--cache-dir", C.path(), "-v", "--format", "json"};
-    A.insert(A.end(), More.begin(), More.end());
-    return run(A);
-  };
+  auto Scan = [&](std::vector<std::string> More = {}) { return scanCached(T, C, More); };
   RunResult Cold = Scan();
   ASSERT_EQ(Cold.code, 1) << Cold.err;
   EXPECT_EQ(cachedCount(Cold.err), 0u);

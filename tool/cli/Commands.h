@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct ScanOptions {
   std::vector<std::string> extraArgs;
   std::string cacheDir;   // default: .state-audit-cache in the build directory
   bool noCache = false;
+  uint64_t cacheMaxSize = uint64_t(5) << 30; // bytes; 0: no limit
   std::string shard;      // "K/N"
   bool quiet = false;
   bool verbose = false;

@@ -104,6 +104,11 @@ int main(int argc, char **argv) {
                       "Where unchanged TUs' facts are kept (default: .state-audit-cache in "
                       "the build directory)");
   ScanCmd->add_flag("--no-cache", Scan.noCache, "Parse every TU, read and write no cache");
+  ScanCmd
+      ->add_option("--cache-max-size", Scan.cacheMaxSize,
+                   "Remove the least recently used cache files when the cache outgrows SIZE "
+                   "(500M, 5G; 0: no limit; default 5G)")
+      ->transform(CLI::AsSizeValue(false));
   ScanCmd->add_flag("-q,--quiet", Scan.quiet, "No progress line and no timing summary");
   ScanCmd->add_flag("-v,--verbose", Scan.verbose, "List each TU with its time");
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");

@@ -251,6 +251,9 @@ int runScanCommand(const ScanOptions &O) {
   }
   Linked->tus = std::move(TUs);
   int Code = reportAndGate(*Linked, Whole ? &*Whole : nullptr, Plan->paths, Review, O.report);
+  std::optional<FactsCache::Pruned> Pruned;
+  if (Cache)
+    Pruned = Cache->prune(O.cacheMaxSize);
   // Sources that could not even be listed (an unreadable directory) make the scan incomplete.
   if (Plan->sourcesLost && Code != 2)
     Code = 3;
@@ -263,6 +266,10 @@ int runScanCommand(const ScanOptions &O) {
     if (Cache && Cache->corruptEntries())
       llvm::errs() << " (" << Cache->corruptEntries() << " unreadable cache entries rebuilt)";
     llvm::errs() << "\n";
+    if (Pruned && Pruned->files)
+      llvm::errs() << llvm::format("state-audit: cache: removed %zu least recently used files "
+                                   "(%.1f MB); %.1f MB left (--cache-max-size)\n",
+                                   Pruned->files, Pruned->bytes / 1e6, Pruned->left / 1e6);
   }
   return Code;
 }

@@ -18,11 +18,14 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 
+#include <tuple>
 #include <unistd.h>
+#include <utime.h>
 
 namespace sa {
 
@@ -251,7 +254,14 @@ std::optional<std::string> FactsCache::readSigned(llvm::StringRef Kind, const st
     Text = decompress(Compressed, Size);
   if (!Text)
     ++Corrupt;
+  else
+    renew(Path);
   return Text;
+}
+
+void FactsCache::renew(const std::string &Path) {
+  // Best effort: a read-only cache is still usable, it only ages.
+  (void)::utime(Path.c_str(), nullptr);
 }
 
 void FactsCache::writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text) {
@@ -309,6 +319,15 @@ std::optional<CachedTU> FactsCache::lookup(const std::string &Key) {
       return Bad();
     if (contentHash(Path->str()) != *Hash)
       return std::nullopt; // an input changed: parse again
+  }
+  // A scan that uses the entry needs its objects, read or not (a warm scan reads none).
+  for (const GroupRef &G : TU.groups) {
+    {
+      std::lock_guard<std::mutex> Lock(Mutex);
+      if (!Renewed.insert(G.hash).second)
+        continue;
+    }
+    renew(path("objects", G.hash));
   }
   return TU;
 }
@@ -369,6 +388,8 @@ void FactsCache::store(const std::string &Key, const TUSummary &Summary,
         continue;
       if (!Rejected.count(G.hash) && llvm::sys::fs::exists(Object)) {
         Written.insert(G.hash);
+        if (Renewed.insert(G.hash).second)
+          renew(Object);
         continue;
       }
     }
@@ -417,6 +438,71 @@ std::optional<std::string> FactsCache::lookupLinked(const std::string &Key) {
 
 void FactsCache::storeLinked(const std::string &Key, llvm::StringRef Text) {
   writeSigned("links", Key, Text);
+}
+
+FactsCache::Pruned FactsCache::prune(uint64_t MaxBytes, std::chrono::seconds Interval) {
+  namespace fs = llvm::sys::fs;
+  Pruned Result;
+  if (MaxBytes == 0 || !fs::is_directory(Dir))
+    return Result;
+  // One scan in an interval walks the cache: on a large one the walk costs more than a warm
+  // scan. The stamp's time says when the last walk started.
+  llvm::SmallString<256> Stamp(Dir);
+  llvm::sys::path::append(Stamp, "last-prune");
+  fs::file_status St;
+  auto Now = std::chrono::system_clock::now();
+  if (!fs::status(Stamp, St) && Now - St.getLastModificationTime() < Interval)
+    return Result;
+  if (llvm::Error E = writeFileAtomically(std::string(Stamp), ""))
+    llvm::consumeError(std::move(E));
+  Result.ran = true;
+
+  struct File {
+    std::chrono::system_clock::time_point time;
+    uint64_t size;
+    std::string path;
+  };
+  std::vector<File> Files;
+  uint64_t Total = 0;
+  std::error_code EC;
+  // Symbolic links are neither followed nor removed: only the cache's own files go.
+  for (fs::recursive_directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
+       It != End && !EC; It.increment(EC)) {
+    if (fs::status(It->path(), St, /*follow=*/false) || St.type() != fs::file_type::regular_file)
+      continue;
+    llvm::StringRef Name = llvm::sys::path::filename(It->path());
+    if (Name == "secret" || Name == "last-prune")
+      continue;
+    auto Time = St.getLastModificationTime();
+    // Written beside a file and renamed into place: one left for a day was abandoned.
+    if (Name.ends_with(".tmp")) {
+      if (Now - Time > std::chrono::hours(24) && !fs::remove(It->path())) {
+        ++Result.files;
+        Result.bytes += St.getSize();
+      }
+      continue;
+    }
+    Total += St.getSize();
+    if (Time < Started)
+      Files.push_back({Time, St.getSize(), It->path()});
+  }
+  if (Total > MaxBytes) {
+    std::sort(Files.begin(), Files.end(), [](const File &A, const File &B) {
+      return std::tie(A.time, A.path) < std::tie(B.time, B.path);
+    });
+    uint64_t Target = MaxBytes / 10 * 9;
+    for (const File &F : Files) {
+      if (Total <= Target)
+        break;
+      if (fs::remove(F.path))
+        continue;
+      Total -= F.size;
+      ++Result.files;
+      Result.bytes += F.size;
+    }
+  }
+  Result.left = Total;
+  return Result;
 }
 
 } // namespace sa

@@ -15,6 +15,11 @@
 // - links/: the linked result (findings, suppression comments, pools) keyed by the set of
 //   group hashes, the TU summaries and the link's configuration.
 //
+// Every file a scan uses or writes has its modification time set to the scan's time (an entry
+// also renews the objects it names), so the oldest files are the least recently used: `prune`
+// removes them, at most once an hour, when the cache outgrows its limit (--cache-max-size).
+// Files of other formats and other builds of the tool age out the same way.
+//
 // Entries and linked results are signed with HMAC-SHA256 under a secret
 // ($STATE_AUDIT_CACHE_SECRET when set, else 32 random bytes in <cache>/secret, mode 0600, made
 // by the first scan); an object is trusted because a signed entry names its content hash, and
@@ -28,6 +33,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -75,6 +81,18 @@ public:
   std::optional<std::string> lookupLinked(const std::string &Key);
   void storeLinked(const std::string &Key, llvm::StringRef Text);
 
+  /// What prune did.
+  struct Pruned {
+    bool ran = false;     // false: the last pruning was less than `Interval` ago
+    size_t files = 0;     // removed
+    uint64_t bytes = 0;   // removed
+    uint64_t left = 0;    // bytes in the cache afterwards
+  };
+  /// Keeps the cache under `MaxBytes` (0: no limit): when pruning last ran more than `Interval`
+  /// ago, removes the least recently used files until the cache is at 90 % of the limit, and
+  /// temporary files abandoned for a day. Files this scan used or wrote are kept.
+  Pruned prune(uint64_t MaxBytes, std::chrono::seconds Interval = std::chrono::hours(1));
+
   const std::string &directory() const { return Dir; }
   /// Entries, objects and linked results that did not verify.
   unsigned corruptEntries() const { return Corrupt; }
@@ -82,6 +100,8 @@ public:
 
 private:
   std::string path(llvm::StringRef Kind, const std::string &Name) const;
+  /// Marks a file as used by this scan (its modification time: now).
+  void renew(const std::string &Path);
   /// The key entries are signed with; empty when there is none (the cache is then unused).
   const std::string &secret();
   /// Content hash of a file, once per scan; empty when it cannot be read.
@@ -97,6 +117,12 @@ private:
   std::map<std::string, std::string> Hashes;
   std::set<std::string> Written;  // objects known to be in place this scan
   std::set<std::string> Rejected; // objects that did not verify: rewritten on store
+  std::set<std::string> Renewed;  // objects whose time this scan already set
+  // When this scan started, less the file system's clock granularity: a file's time comes
+  // from the kernel's coarse clock (and some file systems keep seconds), so a file this scan
+  // renewed can read a little earlier than the scan's own clock.
+  std::chrono::system_clock::time_point Started =
+      std::chrono::system_clock::now() - std::chrono::seconds(2);
   std::atomic<unsigned> Corrupt{0};
   std::once_flag SecretOnce;
   std::string Secret;
