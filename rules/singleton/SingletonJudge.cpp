@@ -54,7 +54,11 @@ private:
     F.flow = Flow;
     F.rule = ruleId(rule());
     F.level = Worst;
-    F.loc = Accessor.loc;
+    // A Meyers singleton is its static local: the finding stands on it, as a finding on any
+    // other state stands on its declaration, and names the accessor. An accessor returning a
+    // static member or a global is reported itself (the instance may have several).
+    bool OwnStatic = Instance.kind == StateKind::StaticLocal && Instance.owner == Accessor.id;
+    F.loc = OwnStatic ? Instance.loc : Accessor.loc;
     F.symbol = Accessor.name;
     F.type = Instance.type;
     F.stateId = Instance.id;
@@ -74,7 +78,10 @@ private:
                          "by nature (" + Fields + ")";
       break;
     }
-    F.evidence.push_back({"the instance: " + Instance.name, Instance.loc});
+    if (OwnStatic)
+      F.evidence.push_back({"the accessor: " + Accessor.name, Accessor.loc});
+    else
+      F.evidence.push_back({"the instance: " + Instance.name, Instance.loc});
     F.hint = "pass the object explicitly and keep what requests write in a shared store "
              "(Redis, a database); a singleton hides per-instance state behind a global "
              "accessor";

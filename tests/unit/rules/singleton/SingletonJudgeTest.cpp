@@ -39,13 +39,38 @@ TEST(SingletonJudge, FieldsWrittenWhileServingMakeItAnError) {
   EXPECT_THAT(F->message, HasSubstr("'Registry::instance' returns the process-wide Registry, whose "
                                     "fields are written while serving requests (items_)"));
   EXPECT_THAT(F->message, Not(HasSubstr("capacity_"))); // only the fields at the worst level
+  // A Meyers singleton stands on its static local and names its accessor.
+  const StateDecl *Instance = B.program().state(stateId("Registry_instance"));
+  ASSERT_TRUE(Instance);
+  EXPECT_EQ(F->loc, Instance->loc);
   ASSERT_EQ(F->evidence.size(), 1u);
-  EXPECT_EQ(F->evidence[0].message, "the instance: Registry_instance");
+  EXPECT_EQ(F->evidence[0].message, "the accessor: Registry::instance");
   // The fields are still reported as fields; the instance is not reported as itself.
   const Finding *Field = findingOf(R, "member-state", "Registry::items_");
   ASSERT_TRUE(Field);
   EXPECT_EQ(Field->level, Level::Error);
   EXPECT_TRUE(findingsOf(R, "static-local").empty());
+}
+
+TEST(SingletonJudge, AnAccessorToAStaticMemberIsReportedOnTheAccessor) {
+  FactsBuilder B;
+  B.record("Registry");
+  B.field("Registry", "items_", TypeShape::Sequence);
+  B.objectOf(StateKind::StaticMember, "Registry::instance_", "Registry", recordId("Registry"));
+  FunctionFact &Get = B.method("Registry", "get");
+  Get.returnsStatic = stateId("Registry::instance_");
+  SourceLoc At = Get.loc;
+  B.toolHandler("handler", "add");
+  B.method("Registry", "add");
+  B.call("handler", "Registry::add");
+  B.write("Registry::add", "Registry::items_", AccessKind::MutatingCall, "push_back");
+  LinkResult R = B.link();
+  const Finding *F = findingOf(R, Rule, "Registry::get");
+  ASSERT_TRUE(F);
+  EXPECT_EQ(F->level, Level::Error);
+  EXPECT_EQ(F->loc, At);
+  ASSERT_EQ(F->evidence.size(), 1u);
+  EXPECT_EQ(F->evidence[0].message, "the instance: Registry::instance_");
 }
 
 TEST(SingletonJudge, FieldsChangingOutsideRequestsMakeItAWarning) {
