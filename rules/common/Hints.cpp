@@ -1,5 +1,7 @@
 #include "rules/common/Hints.h"
 
+#include "facts/NamePatterns.h"
+
 #include "llvm/ADT/StringRef.h"
 
 namespace sa {
@@ -37,14 +39,8 @@ bool namedLike(const StateDecl &D, std::initializer_list<llvm::StringRef> Words)
 /// {std, map, string, thread}.
 std::set<std::string> typeWords(llvm::StringRef Type) {
   std::set<std::string> Out;
-  for (size_t I = 0; I < Type.size();) {
-    size_t J = I;
-    while (J < Type.size() && (isalnum(static_cast<unsigned char>(Type[J])) || Type[J] == '_'))
-      ++J;
-    if (J > I)
-      Out.insert(Type.substr(I, J - I).lower());
-    I = J == I ? I + 1 : J;
-  }
+  for (llvm::StringRef W : identifiersIn(Type))
+    Out.insert(W.lower());
   return Out;
 }
 

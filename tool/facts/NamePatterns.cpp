@@ -1,6 +1,21 @@
 #include "facts/NamePatterns.h"
 
+#include <cctype>
+
 namespace sa {
+
+std::vector<llvm::StringRef> identifiersIn(llvm::StringRef Text) {
+  std::vector<llvm::StringRef> Out;
+  for (size_t I = 0; I < Text.size();) {
+    size_t J = I;
+    while (J < Text.size() && (std::isalnum(static_cast<unsigned char>(Text[J])) || Text[J] == '_'))
+      ++J;
+    if (J > I)
+      Out.push_back(Text.slice(I, J));
+    I = J == I ? I + 1 : J;
+  }
+  return Out;
+}
 
 NamePatterns::NamePatterns(const std::vector<std::string> &Patterns) {
   for (const std::string &P : Patterns) {

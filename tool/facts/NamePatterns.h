@@ -13,6 +13,10 @@
 
 namespace sa {
 
+/// The identifiers in a type's or name's spelling, in order: "std::map<std::string,
+/// Conn *>" -> {std, map, std, string, Conn}. The pieces point into `Text`.
+std::vector<llvm::StringRef> identifiersIn(llvm::StringRef Text);
+
 /// A compiled list of name patterns.
 class NamePatterns {
 public:

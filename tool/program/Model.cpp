@@ -5,7 +5,6 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cctype>
 #include <cstdlib>
 #include <deque>
 
@@ -68,18 +67,8 @@ std::vector<std::string> Model::whyLongLived(const std::string &Record) const {
 }
 
 bool Model::holdsConnections(const StateDecl &D) const {
-  std::vector<llvm::StringRef> Words;
-  llvm::StringRef Type(D.type);
-  for (size_t I = 0; I < Type.size();) {
-    size_t J = I;
-    while (J < Type.size() && (std::isalnum(static_cast<unsigned char>(Type[J])) || Type[J] == '_'))
-      ++J;
-    if (J > I)
-      Words.push_back(Type.slice(I, J));
-    I = J == I ? I + 1 : J;
-  }
   bool Any = false;
-  for (llvm::StringRef W : Words) {
+  for (llvm::StringRef W : identifiersIn(D.type)) {
     if (W.contains_insensitive("session"))
       return false; // a table of sessions is session state, whatever carries them
     Any |= Connections.matches(W, W);
