@@ -184,7 +184,7 @@ auto key(const PoolFact &P) {
                   P.downstream, P.downstreamLiteral);
 }
 auto key(const SuppressionComment &S) { return std::tie(S.loc, S.kind, S.rules, S.reason); }
-auto key(const Creation &C) { return std::tie(C.record, C.function); }
+auto key(const Creation &C) { return std::tie(C.record, C.function, C.once); }
 
 template <typename T> void sortUnique(std::vector<T> &V) {
   std::sort(V.begin(), V.end(), [](const T &A, const T &B) { return key(A) < key(B); });

@@ -234,6 +234,9 @@ struct PoolFact {
 struct Creation {
   std::string record;
   std::string function; // empty: a namespace-scope initialiser
+  /// Made once, on first use, into a member of `this` an enclosing `if` found empty
+  /// (`if (!store_) store_ = std::make_unique<Store>();`): the holder's, not the caller's.
+  bool once = false;
 };
 
 enum class SuppressionKind { Allow, NoLint, NoLintNextLine, NoLintBegin, NoLintEnd };

@@ -206,11 +206,15 @@ bool fromJSON(const Value &V, Access &A, Path P) {
 }
 
 static Value toJSON(const Creation &C) {
-  return Object{{"record", C.record}, {"function", C.function}};
+  Object O{{"record", C.record}, {"function", C.function}};
+  if (C.once)
+    O["once"] = true;
+  return O;
 }
 bool fromJSON(const Value &V, Creation &C, Path P) {
   ObjectMapper O(V, P);
-  return O && O.map("record", C.record) && O.map("function", C.function);
+  return O && O.map("record", C.record) && O.map("function", C.function) &&
+         O.mapOptional("once", C.once);
 }
 
 static Value toJSON(const CallEdge &C) {

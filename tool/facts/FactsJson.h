@@ -10,7 +10,7 @@
 namespace sa {
 
 /// Bumped whenever the facts layout or meaning changes; older files are rejected, not misread.
-inline constexpr int FactsFormatVersion = 5; // 2: typed access operations; 3: pools' downstream, file writes' store, headers outside the root; 4: database handles and statements; 5: call receivers, accesses on the function's own object and before a readiness signal
+inline constexpr int FactsFormatVersion = 6; // 2: typed access operations; 3: pools' downstream, file writes' store, headers outside the root; 4: database handles and statements; 5: call receivers, accesses on the function's own object and before a readiness signal; 6: creations made once into an empty member
 
 llvm::json::Value toJSON(const SourceLoc &);
 llvm::json::Value toJSON(const TUFacts &);

@@ -17,7 +17,7 @@ bool BehaviorVisitor::VisitCallExpr(CallExpr *CE) {
     if (const TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
         Args && Args->size() > 0 && Args->get(0).getKind() == TemplateArgument::Type) {
       const CXXRecordDecl *RD = Args->get(0).getAsType()->getAsCXXRecordDecl();
-      noteInstantiated(RD);
+      noteInstantiated(RD, CE->getBeginLoc());
       // The constructor runs inside the library's make_shared: the call here runs it. Which
       // constructor is not known without the library's body; the link reaches them all.
       if (RD && Ctx.isProjectRecord(RD) && !RD->isLambda())
@@ -87,7 +87,7 @@ bool BehaviorVisitor::VisitCXXConstructExpr(CXXConstructExpr *CE) {
   const CXXConstructorDecl *Ctor = CE->getConstructor();
   if (Ctor)
     callEdge(Ctor, CE, OnceInits.count(CE) ? CallKind::OnceInit : CallKind::Construct);
-  noteInstantiated(CE->getType()->getAsCXXRecordDecl());
+  noteInstantiated(CE->getType()->getAsCXXRecordDecl(), CE->getBeginLoc());
   handleArguments(Ctor, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()), 0,
                   CE);
   return true;
@@ -106,14 +106,80 @@ bool BehaviorVisitor::VisitReturnStmt(ReturnStmt *RS) {
   return true;
 }
 
-void BehaviorVisitor::noteInstantiated(const CXXRecordDecl *RD) {
+void BehaviorVisitor::noteInstantiated(const CXXRecordDecl *RD, SourceLocation At) {
   if (!RD || !Ctx.isProjectRecord(RD) || RD->isLambda())
     return;
   std::string Id = Ctx.noteRecord(RD);
   if (Id.empty())
     return;
-  Ctx.facts().creations.push_back({Id, currentFunction()});
+  Ctx.facts().creations.push_back({Id, currentFunction(), madeOnce(At)});
   Ctx.facts().instantiated.push_back(std::move(Id));
+}
+
+const FieldDecl *BehaviorVisitor::thisField(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  // `p_.get()`, and a smart pointer's `operator bool` in a condition.
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    const CXXMethodDecl *MD = MC->getMethodDecl();
+    bool Get = MD && MD->getIdentifier() && MD->getName() == "get" && MC->getNumArgs() == 0;
+    if (!Get && !isa_and_nonnull<CXXConversionDecl>(MD))
+      return nullptr;
+    E = MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  }
+  const auto *ME = dyn_cast<MemberExpr>(E);
+  if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    return nullptr;
+  return dyn_cast<FieldDecl>(ME->getMemberDecl());
+}
+
+const FieldDecl *BehaviorVisitor::testedEmpty(const Expr *Cond) {
+  if (!Cond)
+    return nullptr;
+  Cond = Cond->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot)
+    return thisField(U->getSubExpr());
+  // `if (is_server_ && !registry_)`: the branch runs only when every operand holds.
+  if (const auto *B = dyn_cast<BinaryOperator>(Cond); B && B->getOpcode() == BO_LAnd) {
+    if (const FieldDecl *F = testedEmpty(B->getLHS()))
+      return F;
+    return testedEmpty(B->getRHS());
+  }
+  auto IsNull = [&](const Expr *E) {
+    return E->IgnoreParenImpCasts()->isNullPointerConstant(AST, Expr::NPC_ValueDependentIsNotNull) !=
+           Expr::NPCK_NotNull;
+  };
+  const Expr *L = nullptr, *R = nullptr;
+  if (const auto *B = dyn_cast<BinaryOperator>(Cond); B && B->getOpcode() == BO_EQ) {
+    L = B->getLHS();
+    R = B->getRHS();
+  } else if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Cond);
+             OC && OC->getOperator() == OO_EqualEqual && OC->getNumArgs() == 2) {
+    L = OC->getArg(0);
+    R = OC->getArg(1);
+  }
+  if (!L || !R)
+    return nullptr;
+  if (IsNull(R))
+    return thisField(L);
+  if (IsNull(L))
+    return thisField(R);
+  return nullptr;
+}
+
+void BehaviorVisitor::noteStore(const Expr *Target, const Expr *Value) {
+  const FieldDecl *F = thisField(Target);
+  if (F && Value && std::find(EmptyFields.begin(), EmptyFields.end(), F) != EmptyFields.end())
+    OnceStores.push_back(Value->getSourceRange());
+}
+
+bool BehaviorVisitor::madeOnce(SourceLocation At) const {
+  const SourceManager &SM = AST.getSourceManager();
+  for (const SourceRange &R : OnceStores)
+    if (SM.isPointWithin(At, R.getBegin(), R.getEnd()))
+      return true;
+  return false;
 }
 
 bool BehaviorVisitor::isVirtualCall(const CallExpr *CE, const FunctionDecl *FD) const {

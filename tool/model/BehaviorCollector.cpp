@@ -73,8 +73,15 @@ bool BehaviorVisitor::TraverseIfStmt(IfStmt *S) {
       !TraverseStmt(S->getConditionVariableDeclStmt()))
     return false;
   WalkUpFromIfStmt(S);
-  return traverseDeciding(S->getCond()) && TraverseStmt(S->getThen()) &&
-         TraverseStmt(S->getElse());
+  if (!traverseDeciding(S->getCond()))
+    return false;
+  const FieldDecl *Empty = testedEmpty(S->getCond());
+  if (Empty)
+    EmptyFields.push_back(Empty);
+  bool Ok = TraverseStmt(S->getThen());
+  if (Empty)
+    EmptyFields.pop_back();
+  return Ok && TraverseStmt(S->getElse());
 }
 
 bool BehaviorVisitor::TraverseWhileStmt(WhileStmt *S) {

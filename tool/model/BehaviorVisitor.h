@@ -145,8 +145,17 @@ private:
   /// callables among the arguments are handed to it.
   /// Parameter `Param` of `FD` is a forwarding reference (`T &&`, T the function's own).
   static bool isForwardingReference(const FunctionDecl *FD, unsigned Param);
-  /// Project code creates objects of this class.
-  void noteInstantiated(const CXXRecordDecl *RD);
+  /// Project code creates objects of this class, at `At`.
+  void noteInstantiated(const CXXRecordDecl *RD, SourceLocation At);
+
+  /// The field of `this` an expression names (`p_`, `p_.get()`, `bool(p_)`), or null.
+  static const FieldDecl *thisField(const Expr *E);
+  /// The field of `this` a condition finds empty (`!p_`, `p_ == nullptr`, `!p_.get()`), or null.
+  const FieldDecl *testedEmpty(const Expr *Cond);
+  /// `Target = Value` (or `Target.reset(Value)`): when Target is a field an enclosing `if` found
+  /// empty, what Value creates is made once, on first use.
+  void noteStore(const Expr *Target, const Expr *Value);
+  bool madeOnce(SourceLocation At) const;
   void handleArguments(const FunctionDecl *FD, llvm::ArrayRef<const Expr *> Args,
                        unsigned ParamOffset, const Expr *Call);
 
@@ -179,6 +188,8 @@ private:
 
   ExtractContext &Ctx;
   ASTContext &AST;
+  std::vector<const FieldDecl *> EmptyFields; // found empty by the enclosing `if`s
+  std::vector<SourceRange> OnceStores;        // values stored into them
   std::vector<Frame> Frames;
   std::vector<std::unique_ptr<FreshObjects>> Receivers; // one per function body being traversed
   llvm::DenseSet<const Stmt *> OnceInits; // initialisers of function-local statics

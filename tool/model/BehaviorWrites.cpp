@@ -11,6 +11,8 @@ bool BehaviorVisitor::VisitBinaryOperator(BinaryOperator *BO) {
            BO->getOpcode() == BO_Assign ? AccessKind::Assign : AccessKind::CompoundAssign,
            BO, {});
     storedCallables(BO->getLHS(), BO->getRHS(), BO);
+    if (BO->getOpcode() == BO_Assign)
+      noteStore(BO->getLHS(), BO->getRHS());
   } else if (BO->isComparisonOp()) {
     limitCheck(BO->getLHS(), BO->getRHS(), BO);
     limitCheck(BO->getRHS(), BO->getLHS(), BO);
@@ -39,8 +41,10 @@ bool BehaviorVisitor::VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OC) {
   switch (Op) {
   case OO_Equal:
     record(Paths.chainOf(Object), AccessKind::Assign, OC, {});
-    if (OC->getNumArgs() > 1)
+    if (OC->getNumArgs() > 1) {
       storedCallables(Object, OC->getArg(1), OC);
+      noteStore(Object, OC->getArg(1));
+    }
     break;
   case OO_PlusEqual: case OO_MinusEqual: case OO_StarEqual: case OO_SlashEqual:
   case OO_PercentEqual: case OO_CaretEqual: case OO_AmpEqual: case OO_PipeEqual:
@@ -94,6 +98,8 @@ bool BehaviorVisitor::VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
     C.steps.push_back({Step::Deref, nullptr, "->", false});
   llvm::StringRef Name = MD->getIdentifier() ? MD->getName() : llvm::StringRef();
   bool Key = MC->getNumArgs() > 0 && Paths.isKey(MC->getArg(0));
+  if (Name == "reset" && MC->getNumArgs() == 1)
+    noteStore(Object, MC->getArg(0));
   if (Ctx.isProjectRecord(MD->getParent())) {
     // The project's own method runs on this object: its writes are seen in its body, as
     // writes through `this`. Here we only learn that the object is used that way.

@@ -186,6 +186,27 @@ public:
     return R;
   }
 
+  // An object assigned in a branch of an `if` is fresh only there: after the `if`, the other
+  // branch may have run (`if (!store_) store_ = make(); store_->put(k);` puts into whichever
+  // store there is).
+  bool TraverseIfStmt(IfStmt *S) {
+    WalkUpFromIfStmt(S);
+    if (S->getInit() && !TraverseStmt(S->getInit()))
+      return false;
+    if (S->getConditionVariableDeclStmt() && !TraverseStmt(S->getConditionVariableDeclStmt()))
+      return false;
+    return TraverseStmt(S->getCond()) && branch(S->getThen()) && branch(S->getElse());
+  }
+  bool branch(Stmt *B) {
+    if (!B)
+      return true;
+    std::optional<unsigned> End = offset(B->getEndLoc());
+    Blocks.push_back(End ? *End + 1 : ~0u);
+    bool R = TraverseStmt(B);
+    Blocks.pop_back();
+    return R;
+  }
+
   bool VisitVarDecl(VarDecl *VD) {
     if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD) || !VD->getInit() ||
         !objectType(VD->getType()))

@@ -28,14 +28,15 @@ std::set<std::string> longLivedRecords(const Program &P, const Reachability &R,
 
   // Objects made only while serving (every place project code creates one is request code)
   // belong to the work that made them: a connection's filters and parsers, a request's
-  // builders. A long-lived object that points to one got it by a write while serving, and that
+  // builders. One made once, on first use, into an empty member of its holder
+  // (`if (!store_) store_ = ...`) is the holder's, as if the holder had made it. A long-lived object that points to one got it by a write while serving, and that
   // write is reported on the long-lived side; the object's own fields are not state of the
   // server. Held by value, an object is part of its holder whatever else creates objects of
   // its class.
   std::map<std::string, bool> MadeWhileServing;
   for (const Creation &C : P.creations) {
     auto [It, New] = MadeWhileServing.emplace(C.record, true);
-    It->second = It->second && !C.function.empty() && R.isRequest(C.function);
+    It->second = It->second && !C.once && !C.function.empty() && R.isRequest(C.function);
   }
   auto RequestMade = [&](const std::string &Record) {
     auto It = MadeWhileServing.find(Record);

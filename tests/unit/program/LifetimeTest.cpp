@@ -98,6 +98,21 @@ TEST(Lifetime, HandlersRegisteredWhileServingLiveAsLongAsThatWork) {
   EXPECT_FALSE(longLived(B, "Connection"));
 }
 
+TEST(Lifetime, AnObjectMadeOnceIntoAnEmptyMemberIsItsHolders) {
+  // A long-lived gateway whose store is made by the first request that needs it, and a
+  // scratch object every request makes and the gateway points to as well.
+  FactsBuilder B;
+  B.record("Gateway").heldRecords = {recordId("Store"), recordId("Scratch")};
+  B.record("Store");
+  B.record("Scratch");
+  B.objectOf(StateKind::Global, "g_gateway", "Gateway");
+  B.toolHandler("keep", "keep");
+  B.TU.creations.push_back({recordId("Store"), fnId("keep"), /*once=*/true});
+  B.TU.creations.push_back({recordId("Scratch"), fnId("keep")});
+  EXPECT_TRUE(longLived(B, "Store"));
+  EXPECT_FALSE(longLived(B, "Scratch")); // made while serving: the request's
+}
+
 TEST(Lifetime, CapturedLocalsAndCapturedThis) {
   FactsBuilder B;
   B.record("App");
