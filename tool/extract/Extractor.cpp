@@ -97,28 +97,33 @@ public:
   }
 
 private:
-  /// Library code whose bodies may be skipped: a library file that includes none of the
-  /// project's own files. One that does may be the project's code in a folder named like a
-  /// vendored one (src/external/), or glue that calls the project: its bodies are read.
+  /// Library code whose bodies may be skipped: a library file that has included none of the
+  /// project's own files so far. One that does may be the project's code in a folder named
+  /// like a vendored one (src/external/), or glue that calls the project: its bodies from there
+  /// on are read.
   bool isLibraryCode(SourceLocation Loc) {
     const SourceManager &SM = CI.getSourceManager();
     FileID File = SM.getFileID(SM.getExpansionLoc(Loc));
-    auto [It, New] = LibraryFiles.try_emplace(File, false);
-    if (!New)
-      return It->second;
     auto Library = [&](FileID F) {
       std::optional<SourceLoc> L = Ctx.projectLoc(SM.getLocForStartOfFile(F));
       return L && Options.Library->why(L->file).has_value();
     };
-    bool Skip = Library(File);
-    if (auto Included = Includes.find(File); Skip && Included != Includes.end())
-      for (FileID Child : Included->second)
+    auto [It, New] = LibraryFiles.try_emplace(File);
+    LibraryFile &State = It->second;
+    if (New)
+      State.library = Library(File);
+    if (!State.library)
+      return false;
+    // Only the includes seen since the last question: a file's includes come as it is read.
+    if (auto Included = Includes.find(File); Included != Includes.end())
+      for (; State.seen < Included->second.size(); ++State.seen) {
+        FileID Child = Included->second[State.seen];
         if (Ctx.isProjectCode(SM.getLocForStartOfFile(Child)) && !Library(Child)) {
-          Skip = false;
-          break;
+          State.library = false;
+          return false;
         }
-    LibraryFiles[File] = Skip;
-    return Skip;
+      }
+    return true;
   }
 
   /// Records which file includes which, for isLibraryCode.
@@ -140,7 +145,11 @@ private:
   ExtractContext &Ctx;
   CompilerInstance &CI;
   const ExtractOptions &Options;
-  llvm::DenseMap<FileID, bool> LibraryFiles;
+  struct LibraryFile {
+    bool library = false; // library code that has included none of the project's files
+    size_t seen = 0;      // includes already looked at
+  };
+  llvm::DenseMap<FileID, LibraryFile> LibraryFiles;
   llvm::DenseMap<FileID, std::vector<FileID>> Includes;
   ast_matchers::MatchFinder Finder;
   std::vector<std::unique_ptr<Check>> Checks;

@@ -17,7 +17,8 @@ struct ExtractOptions {
   /// third-party directories): they cannot hold findings. With `Library`, also those of the
   /// project's library code that are not templates: such a body sees only the library's own
   /// declarations, so it can neither reach the project's state nor call the project's code
-  /// (a template may, through what it is instantiated with, and is kept).
+  /// (a template may, through what it is instantiated with, and is kept). A library file is
+  /// read from where it includes one of the project's own files on.
   bool SkipForeignBodies = true;
   /// Which of the project's files are library code (vendored, submodules, known libraries);
   /// null: none. Its fingerprint is part of the cache key.
