@@ -10,10 +10,8 @@ size_t dropStatelessCalls(TUFacts &Facts, const std::set<std::string> &Defined) 
   // What keeps a function: anything a rule or the program model reads of it besides its
   // calls.
   std::set<std::string> Busy;
-  for (const Access &A : Facts.accesses) {
+  for (const Access &A : Facts.accesses)
     Busy.insert(A.function);
-    Busy.insert(A.callee);
-  }
   for (const FileOp &F : Facts.fileOps)
     Busy.insert(F.function);
   for (const PoolFact &P : Facts.pools)
