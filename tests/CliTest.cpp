@@ -1035,6 +1035,71 @@ TEST(Cli, VendoredCodeGivesNoFindingsUnlessConfigured) {
   EXPECT_EQ(All.out.find("skipped"), std::string::npos) << All.out;
 }
 
+// A scan says which of the files it read were library code and why, from the cache too; -q
+// drops the line, the JSON report and the SARIF run's properties keep the list, and a merge of
+// shards says the same as the scan.
+TEST(Cli, SaysWhatWasTreatedAsLibraryCode) {
+  TempDir T, C, Out;
+  T.write("common/httplib.h", "#ifndef CPPHTTPLIB_HTTPLIB_H\n#define CPPHTTPLIB_HTTPLIB_H\n"
+                              "namespace httplib { inline int port() { return 80; } }\n#endif\n");
+  T.write("third_party/lib/a.h", "#pragma once\ninline int lib_a() { return 1; }\n");
+  T.write("third_party/lib/b.h", "#pragma once\n#include \"a.h\"\n"
+                                 "inline int lib_b() { return lib_a(); }\n");
+  T.write("src/main.cpp", "#include \"../common/httplib.h\"\n#include \"../third_party/lib/b.h\"\n"
+                          "int main() { return httplib::port() + lib_b(); }\n");
+  const std::string Line =
+      "state-audit: treated as library code (no findings; only the bodies of its templates are "
+      "read): common/httplib.h (cpp-httplib, include guard CPPHTTPLIB_HTTPLIB_H), third_party/ "
+      "(vendored folder, 2 files); to analyse common/httplib.h as the project's own: vendored: "
+      "[default, \"!common/httplib.h\"] in .state-audit.yaml\n";
+  auto Scan = [&](std::vector<std::string> Extra) {
+    std::vector<std::string> Args{"scan", T.file("src"), "--root", T.path(), "--cache-dir",
+                                  C.path()};
+    Args.insert(Args.end(), Extra.begin(), Extra.end());
+    return run(Args);
+  };
+  RunResult Cold = Scan({});
+  ASSERT_EQ(Cold.code, 0) << Cold.err;
+  EXPECT_NE(Cold.err.find(Line), std::string::npos) << Cold.err;
+  RunResult Warm = Scan({});
+  EXPECT_NE(Warm.err.find(", 1 from the cache"), std::string::npos) << Warm.err;
+  EXPECT_NE(Warm.err.find(Line), std::string::npos) << Warm.err;
+
+  auto Listed = [](const llvm::json::Array *List) {
+    std::string Text;
+    for (const llvm::json::Value &E : List ? *List : llvm::json::Array())
+      if (const llvm::json::Object *O = E.getAsObject())
+        Text += O->getString("path").value_or("?").str() + " | " +
+                O->getString("reason").value_or("?").str() + " | " +
+                std::to_string(O->getInteger("files").value_or(-1)) + "\n";
+    return Text;
+  };
+  const std::string Expected = "common/httplib.h | cpp-httplib, include guard "
+                               "CPPHTTPLIB_HTTPLIB_H | 1\nthird_party/ | vendored folder | 2\n";
+  RunResult Json = Scan({"-q", "--format", "json"});
+  EXPECT_EQ(Json.err, "");
+  auto Doc = llvm::json::parse(Json.out);
+  ASSERT_TRUE(bool(Doc)) << Json.out;
+  EXPECT_EQ(Listed(Doc->getAsObject()->getArray("libraryCode")), Expected);
+  RunResult Sarif = Scan({"-q", "--format", "sarif"});
+  auto Run = llvm::json::parse(Sarif.out);
+  ASSERT_TRUE(bool(Run)) << Sarif.out;
+  const llvm::json::Object *Props =
+      (*Run->getAsObject()->getArray("runs"))[0].getAsObject()->getObject("properties");
+  ASSERT_NE(Props, nullptr) << Sarif.out;
+  EXPECT_EQ(Listed(Props->getArray("libraryCode")), Expected);
+
+  RunResult Shard = Scan({"-q", "--no-cache", "--shard", "1/1", "--facts-out",
+                          Out.file("shard1.json")});
+  ASSERT_EQ(Shard.code, 0) << Shard.err;
+  RunResult Merged = run({"merge", Out.file("shard1.json"), "--format", "json"});
+  ASSERT_EQ(Merged.code, 0) << Merged.err;
+  EXPECT_NE(Merged.err.find(Line), std::string::npos) << Merged.err;
+  auto MergedDoc = llvm::json::parse(Merged.out);
+  ASSERT_TRUE(bool(MergedDoc)) << Merged.out;
+  EXPECT_EQ(Listed(MergedDoc->getAsObject()->getArray("libraryCode")), Expected);
+}
+
 // Library code's plain function bodies are not read; `vendored: []` makes the same file the
 // project's, so its facts are extracted again (the cache key holds what decides library code).
 TEST(CliCache, WhatIsLibraryCodeDecidesWhichBodiesAreRead) {

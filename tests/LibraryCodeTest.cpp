@@ -16,6 +16,12 @@ namespace {
 
 using sa::testing::TempDir;
 
+} // namespace
+
+void PrintTo(const LibraryVerdict &V, std::ostream *OS) { *OS << V.scope << " (" << V.reason << ")"; }
+
+namespace {
+
 const char *const HttplibHead = "//\n//  httplib.h\n//\n/* licence\n   text */\n"
                                 "#ifndef CPPHTTPLIB_HTTPLIB_H\n#define CPPHTTPLIB_HTTPLIB_H\n"
                                 "namespace httplib { int x; }\n#endif\n";
@@ -114,14 +120,49 @@ TEST(LibraryCode, RecognisedByFolderGuardSubmoduleAndAttributes) {
   T.write(".gitmodules", "[submodule \"json\"]\n\tpath = ext/json\n");
   T.write(".gitattributes", "gen/** linguist-vendored\n");
   LibraryCode L(T.path(), builtinKnowledge(), LibraryCodeOptions{});
-  EXPECT_EQ(L.why("common/httplib.h"), "cpp-httplib (include guard CPPHTTPLIB_HTTPLIB_H)");
+  EXPECT_EQ(L.why("common/httplib.h"),
+            (LibraryVerdict{"common/httplib.h", "cpp-httplib, include guard CPPHTTPLIB_HTTPLIB_H"}));
   EXPECT_EQ(L.why("common/util.h"), std::nullopt);
-  EXPECT_EQ(L.why("third_party/asio/x.hpp"), "vendored folder third_party/");
-  EXPECT_EQ(L.why("src/Vendor/a.h"), "vendored folder Vendor/");
-  EXPECT_EQ(L.why("ext/json/j.h"), "git submodule ext/json");
-  EXPECT_EQ(L.why("gen/g.h"), "linguist-vendored in .gitattributes");
+  EXPECT_EQ(L.why("third_party/asio/x.hpp"), (LibraryVerdict{"third_party/", "vendored folder"}));
+  EXPECT_EQ(L.why("src/Vendor/a.h"), (LibraryVerdict{"src/Vendor/", "vendored folder"}));
+  EXPECT_EQ(L.why("ext/json/j.h"), (LibraryVerdict{"ext/json/", "git submodule"}));
+  EXPECT_EQ(L.why("gen/g.h"), (LibraryVerdict{"gen/", "linguist-vendored"}));
   // A file named like a vendored folder is not in one.
   EXPECT_EQ(L.why("src/vendor.cpp"), std::nullopt);
+}
+
+// What a run says it treated as library code: each folder once with its file count, a file
+// recognised by its include guard by name, and how to analyse the first as the project's own.
+TEST(LibraryCode, ScopesGroupTheFilesReadUnderWhatCoversThem) {
+  TempDir T;
+  T.write("common/httplib.h", HttplibHead);
+  T.write("src/server.cpp", "int x;\n");
+  T.write("third_party/a/x.h", "int z;\n");
+  T.write("third_party/b/y.h", "int z;\n");
+  T.write("include/nlohmann/json.hpp", "int z;\n");
+  T.write(".gitattributes", "gen.h linguist-vendored\n");
+  T.write("gen.h", "int z;\n");
+  LibraryCode L(T.path(), builtinKnowledge(), LibraryCodeOptions{});
+  std::vector<LibraryScope> Scopes =
+      libraryScopes({"third_party/b/y.h", "src/server.cpp", "common/httplib.h", "gen.h",
+                     "third_party/a/x.h", "include/nlohmann/json.hpp", "third_party/a/x.h"},
+                    L);
+  ASSERT_EQ(Scopes.size(), 4u);
+  EXPECT_EQ(Scopes[0].scope, "common/httplib.h");
+  EXPECT_EQ(Scopes[0].reason, "cpp-httplib, include guard CPPHTTPLIB_HTTPLIB_H");
+  EXPECT_EQ(Scopes[1].scope, "gen.h");
+  EXPECT_EQ(Scopes[1].reason, "linguist-vendored");
+  EXPECT_EQ(Scopes[2].scope, "include/nlohmann/");
+  EXPECT_EQ(Scopes[2].reason, "nlohmann-json's folder");
+  EXPECT_EQ(Scopes[3].scope, "third_party/");
+  EXPECT_EQ(Scopes[3].files, 2u);
+  EXPECT_EQ(libraryCodeLine(Scopes),
+            "treated as library code (no findings; only the bodies of its templates are read): "
+            "common/httplib.h (cpp-httplib, include guard CPPHTTPLIB_HTTPLIB_H), gen.h "
+            "(linguist-vendored), include/nlohmann/ (nlohmann-json's folder, 1 file), "
+            "third_party/ (vendored folder, 2 files); to analyse common/httplib.h as the "
+            "project's own: vendored: [default, \"!common/httplib.h\"] in .state-audit.yaml");
+  EXPECT_EQ(libraryCodeLine({}), "");
 }
 
 TEST(LibraryCode, TheConfigurationListReplacesTheDetection) {
@@ -137,8 +178,8 @@ TEST(LibraryCode, TheConfigurationListReplacesTheDetection) {
   EXPECT_EQ(None.why("third_party/x.h"), std::nullopt);
 
   LibraryCode More(T.path(), builtinKnowledge(), Options({"default", "src/ext", "!common"}));
-  EXPECT_EQ(More.why("src/ext/y.h"), "vendored in the configuration");
-  EXPECT_EQ(More.why("third_party/x.h"), "vendored folder third_party/");
+  EXPECT_EQ(More.why("src/ext/y.h"), (LibraryVerdict{"src/ext/", "configured as vendored"}));
+  EXPECT_EQ(More.why("third_party/x.h"), (LibraryVerdict{"third_party/", "vendored folder"}));
   EXPECT_EQ(More.why("common/httplib.h"), std::nullopt);
 }
 

@@ -78,8 +78,8 @@ TEST(FactGroups, SplitByFileAndJoinedBackIsTheTU) {
   EXPECT_EQ(Main->hash, groupHash(Main->json));
   EXPECT_EQ(Main->json, json(Main->facts));
 
-  TUFacts Joined = joinGroups({A.TU.file, A.TU.status, A.TU.firstError, A.TU.errorCount},
-                              A.TU.outsideRoot, {&Groups[1].facts, &Groups[0].facts});
+  TUFacts Joined =
+      joinGroups(A.TU.summary(), A.TU.outsideRoot, {&Groups[1].facts, &Groups[0].facts});
   EXPECT_EQ(json(Joined), json(A.TU));
 }
 
@@ -110,7 +110,7 @@ Program linkDistinct(const std::vector<TUFacts> &TUs, bool Reverse) {
   std::map<std::string, unsigned> Uses;
   std::vector<TUSummary> Summaries;
   for (const TUFacts &TU : TUs) {
-    Summaries.push_back({TU.file, TU.status, TU.firstError, TU.errorCount});
+    Summaries.push_back(TU.summary());
     for (FactGroup &G : splitByFile(TU)) {
       ++Uses[G.hash];
       Store.add(G.hash, std::move(G.facts));

@@ -23,6 +23,7 @@ struct ReportOptions {
   std::string sarifLevel = "warning"; // the lowest level written to SARIF
   size_t markdownLimit = 60000;       // bytes
   std::string fullReport;             // named by the markdown summary
+  bool quiet = false;                 // no remarks on standard error (scan -q)
 };
 
 struct ScanOptions {
@@ -38,7 +39,6 @@ struct ScanOptions {
   bool noCache = false;
   uint64_t cacheMaxSize = uint64_t(5) << 30; // bytes; 0: no limit
   std::string shard;      // "K/N"
-  bool quiet = false;
   bool verbose = false;
   ReportOptions report;
 };

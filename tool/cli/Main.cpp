@@ -109,7 +109,8 @@ int main(int argc, char **argv) {
                    "Remove the least recently used cache files when the cache outgrows SIZE "
                    "(500M, 5G; 0: no limit; default 5G)")
       ->transform(CLI::AsSizeValue(false));
-  ScanCmd->add_flag("-q,--quiet", Scan.quiet, "No progress line and no timing summary");
+  ScanCmd->add_flag("-q,--quiet", Rep.quiet,
+                    "No progress line, no timing summary and no line about library code");
   ScanCmd->add_flag("-v,--verbose", Scan.verbose, "List each TU with its time");
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");
 

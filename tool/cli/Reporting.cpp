@@ -72,6 +72,9 @@ int reportAndGate(const LinkedProgram &P, const Program *Whole, const ProjectPat
   Report.notes = std::move(Reviewed.notes);
   Report.gate = Reviewed.gate;
   Report.entryPoints = Reviewed.entryPoints;
+  Report.libraryCode = std::move(Reviewed.libraryScopes);
+  if (!O.quiet && !Report.libraryCode.empty())
+    llvm::errs() << "state-audit: " << libraryCodeLine(Report.libraryCode) << "\n";
   if (Options.config.ruleEnabled(ruleId(RuleId::ConnectionPool)))
     Report.budgets = downstreamBudgets(P.pools, Options.config.connectionPools);
 

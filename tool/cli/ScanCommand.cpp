@@ -196,7 +196,7 @@ int runScanCommand(const ScanOptions &O) {
   std::optional<std::string> LinkSalt;
   if (Cache && O.factsOut.empty() && !reportNeedsProgram(O.report))
     LinkSalt = linkSalt(*Conf);
-  Progress Bar(llvm::errs(), Progress::choose(O.quiet, O.verbose), Plan->jobs.size());
+  Progress Bar(llvm::errs(), Progress::choose(O.report.quiet, O.verbose), Plan->jobs.size());
   auto OnDone = [&](const TUJob &Job, const TUSummary &F, double Seconds, bool FromCache) {
     if (F.status == TUStatus::CompileErrors) {
       Bar.interrupt();
@@ -257,7 +257,7 @@ int runScanCommand(const ScanOptions &O) {
   // Sources that could not even be listed (an unreadable directory) make the scan incomplete.
   if (Plan->sourcesLost && Code != 2)
     Code = 3;
-  if (!O.quiet) {
+  if (!O.report.quiet) {
     // On stderr, so reports stay byte-identical whatever the timing and the cache did.
     llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s",
                                  Plan->jobs.size(), Seconds);
@@ -334,7 +334,7 @@ int runMergeCommand(const MergeOptions &O) {
     Root = File->root;
     // Header groups shared by TUs, within and across shards, are kept once.
     for (const TUFacts &F : File->tus) {
-      TUs.push_back({F.file, F.status, F.firstError, F.errorCount});
+      TUs.push_back(F.summary());
       for (FactGroup &G : splitByFile(F)) {
         ++Uses[G.hash];
         Groups.add(G.hash, std::move(G.facts));

@@ -274,7 +274,7 @@ GroupedScan runGroupedScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOpt
     TUFacts Facts = extractContained(Job, Plan, Options, Cache ? &Inputs : nullptr, Crashed);
     ScannedTU &TU = R.tus[I];
     TU = ScannedTU(); // what the entry said (a hit whose group was lost) is not kept
-    TU.summary = {Facts.file, Facts.status, Facts.firstError, Facts.errorCount};
+    TU.summary = Facts.summary();
     TU.outsideRoot = Facts.outsideRoot;
     std::vector<FactGroup> Groups = splitByFile(Facts);
     Facts = TUFacts();

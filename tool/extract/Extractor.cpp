@@ -177,6 +177,36 @@ private:
   const ExtractOptions &Options;
 };
 
+/// Every file the TU opened (sources, headers, the files of included headers): canonical,
+/// sorted, each once.
+std::vector<std::string> filesRead(FileManager &Files) {
+  std::vector<std::string> Out;
+  llvm::SmallVector<OptionalFileEntryRef> Seen;
+  Files.GetUniqueIDMapping(Seen);
+  for (OptionalFileEntryRef F : Seen) {
+    if (!F)
+      continue;
+    llvm::SmallString<256> Abs(F->getName());
+    Files.makeAbsolutePath(Abs);
+    Out.push_back(canonicalPath(Abs));
+  }
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+/// The project's files among `Read` that are library code, root-relative and sorted.
+std::vector<std::string> libraryFiles(const std::vector<std::string> &Read,
+                                      const ProjectPaths &Paths, LibraryCode &Library) {
+  std::vector<std::string> Out;
+  for (const std::string &File : Read)
+    if (std::optional<std::string> Relative = Paths.projectRelative(File))
+      if (Library.why(*Relative))
+        Out.push_back(std::move(*Relative));
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
 } // namespace
 
 TUFacts extractTU(const std::string &File, const std::string &Directory,
@@ -198,20 +228,11 @@ TUFacts extractTU(const std::string &File, const std::string &Directory,
                                        Files.get());
     Invocation.setDiagnosticConsumer(&Errors);
     bool Ok = Invocation.run();
-    if (Inputs) {
-      // Every file the TU opened (sources, headers, the files of included headers).
-      llvm::SmallVector<OptionalFileEntryRef> Seen;
-      Files->GetUniqueIDMapping(Seen);
-      for (OptionalFileEntryRef F : Seen) {
-        if (!F)
-          continue;
-        llvm::SmallString<256> Abs(F->getName());
-        Files->makeAbsolutePath(Abs);
-        Inputs->push_back(canonicalPath(Abs));
-      }
-      std::sort(Inputs->begin(), Inputs->end());
-      Inputs->erase(std::unique(Inputs->begin(), Inputs->end()), Inputs->end());
-    }
+    std::vector<std::string> Read = filesRead(*Files);
+    if (Options.Library)
+      Facts.libraryCode = libraryFiles(Read, Paths, *Options.Library);
+    if (Inputs)
+      *Inputs = std::move(Read);
     return Ok;
   };
 

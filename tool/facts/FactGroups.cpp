@@ -100,6 +100,7 @@ TUFacts joinGroups(const TUSummary &Summary, const std::vector<std::string> &Out
   TU.firstError = Summary.firstError;
   TU.errorCount = Summary.errorCount;
   TU.outsideRoot = OutsideRoot;
+  TU.libraryCode = Summary.libraryCode;
   for (const TUFacts *G : Groups)
     std::apply([&](auto... List) { (append(TU.*List, G->*List), ...); }, AllLists);
   normalize(TU);

@@ -256,6 +256,7 @@ struct TUSummary {
   TUStatus status = TUStatus::Ok;
   std::string firstError;
   unsigned errorCount = 0;
+  std::vector<std::string> libraryCode = {}; // TUFacts::libraryCode
 };
 
 struct TUFacts {
@@ -277,6 +278,11 @@ struct TUFacts {
   /// Headers the TU includes from outside the project root that are not system headers
   /// (absolute paths): code the scan did not analyse, said so that nothing is lost in silence.
   std::vector<std::string> outsideRoot;
+  /// The project's files the TU read that are library code (root-relative, sorted): no
+  /// findings, and only their templates' bodies are read. Named in the run's summary.
+  std::vector<std::string> libraryCode;
+
+  TUSummary summary() const { return {file, status, firstError, errorCount, libraryCode}; }
 };
 
 const char *toString(StateKind);

@@ -314,7 +314,8 @@ Value toJSON(const TUFacts &F) {
                 {"suppressions", list(F.suppressions)},
                 {"instantiated", strings(F.instantiated)},
                 {"creations", list(F.creations)},
-                {"outsideRoot", strings(F.outsideRoot)}};
+                {"outsideRoot", strings(F.outsideRoot)},
+                {"libraryCode", strings(F.libraryCode)}};
 }
 
 static bool fromJSON(const Value &V, TUFacts &F, Path P) {
@@ -333,17 +334,22 @@ static bool fromJSON(const Value &V, TUFacts &F, Path P) {
          O.map("calls", F.calls) && O.map("callables", F.callables) &&
          O.map("fileOps", F.fileOps) && O.map("pools", F.pools) &&
          O.map("suppressions", F.suppressions) && O.map("instantiated", F.instantiated) &&
-         O.map("creations", F.creations) && O.mapOptional("outsideRoot", F.outsideRoot);
+         O.map("creations", F.creations) && O.mapOptional("outsideRoot", F.outsideRoot) &&
+         O.mapOptional("libraryCode", F.libraryCode);
 }
 
 Value toJSON(const TUSummary &S) {
-  return Object{{"file", S.file}, {"status", toString(S.status)}, {"firstError", S.firstError},
-                {"errorCount", S.errorCount}};
+  return Object{{"file", S.file},
+                {"status", toString(S.status)},
+                {"firstError", S.firstError},
+                {"errorCount", S.errorCount},
+                {"libraryCode", strings(S.libraryCode)}};
 }
 bool fromJSON(const Value &V, TUSummary &S, Path P) {
   ObjectMapper O(V, P);
   return O && O.map("file", S.file) && O.map("status", S.status) &&
-         O.map("firstError", S.firstError) && mapUnsigned(O, "errorCount", S.errorCount, P);
+         O.map("firstError", S.firstError) && mapUnsigned(O, "errorCount", S.errorCount, P) &&
+         O.mapOptional("libraryCode", S.libraryCode);
 }
 
 static Value toJSON(const Evidence &E) {

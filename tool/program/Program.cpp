@@ -83,7 +83,7 @@ Program mergeFacts(const std::vector<TUFacts> &TUs) {
   std::vector<TUSummary> Summaries;
   std::vector<GroupUse> Facts;
   for (const TUFacts &TU : TUs) {
-    Summaries.push_back({TU.file, TU.status, TU.firstError, TU.errorCount});
+    Summaries.push_back(TU.summary());
     Facts.push_back({&TU, 1});
   }
   return linkGroups(std::move(Summaries), Facts);

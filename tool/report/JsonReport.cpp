@@ -41,6 +41,15 @@ void writeCounts(llvm::json::OStream &J, const LevelCounts &C) {
 
 } // namespace
 
+void writeLibraryCode(llvm::json::OStream &J, const std::vector<LibraryScope> &Scopes) {
+  for (const LibraryScope &S : Scopes)
+    J.object([&] {
+      J.attribute("path", S.scope);
+      J.attribute("reason", S.reason);
+      J.attribute("files", S.files);
+    });
+}
+
 void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
   llvm::json::OStream J(OS, 2);
   LevelCounts Total;
@@ -91,6 +100,7 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
       for (const std::string &N : R.notes)
         J.value(N);
     });
+    J.attributeArray("libraryCode", [&] { writeLibraryCode(J, R.libraryCode); });
     J.attribute("entryPoints", R.entryPoints);
     J.attributeArray("downstreams", [&] {
       for (const DownstreamBudget &B : R.budgets)

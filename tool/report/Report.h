@@ -4,10 +4,12 @@
 #include "gate/Gate.h"
 #include "facts/Finding.h"
 #include "facts/Facts.h"
+#include "review/LibraryCode.h"
 #include "support/Paths.h"
 #include "rules/connection-pool/ConnectionPoolBudget.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -24,6 +26,7 @@ struct ScanReport {
   GateResult gate;
   unsigned entryPoints = 0;
   std::vector<DownstreamBudget> budgets; // connection pools grouped by downstream
+  std::vector<LibraryScope> libraryCode;  // what the TUs read that is library code
 };
 
 /// "'g_reads' 15 + 'g_writes' 15": a downstream's pools and their sizes.
@@ -57,6 +60,10 @@ struct SarifOptions {
   /// alert, and a note is "not a problem". `--sarif-level note` includes them.
   Level minLevel = Level::Warning;
 };
+
+/// The elements of a `libraryCode` array (JSON report, SARIF run properties): `path` (a
+/// folder ending in '/', or a file), `reason`, `files` (how many files under it were read).
+void writeLibraryCode(llvm::json::OStream &J, const std::vector<LibraryScope> &Scopes);
 
 void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options);
 void writeJson(llvm::raw_ostream &OS, const ScanReport &R);

@@ -134,7 +134,7 @@ public:
             for (const Finding *F : Results)
               result(J, *F);
           });
-          if (Truncated || !R.absent.empty())
+          if (Truncated || !R.absent.empty() || !R.libraryCode.empty())
             J.attributeObject("properties", [&] {
               if (Truncated) {
                 J.attribute("truncated", true);
@@ -142,6 +142,8 @@ public:
               }
               if (!R.absent.empty())
                 J.attribute("absentFromBaseline", static_cast<int64_t>(R.absent.size()));
+              if (!R.libraryCode.empty())
+                J.attributeArray("libraryCode", [&] { writeLibraryCode(J, R.libraryCode); });
             });
         });
       });

@@ -8,7 +8,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace sa {
 
@@ -167,7 +169,8 @@ void LibraryCode::addPattern(std::vector<Pattern> &Into, llvm::StringRef Text, b
   Into.push_back({std::move(*G), Anchored || Text.contains('/')});
 }
 
-bool LibraryCode::matches(const std::vector<Pattern> &Patterns, llvm::StringRef Relative) {
+std::optional<std::string> LibraryCode::match(const std::vector<Pattern> &Patterns,
+                                              llvm::StringRef Relative) {
   // Each prefix of the path ("a", "a/b", "a/b/c.h"): a pattern naming a folder covers what is
   // below it.
   for (size_t End = 0; End != llvm::StringRef::npos;) {
@@ -176,9 +179,9 @@ bool LibraryCode::matches(const std::vector<Pattern> &Patterns, llvm::StringRef 
     llvm::StringRef Last = Prefix.rsplit('/').second.empty() ? Prefix : Prefix.rsplit('/').second;
     for (const Pattern &P : Patterns)
       if (P.glob.match(P.anchored ? Prefix : Last))
-        return true;
+        return End == llvm::StringRef::npos ? Prefix.str() : Prefix.str() + "/";
   }
-  return false;
+  return std::nullopt;
 }
 
 LibraryCode::LibraryCode(std::string R, const Knowledge &K, LibraryCodeOptions O)
@@ -224,7 +227,11 @@ LibraryCode::LibraryCode(std::string R, const Knowledge &K, LibraryCodeOptions O
     }
 }
 
-std::optional<std::string> LibraryCode::why(llvm::StringRef Relative) {
+std::string LibraryVerdict::describe() const {
+  return llvm::StringRef(scope).ends_with("/") ? reason + " " + scope : reason;
+}
+
+std::optional<LibraryVerdict> LibraryCode::why(llvm::StringRef Relative) {
   std::lock_guard<std::mutex> Hold(CacheLock);
   auto [It, New] = Cache.try_emplace(Relative);
   if (New)
@@ -242,33 +249,73 @@ std::optional<std::string> LibraryCode::guardOf(llvm::StringRef Relative) const 
   return Guard;
 }
 
-std::optional<std::string> LibraryCode::classify(llvm::StringRef Relative) {
-  if (matches(Project, Relative))
+std::optional<LibraryVerdict> LibraryCode::classify(llvm::StringRef Relative) {
+  if (match(Project, Relative))
     return std::nullopt;
-  if (matches(Configured, Relative))
-    return std::string("vendored in the configuration");
+  if (std::optional<std::string> Scope = match(Configured, Relative))
+    return LibraryVerdict{*Scope, "configured as vendored"};
   if (!Options.builtin)
     return std::nullopt;
   for (llvm::StringRef Dir : directories(Relative)) {
+    // Dir lies in Relative: the folder is the path up to and including it.
+    std::string Folder = Relative.take_front(Dir.end() - Relative.begin()).str() + "/";
     for (const std::string &F : VendoredFolders)
       if (Dir.equals_insensitive(F))
-        return "vendored folder " + Dir.str() + "/";
+        return LibraryVerdict{Folder, "vendored folder"};
     for (const Library &L : Libraries)
       for (const std::string &F : L.folders)
         if (Dir == F)
-          return L.name + " (folder " + F + "/)";
+          return LibraryVerdict{Folder, L.name + "'s folder"};
   }
   for (const std::string &S : Submodules)
     if (isWithin(Relative, S))
-      return "git submodule " + S;
-  if (matches(LinguistVendored, Relative))
-    return std::string("linguist-vendored in .gitattributes");
+      return LibraryVerdict{S + "/", "git submodule"};
+  if (std::optional<std::string> Scope = match(LinguistVendored, Relative))
+    return LibraryVerdict{*Scope, "linguist-vendored"};
   if (std::optional<std::string> Guard = guardOf(Relative))
     for (const Library &L : Libraries)
       for (const llvm::GlobPattern &G : L.guards)
         if (G.match(*Guard))
-          return L.name + " (include guard " + *Guard + ")";
+          return LibraryVerdict{Relative.str(), L.name + ", include guard " + *Guard};
   return std::nullopt;
+}
+
+std::vector<LibraryScope> libraryScopes(std::vector<std::string> Files, LibraryCode &Library) {
+  std::sort(Files.begin(), Files.end());
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  std::map<std::string, LibraryScope> ByScope;
+  for (const std::string &F : Files)
+    if (std::optional<LibraryVerdict> V = Library.why(F)) {
+      LibraryScope &S = ByScope[V->scope];
+      S.scope = V->scope;
+      S.reason = V->reason;
+      ++S.files;
+    }
+  std::vector<LibraryScope> Out;
+  for (auto &[Scope, S] : ByScope)
+    Out.push_back(std::move(S));
+  return Out;
+}
+
+std::string libraryCodeLine(const std::vector<LibraryScope> &Scopes) {
+  if (Scopes.empty())
+    return {};
+  std::string Line = "treated as library code (no findings; only the bodies of its templates "
+                     "are read):";
+  constexpr size_t Shown = 6;
+  for (size_t I = 0; I < Scopes.size() && I < Shown; ++I) {
+    const LibraryScope &S = Scopes[I];
+    Line += std::string(I ? ", " : " ") + S.scope + " (" + S.reason;
+    if (llvm::StringRef(S.scope).ends_with("/"))
+      Line += ", " + std::to_string(S.files) + (S.files == 1 ? " file" : " files");
+    Line += ")";
+  }
+  if (Scopes.size() > Shown)
+    Line += " and " + std::to_string(Scopes.size() - Shown) +
+            " more (the JSON and SARIF reports list them all)";
+  std::string First = llvm::StringRef(Scopes.front().scope).rtrim('/').str();
+  return Line + "; to analyse " + First + " as the project's own: vendored: [default, \"!" +
+         First + "\"] in .state-audit.yaml";
 }
 
 } // namespace sa

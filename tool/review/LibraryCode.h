@@ -5,7 +5,8 @@
 // the project's own — a template of it may run the project's code — but the bodies of its
 // other functions are skipped like a system header's (they cannot see the project's state),
 // and its findings are not the user's to fix, so the review drops them and says how many it
-// dropped, where.
+// dropped, where. Each TU lists the library files it read, so every run can say what it took
+// for library code and why, from the cache and after a merge of shards alike.
 #pragma once
 
 #include "facts/Knowledge.h"
@@ -34,16 +35,29 @@ struct LibraryCodeOptions {
   static LibraryCodeOptions fromConfig(const std::optional<std::vector<std::string>> &Vendored);
 };
 
+/// Why a file is library code: the folder or file the reason covers, and the reason.
+struct LibraryVerdict {
+  /// Root-relative: a folder with a trailing '/' ("third_party/", "ext/json/"), or the file.
+  std::string scope;
+  /// "vendored folder", "git submodule", "Boost's folder", "linguist-vendored", "configured as
+  /// vendored", or a library and its include guard ("cpp-httplib, include guard X").
+  std::string reason;
+  /// The reason with its folder: "vendored folder third_party/".
+  std::string describe() const;
+  bool operator==(const LibraryVerdict &O) const {
+    return scope == O.scope && reason == O.reason;
+  }
+};
+
 class LibraryCode {
 public:
   /// `Root` is the canonical project root; files are read from it for their include guards,
   /// and its .gitmodules and .gitattributes are read once.
   LibraryCode(std::string Root, const Knowledge &K, LibraryCodeOptions Options);
 
-  /// Why the root-relative file is library code ("vendored folder third_party/", "cpp-httplib
-  /// (include guard CPPHTTPLIB_HTTPLIB_H)"), or nullopt for the project's own code.
+  /// Why the root-relative file is library code, or nullopt for the project's own code.
   /// Safe to call from several threads (extraction asks from every worker).
-  std::optional<std::string> why(llvm::StringRef Relative);
+  std::optional<LibraryVerdict> why(llvm::StringRef Relative);
   const std::string &root() const { return Root; }
   /// Everything the answers depend on besides the files' own text (the configured list, the
   /// knowledge's folders and libraries, .gitmodules, .gitattributes): part of the cache key
@@ -55,9 +69,11 @@ private:
     llvm::GlobPattern glob;
     bool anchored; // matched against the path from the root, else against any component
   };
-  std::optional<std::string> classify(llvm::StringRef Relative);
+  std::optional<LibraryVerdict> classify(llvm::StringRef Relative);
   std::optional<std::string> guardOf(llvm::StringRef Relative) const;
-  static bool matches(const std::vector<Pattern> &Patterns, llvm::StringRef Relative);
+  /// What a pattern matches of the path (a folder with a trailing '/', or the file), if any.
+  static std::optional<std::string> match(const std::vector<Pattern> &Patterns,
+                                          llvm::StringRef Relative);
   void addPattern(std::vector<Pattern> &Into, llvm::StringRef Text, bool Anchored);
   /// A GlobPattern keeps a reference into its pattern's text: the texts live as long as the
   /// patterns, whatever becomes of the strings they came from.
@@ -75,11 +91,27 @@ private:
   std::vector<std::string> Submodules;  // root-relative paths from .gitmodules
   std::vector<Pattern> LinguistVendored; // from .gitattributes
   std::vector<Pattern> Configured, Project;
-  llvm::StringMap<std::optional<std::string>> Cache;
+  llvm::StringMap<std::optional<LibraryVerdict>> Cache;
   std::mutex CacheLock;
   std::string Fingerprint;
   std::vector<std::shared_ptr<const std::string>> Texts;
 };
+
+/// The library code a run read, for its summary: each folder or file a reason covers, with
+/// how many of the files were read under it.
+struct LibraryScope {
+  std::string scope; // LibraryVerdict::scope
+  std::string reason;
+  unsigned files = 0;
+};
+
+/// Groups the root-relative library files (any order, repeats allowed) by what covers them;
+/// sorted by scope.
+std::vector<LibraryScope> libraryScopes(std::vector<std::string> Files, LibraryCode &Library);
+
+/// The run's one line about library code: each scope with its reason, and how to have one
+/// analysed as the project's own (the configuration's `vendored:`). Empty for none.
+std::string libraryCodeLine(const std::vector<LibraryScope> &Scopes);
 
 /// Parses .gitattributes text: the patterns whose attributes set linguist-vendored.
 std::vector<std::string> linguistVendoredPatterns(llvm::StringRef GitAttributes);

@@ -19,12 +19,12 @@ void dropLibraryFindings(std::vector<Finding> &Findings, LibraryCode &Library,
                          std::map<std::string, Review::LibraryFile> &Dropped) {
   Findings.erase(std::remove_if(Findings.begin(), Findings.end(),
                                 [&](const Finding &F) {
-                                  std::optional<std::string> Why = Library.why(F.loc.file);
+                                  std::optional<LibraryVerdict> Why = Library.why(F.loc.file);
                                   if (!Why)
                                     return false;
                                   Review::LibraryFile &D = Dropped[F.loc.file];
                                   D.file = F.loc.file;
-                                  D.why = *Why;
+                                  D.why = Why->describe();
                                   ++D.findings;
                                   return true;
                                 }),
@@ -145,6 +145,10 @@ Review review(const LinkedProgram &Linked, const ReviewOptions &O, LibraryCode *
       R.libraryCode.push_back(std::move(D));
     if (!R.libraryCode.empty())
       R.notes.push_back(libraryNote(R.libraryCode));
+    std::vector<std::string> Read;
+    for (const TUSummary &TU : Linked.tus)
+      Read.insert(Read.end(), TU.libraryCode.begin(), TU.libraryCode.end());
+    R.libraryScopes = libraryScopes(std::move(Read), *Library);
   }
 
   R.findings = std::move(L.findings);

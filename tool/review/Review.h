@@ -37,6 +37,8 @@ struct Review {
     unsigned findings = 0;
   };
   std::vector<LibraryFile> libraryCode; // sorted by file
+  /// The library code the TUs read, by folder or file (whether it had findings or not).
+  std::vector<LibraryScope> libraryScopes;
 };
 
 /// What review and the reports need of a linked program: the judges' result and the facts
