@@ -1015,6 +1015,53 @@ TEST(Cli, RootOutsideGitHoldsTheIncludeDirectoriesAndIsSaid) {
   EXPECT_NE(Narrow.err.find(T.file("include/store.h")), std::string::npos) << Narrow.err;
 }
 
+// Headers under the system's installation prefixes (here LLVM's include directory given with
+// -I, and a sysroot) are library code, not a part of the project the root left out: no
+// warning, and -v counts them.
+TEST(Cli, HeadersUnderInstallationPrefixesAreLibraryCode) {
+  TempDir T, Sysroot;
+  // Not <sysroot>/usr/include: that is a system directory already, whatever -I says.
+  Sysroot.write("sdk/include/sdk.h", "#pragma once\ninline int sdk_version() { return 3; }\n");
+  T.write("shared/beside.h", "#pragma once\ninline int beside() { return 1; }\n");
+  // One TU includes a header of LLVM's, the other one of the sysroot's (and nothing of the
+  // C library, which the empty sysroot does not have).
+  T.write("src/llvm.cpp", "#include \"llvm-c/Types.h\"\nint main() { LLVMBool Yes = 1; return Yes; }\n");
+  T.write("src/sdk.cpp", "#include \"sdk.h\"\nint version() { return sdk_version(); }\n");
+  auto Entry = [&](const std::string &File, const std::string &Flags) {
+    return "{\"directory\": \"" + T.file("src") + "\", \"file\": \"" + T.file("src/" + File) +
+           "\", \"arguments\": [\"c++\", " + Flags + ", \"-c\", \"" + File + "\"]}";
+  };
+  T.write("build/compile_commands.json",
+          "[" + Entry("llvm.cpp", "\"-std=c++17\", \"-I" SA_LLVM_INCLUDE_DIR "\"") + ", " +
+              Entry("sdk.cpp", "\"--sysroot\", \"" + Sysroot.path() + "\", \"-I" +
+                                   Sysroot.file("sdk/include") + "\"") +
+              "]");
+  RunResult Quiet = run({"scan", "src", "-p", "build", "--root", T.path(), "--no-cache"}, T.path());
+  ASSERT_EQ(Quiet.code, 0) << Quiet.err;
+  EXPECT_EQ(Quiet.err.find("outside the project root"), std::string::npos) << Quiet.err;
+
+  RunResult Verbose =
+      run({"scan", "src", "-p", "build", "--root", T.path(), "--no-cache", "-v"}, T.path());
+  ASSERT_EQ(Verbose.code, 0) << Verbose.err;
+  std::vector<std::string> Prefixes{canonicalPath("/usr"), Sysroot.path()};
+  std::sort(Prefixes.begin(), Prefixes.end());
+  EXPECT_NE(Verbose.err.find(" headers outside the project root read as library code, under " +
+                             Prefixes[0] + ", " + Prefixes[1] + "\n"),
+            std::string::npos)
+      << Verbose.err;
+
+  // A prefix that holds the root is the project's place: a header beside the root there may
+  // be the project's own, and is warned about.
+  T.write("src/sdk.cpp", "#include \"../shared/beside.h\"\nint main() { return beside(); }\n");
+  T.write("build/compile_commands.json",
+          "[" + Entry("sdk.cpp", "\"--sysroot=" + T.path() + "\"") + "]");
+  RunResult Beside =
+      run({"scan", "src", "-p", "build", "--root", T.file("src"), "--no-cache", "-q"}, T.path());
+  EXPECT_NE(Beside.err.find("1 header outside the project root '" + T.file("src") + "'"),
+            std::string::npos)
+      << Beside.err;
+}
+
 // Findings in vendored code are dropped and counted; `vendored: []` brings them back.
 TEST(Cli, VendoredCodeGivesNoFindingsUnlessConfigured) {
   TempDir T;

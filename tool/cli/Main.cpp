@@ -111,7 +111,9 @@ int main(int argc, char **argv) {
       ->transform(CLI::AsSizeValue(false));
   ScanCmd->add_flag("-q,--quiet", Rep.quiet,
                     "No progress line, no timing summary and no line about library code");
-  ScanCmd->add_flag("-v,--verbose", Scan.verbose, "List each TU with its time");
+  ScanCmd->add_flag("-v,--verbose", Scan.verbose,
+                    "List each TU with its time; count the headers under the system's "
+                    "prefixes read as library code");
   ScanCmd->footer("Arguments after -- are passed to the compiler for every TU.");
 
   MergeOptions Merge;

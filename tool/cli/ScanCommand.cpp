@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 namespace sa {
 
@@ -95,13 +96,30 @@ std::string defaultCacheDir(const ScanPlan &Plan) {
 }
 
 /// Headers included from outside the root are not analysed: said with how many and which, so
-/// a root chosen too narrow never hides state in silence.
-void reportOutsideRoot(const std::vector<ScannedTU> &TUs, llvm::StringRef Root) {
+/// a root chosen too narrow never hides state in silence. Those under the system's
+/// installation prefixes are library code: counted with -v only.
+void reportOutsideRoot(const std::vector<ScannedTU> &TUs, llvm::StringRef Root,
+                       const std::vector<std::string> &Prefixes, bool Verbose) {
   std::vector<std::string> Files;
   for (const ScannedTU &TU : TUs)
     Files.insert(Files.end(), TU.outsideRoot.begin(), TU.outsideRoot.end());
   std::sort(Files.begin(), Files.end());
   Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  std::set<std::string> Used; // the prefixes that hold some of them
+  size_t All = Files.size();
+  llvm::erase_if(Files, [&](const std::string &F) {
+    for (const std::string &P : Prefixes)
+      if (isWithin(F, P)) {
+        Used.insert(P);
+        return true;
+      }
+    return false;
+  });
+  size_t Installed = All - Files.size();
+  if (Verbose && Installed)
+    llvm::errs() << "state-audit: " << Installed << (Installed == 1 ? " header" : " headers")
+                 << " outside the project root read as library code, under "
+                 << llvm::join(Used, ", ") << "\n";
   if (Files.empty())
     return;
   std::string List;
@@ -212,7 +230,8 @@ int runScanCommand(const ScanOptions &O) {
   GroupedScan Scan =
       runGroupedScan(*Plan, O.jobs, Extract, Cache ? &*Cache : nullptr, OnDone, LinkSalt);
   double Seconds = Bar.elapsed();
-  reportOutsideRoot(Scan.tus, Plan->paths.root());
+  reportOutsideRoot(Scan.tus, Plan->paths.root(),
+                    installationPrefixes(*Plan, Request.resourceDir), O.verbose);
   size_t FromCache = Bar.fromCache();
 
   if (!O.factsOut.empty()) {

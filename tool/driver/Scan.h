@@ -49,6 +49,13 @@ struct ScanPlan {
 /// nothing to analyse.
 llvm::Expected<ScanPlan> planScan(const ScanRequest &Request);
 
+/// Where the system installs what a build uses (canonical, sorted): /usr, /opt, the
+/// compiler's resource directory and every sysroot the plan's commands name (--sysroot,
+/// -isysroot). Headers there are library code, not part of the project left outside the
+/// root. A prefix that holds the project root is left out: beside a project checked out under
+/// /opt, a header may be the project's own.
+std::vector<std::string> installationPrefixes(const ScanPlan &Plan, llvm::StringRef ResourceDir);
+
 class FactsCache;
 
 /// Called after each TU, from the worker that ran it (calls are serialised).

@@ -180,6 +180,22 @@ std::vector<std::string> userIncludeDirs(const CompileCommand &C) {
   return Out;
 }
 
+/// The sysroots a command names (--sysroot=DIR, --sysroot DIR, -isysroot DIR, -isysrootDIR).
+std::vector<std::string> sysroots(const TUJob &Job) {
+  std::vector<std::string> Out;
+  const std::vector<std::string> &Args = Job.arguments;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    llvm::StringRef A = Args[I], Dir;
+    if ((A == "--sysroot" || A == "-isysroot") && I + 1 < Args.size())
+      Dir = Args[++I];
+    else if (A.consume_front("--sysroot=") || A.consume_front("-isysroot"))
+      Dir = A;
+    if (!Dir.empty())
+      Out.push_back(canonicalPath(Dir, Job.directory));
+  }
+  return Out;
+}
+
 /// The root when neither --root nor a git work tree gives one: the current directory when it
 /// holds every TU and the user include directories near them, else the deepest directory that
 /// holds them. Include directories count when they sit beside the sources (within the
@@ -414,6 +430,22 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
                               [](const TUJob &A, const TUJob &B) { return A.file == B.file; }),
                   Plan.jobs.end());
   return Plan;
+}
+
+std::vector<std::string> installationPrefixes(const ScanPlan &Plan, llvm::StringRef ResourceDir) {
+  std::vector<std::string> Candidates{canonicalPath("/usr"), canonicalPath("/opt")};
+  if (!ResourceDir.empty())
+    Candidates.push_back(canonicalPath(ResourceDir));
+  for (const TUJob &Job : Plan.jobs)
+    for (std::string &S : sysroots(Job))
+      Candidates.push_back(std::move(S));
+  std::vector<std::string> Out;
+  for (std::string &P : Candidates)
+    if (P != "/" && !isWithin(Plan.paths.root(), P))
+      Out.push_back(std::move(P));
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
 }
 
 } // namespace sa
