@@ -32,24 +32,36 @@ HttpResponse sendHttp(const HttpRequest &R) {
     Req.headers.emplace("Content-Type",
                         R.contentType.empty() ? "application/octet-stream" : R.contentType);
   }
-  bool Stopped = false;
-  if (R.onData) {
-    Req.response_handler = [&Out](const httplib::Response &Res) {
-      Out.status = Res.status;
-      for (const auto &[Name, Value] : Res.headers)
-        Out.headers[llvm::StringRef(Name).lower()] = Value;
-      return true;
-    };
-    Req.content_receiver = [&](const char *Data, size_t Size, uint64_t, uint64_t) {
-      if (R.onData(llvm::StringRef(Data, Size)))
-        return true;
-      Stopped = true;
+  bool Stopped = false, TooLarge = false;
+  Req.response_handler = [&Out](const httplib::Response &Res) {
+    Out.status = Res.status;
+    for (const auto &[Name, Value] : Res.headers)
+      Out.headers[llvm::StringRef(Name).lower()] = Value;
+    return true;
+  };
+  // The body is read here, never by httplib into memory of its own: a server that answers
+  // without end must not take the runner's memory with it.
+  Req.content_receiver = [&](const char *Data, size_t Size, uint64_t, uint64_t) {
+    if (R.onData) {
+      Stopped = !R.onData(llvm::StringRef(Data, Size));
+      return !Stopped;
+    }
+    if (Out.body.size() + Size > MaxResponseBytes) {
+      TooLarge = true;
       return false;
-    };
-  }
+    }
+    Out.body.append(Data, Size);
+    return true;
+  };
   httplib::Response Res;
   httplib::Error Err = httplib::Error::Success;
   bool Sent = Client.send(Req, Res, Err);
+  if (TooLarge) {
+    HttpResponse Cut;
+    Cut.error = "the response was cut off at " + std::to_string(MaxResponseBytes >> 20) +
+                " MiB (the runner reads no more)";
+    return Cut;
+  }
   if (R.onData) {
     // A stream ends by the reader stopping or by going quiet: both are its normal end once
     // the headers have come.
@@ -57,10 +69,6 @@ HttpResponse sendHttp(const HttpRequest &R) {
                             Err == httplib::Error::Canceled))
       return Out;
   } else if (Sent) {
-    Out.status = Res.status;
-    for (const auto &[Name, Value] : Res.headers)
-      Out.headers[llvm::StringRef(Name).lower()] = Value;
-    Out.body = std::move(Res.body);
     return Out;
   }
   Out.status = 0;

@@ -14,6 +14,10 @@
 
 namespace sa::chaos {
 
+/// The largest response body read (and the most a stream is read before the runner stops
+/// reading it): MCP answers are small, a server under test may not be.
+inline constexpr size_t MaxResponseBytes = size_t(16) << 20;
+
 struct HttpRequest {
   std::string method = "GET";
   unsigned port = 0; // on 127.0.0.1
@@ -32,7 +36,7 @@ struct HttpResponse {
   int status = 0;     // 0: no HTTP response (see error)
   std::string error;  // a transport error: connection refused, timed out, ...
   std::map<std::string, std::string> headers; // names in lower case
-  std::string body;
+  std::string body; // at most MaxResponseBytes: a larger one is an error
 
   std::string header(llvm::StringRef Name) const;
 };

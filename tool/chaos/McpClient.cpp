@@ -1,6 +1,7 @@
 #include "chaos/McpClient.h"
 
 #include "chaos/Balancer.h"
+#include "support/Untrusted.h"
 #include "Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -31,7 +32,7 @@ json::Value toolResultValue(const json::Value &Result) {
       if (!Item || Item->getString("type") != std::optional<llvm::StringRef>("text"))
         continue;
       llvm::StringRef Text = Item->getString("text").value_or("");
-      if (llvm::Expected<json::Value> Parsed = json::parse(Text))
+      if (llvm::Expected<json::Value> Parsed = parseUntrustedJson(Text))
         return std::move(*Parsed);
       else
         llvm::consumeError(Parsed.takeError());
@@ -77,7 +78,7 @@ std::optional<json::Value> findResponse(const HttpResponse &R, int64_t Id,
     std::vector<SseEvent> Last = Parser.feed("\n\n"); // a stream cut without a final blank line
     Events.insert(Events.end(), Last.begin(), Last.end());
     for (const SseEvent &E : Events) {
-      llvm::Expected<json::Value> V = json::parse(E.data);
+      llvm::Expected<json::Value> V = parseUntrustedJson(E.data);
       if (!V) {
         llvm::consumeError(V.takeError());
         continue;
@@ -88,7 +89,7 @@ std::optional<json::Value> findResponse(const HttpResponse &R, int64_t Id,
     Problem = "the event stream ended without the response to request " + std::to_string(Id);
     return std::nullopt;
   }
-  llvm::Expected<json::Value> V = json::parse(R.body);
+  llvm::Expected<json::Value> V = parseUntrustedJson(R.body);
   if (!V) {
     Problem = "the response is not JSON (" + llvm::toString(V.takeError()) + ")";
     return std::nullopt;
@@ -140,7 +141,7 @@ Exchange McpClient::post(const json::Object &Message, bool IsRequest) {
   }
   // The body's JSON-RPC error, if it has one, says more than the status.
   std::string BodyError;
-  if (llvm::Expected<json::Value> V = json::parse(Res.body)) {
+  if (llvm::Expected<json::Value> V = parseUntrustedJson(Res.body)) {
     if (const json::Object *O = V->getAsObject())
       if (const json::Object *E = O->getObject("error"))
         BodyError = errorText(*E);

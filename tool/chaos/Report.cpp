@@ -1,6 +1,9 @@
 #include "chaos/Report.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "support/Untrusted.h"
+
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -11,6 +14,8 @@
 
 namespace sa::chaos {
 namespace json = llvm::json;
+
+static const char *const TooLargeReport = "too large for a scan report (at most 32 MiB)";
 
 llvm::StringRef outcomeName(Outcome O) {
   switch (O) {
@@ -79,7 +84,9 @@ Verdict verdict(const ChaosResult &R) {
   Counts C = count(R);
   if (C.sessionLost || C.dataLost)
     return Verdict::Lost;
-  if (C.error || !R.stopped.empty() || !R.kill.done || C.total() == 0)
+  // A kill HAProxy never saw did not happen as far as the session is concerned (a server
+  // that left its process group survives SIGKILL to it): nothing was tested.
+  if (C.error || !R.stopped.empty() || !R.kill.done || !R.kill.noticed || C.total() == 0)
     return Verdict::Failed;
   return Verdict::Resumed;
 }
@@ -108,9 +115,14 @@ std::string summaryLine(const ChaosResult &R) {
   case Verdict::Failed:
     break;
   }
-  std::string Why = !R.stopped.empty() ? R.stopped
-                    : C.error         ? plural(C.error, "exchange", "exchanges") + " failed"
-                                      : "the kill did not happen";
+  std::string Why =
+      !R.stopped.empty() ? R.stopped
+      : C.error          ? plural(C.error, "exchange", "exchanges") + " failed"
+      : !R.kill.done     ? "the kill did not happen"
+                         : "the kill of " + R.kill.instance + " did not take effect: HAProxy "
+                           "still had it up " + std::to_string(R.kill.noticedMs) +
+                           " ms after SIGKILL to its process group (a server that leaves its "
+                           "group, e.g. by daemonising, survives it), so nothing was tested";
   return "failed: " + Why + " (" + Tally + ")";
 }
 
@@ -119,10 +131,28 @@ llvm::Expected<std::vector<StaticFinding>> loadScanReport(llvm::StringRef Path) 
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    Path.str() + ": " + Why.str());
   };
+  llvm::sys::fs::file_status St;
+  if (std::error_code EC = llvm::sys::fs::status(Path, St))
+    return Bad("cannot read the scan report: " + EC.message());
+  if (St.type() != llvm::sys::fs::file_type::regular_file)
+    return Bad("not a regular file");
+  if (St.getSize() > MaxScanReportBytes)
+    return Bad(TooLargeReport);
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer = llvm::MemoryBuffer::getFile(Path);
   if (!Buffer)
     return Bad("cannot read the scan report: " + Buffer.getError().message());
-  llvm::Expected<json::Value> Doc = json::parse((*Buffer)->getBuffer());
+  return parseScanReport((*Buffer)->getBuffer(), Path);
+}
+
+llvm::Expected<std::vector<StaticFinding>> parseScanReport(llvm::StringRef Text,
+                                                           llvm::StringRef Name) {
+  auto Bad = [&](const llvm::Twine &Why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Name.str() + ": " + Why.str());
+  };
+  if (Text.size() > MaxScanReportBytes)
+    return Bad(TooLargeReport);
+  llvm::Expected<json::Value> Doc = parseUntrustedJson(Text);
   if (!Doc)
     return Bad("not JSON (" + llvm::toString(Doc.takeError()) +
                "); pass a report of 'state-audit scan --format json'");

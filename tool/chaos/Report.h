@@ -53,8 +53,9 @@ struct ChaosResult {
 };
 
 enum class Verdict { Resumed, Lost, Failed };
-/// Resumed: the kill happened and every exchange was ok. Lost: some step lost the session or
-/// data. Failed: otherwise (errors, or the run stopped early).
+/// Resumed: the kill happened, HAProxy saw the instance go down, and every exchange was ok.
+/// Lost: some step lost the session or data. Failed: otherwise (errors, the run stopped
+/// early, or a kill HAProxy never saw).
 Verdict verdict(const ChaosResult &R);
 /// 0 when resumed, 1 otherwise.
 int exitCode(const ChaosResult &R);
@@ -66,8 +67,14 @@ struct StaticFinding {
   std::string rule, level, file, symbol, message;
   unsigned line = 0;
 };
-/// Reads a JSON report of `scan`; its unsuppressed findings.
+/// The largest scan report read (the baseline's limit): the whole document is held in memory.
+inline constexpr uint64_t MaxScanReportBytes = uint64_t(32) << 20;
+/// Reads a JSON report of `scan`; its unsuppressed findings. Nesting deeper than
+/// MaxJsonDepth and files over MaxScanReportBytes are refused before the JSON reader runs.
 llvm::Expected<std::vector<StaticFinding>> loadScanReport(llvm::StringRef Path);
+/// The same for a report's text; `Name` is used in messages.
+llvm::Expected<std::vector<StaticFinding>> parseScanReport(llvm::StringRef Text,
+                                                           llvm::StringRef Name);
 /// The findings that explain what the run lost: for a lost session the session-state and
 /// member-state findings, for lost data also the other kinds of per-process state; errors and
 /// warnings only, in the report's order. Empty when nothing was lost.

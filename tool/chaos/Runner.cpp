@@ -2,6 +2,7 @@
 
 #include "chaos/Http.h"
 #include "chaos/McpClient.h"
+#include "support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -98,6 +99,7 @@ private:
     }
     if (llvm::Error E = waitAnswering())
       return E;
+    P.adoptStrays(); // a server that daemonised at start-up is still stopped at the end
     say(std::to_string(Instances.size()) + " instances answer on 127.0.0.1 ports " +
         portList());
     return llvm::Error::success();
@@ -166,13 +168,9 @@ private:
     for (const Instance &In : Instances)
       Config.instances.push_back({In.name, In.port});
     std::string CfgPath = O.workDir + "/haproxy.cfg";
-    {
-      std::error_code EC;
-      llvm::raw_fd_ostream Out(CfgPath, EC);
-      if (EC)
-        return fail("cannot write " + CfgPath + ": " + EC.message());
-      Out << haproxyConfig(Config);
-    }
+    // Written at exactly that path: a link planted there is replaced, not followed.
+    if (llvm::Error E = writeFileAtomically(CfgPath, haproxyConfig(Config)))
+      return fail("cannot write " + CfgPath + ": " + llvm::toString(std::move(E)));
     std::string Log = O.workDir + "/haproxy.log";
     llvm::Expected<pid_t> Pid = P.start("haproxy", {Program, "-db", "-f", CfgPath}, Log);
     if (!Pid)
@@ -405,6 +403,7 @@ private:
     R.kill.noticedMs = unsigned(
         std::chrono::duration_cast<milliseconds>(Clock::now() - Start).count());
     P.running(It->pid); // reap it
+    P.adoptStrays();
     say("killed " + It->name + " (pid " + std::to_string(It->pid) + ") before step " +
         std::to_string(BeforeStep));
     return true;
@@ -422,6 +421,21 @@ private:
 };
 
 } // namespace
+
+/// A path goes into HAProxy's configuration and into request lines: one printable token, or
+/// HAProxy fails only once the instances are up (or a check is mistaken for the server's
+/// fault).
+static llvm::Error checkHttpPath(llvm::StringRef Option, llvm::StringRef Path) {
+  for (size_t I = 0; I < Path.size(); ++I) {
+    unsigned char C = static_cast<unsigned char>(Path[I]);
+    if (C > ' ' && C != 0x7f)
+      continue;
+    std::string What = C == ' ' ? "a space" : "control character 0x" + llvm::utohexstr(C);
+    return fail(Option + ": an HTTP path has no spaces or control characters (character " +
+                std::to_string(I + 1) + " is " + What + "; percent-encode it)");
+  }
+  return llvm::Error::success();
+}
 
 llvm::Error validateOptions(ChaosOptions &O) {
   if (O.server.find("{port}") == std::string::npos)
@@ -441,6 +455,10 @@ llvm::Error validateOptions(ChaosOptions &O) {
     return fail("--mcp-path must start with '/'");
   if (!O.healthPath.empty() && !llvm::StringRef(O.healthPath).starts_with("/"))
     return fail("--health must start with '/'");
+  if (llvm::Error E = checkHttpPath("--health", O.healthPath))
+    return E;
+  if (llvm::Error E = checkHttpPath("--mcp-path", O.mcpPath))
+    return E;
   return llvm::Error::success();
 }
 

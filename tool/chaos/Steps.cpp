@@ -1,7 +1,10 @@
 #include "chaos/Steps.h"
 
+#include "config/ConfigSyntax.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
@@ -188,6 +191,15 @@ llvm::Expected<Step> makeStep(const json::Value &V, unsigned Line, size_t Index,
 } // namespace
 
 llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringRef Name) {
+  if (Text.size() > MaxStepFileBytes)
+    return problem(Name, 0, "too large for a step file (at most " +
+                                std::to_string(MaxStepFileBytes >> 20) + " MiB)");
+  // LLVM's YAML reader recurses once per nesting level and does not survive every input:
+  // what would crash it is refused first, as for the configuration.
+  if (llvm::Error E = prevalidateYaml(Text, Name, "a step file"))
+    return std::move(E);
+  if (unsigned Line = secondDocumentLine(Text))
+    return problem(Name, Line, "only one document is allowed");
   llvm::SourceMgr SM;
   // The parser reports syntax errors through the source manager; keep the first.
   struct SyntaxState {
@@ -250,6 +262,14 @@ llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringR
 }
 
 llvm::Expected<std::vector<Step>> loadSteps(llvm::StringRef Path) {
+  llvm::sys::fs::file_status St;
+  if (std::error_code EC = llvm::sys::fs::status(Path, St))
+    return problem(Path, 0, "cannot read the step file: " + EC.message());
+  if (St.type() != llvm::sys::fs::file_type::regular_file)
+    return problem(Path, 0, "not a regular file");
+  if (St.getSize() > MaxStepFileBytes)
+    return problem(Path, 0, "too large for a step file (at most " +
+                                std::to_string(MaxStepFileBytes >> 20) + " MiB)");
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
       llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)

@@ -68,9 +68,25 @@ bool resolveKillAt(const std::string &Arg, const std::vector<chaos::Step> &Steps
   return false;
 }
 
+/// -o must not overwrite what the run reads: the scan report or the step file.
+bool outputClobbersAnInput(const ChaosCommandOptions &O) {
+  if (O.output.empty() || O.output == "-")
+    return false;
+  for (auto [What, File] : {std::pair<const char *, const std::string *>{"the --report", &O.report},
+                            {"the --steps file", &O.stepsFile}})
+    if (!File->empty() && sameExistingFile(O.output, *File)) {
+      reportError("-o '" + O.output + "' names " + What + " '" + *File +
+                  "' this run reads; refusing to overwrite it");
+      return true;
+    }
+  return false;
+}
+
 } // namespace
 
 int runChaosCommand(const ChaosCommandOptions &O) {
+  if (outputClobbersAnInput(O))
+    return 2;
   chaos::ChaosOptions C;
   C.server = O.server;
   C.instances = O.instances;

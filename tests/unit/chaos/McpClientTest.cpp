@@ -123,6 +123,31 @@ TEST(ChaosMcpClient, ErrorsAndBadAnswers) {
       << E.message;
 }
 
+// A server that answers with JSON nested deeper than LLVM's reader survives (it recurses once
+// per level) is an error of that exchange, in the body, in an event, or in a tool's text.
+TEST(ChaosMcpClient, DeeplyNestedAnswersAreErrorsNotCrashes) {
+  std::string Deep = std::string(100000, '[') + std::string(100000, ']');
+  Script S;
+  HttpResponse Again = answer(
+      200, R"({"jsonrpc":"2.0","id":2,"result":{"protocolVersion":"2025-06-18","capabilities":{}}})");
+  S.answers = {answer(200, Deep), Again,
+               answer(200, "data: " + Deep + "\n\n", "text/event-stream"),
+               answer(200, R"({"jsonrpc":"2.0","id":4,"result":{"content":[{"type":"text","text":")" +
+                               Deep + R"("}]}})")};
+  McpClient C(S.transport(), 8000, "/mcp");
+  Exchange I = C.initialize();
+  EXPECT_EQ(I.status, Exchange::Status::Error);
+  EXPECT_EQ(I.message, "the response is not JSON (1:513: not valid JSON: nested deeper than 512 "
+                       "levels)");
+  ASSERT_EQ(C.initialize().status, Exchange::Status::Ok);
+  Exchange E = C.request("ping", {});
+  EXPECT_EQ(E.status, Exchange::Status::Error);
+  EXPECT_EQ(E.message, "the event stream ended without the response to request 3");
+  Exchange T = C.request("tools/call", {});
+  ASSERT_EQ(T.status, Exchange::Status::Ok) << T.message;
+  EXPECT_EQ(toolResultValue(*T.result), json::Value(Deep)); // kept as text
+}
+
 TEST(ChaosMcpClient, TheStreamResumesAfterTheLastEventSeen) {
   Script S;
   S.answers = {initAnswer("abc"),

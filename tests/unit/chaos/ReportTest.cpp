@@ -57,6 +57,17 @@ TEST(ChaosReport, VerdictsAndExitCodes) {
   ChaosResult NoKill = resumedRun();
   NoKill.kill = KillRecord();
   EXPECT_EQ(verdict(NoKill), Verdict::Failed);
+  // A kill HAProxy never saw tested nothing (a daemonised server survives SIGKILL to its
+  // process group): failed, not resumed.
+  ChaosResult Unnoticed = resumedRun();
+  Unnoticed.kill.noticed = false;
+  Unnoticed.kill.noticedMs = 10043;
+  EXPECT_EQ(verdict(Unnoticed), Verdict::Failed);
+  EXPECT_EQ(exitCode(Unnoticed), 1);
+  EXPECT_EQ(summaryLine(Unnoticed),
+            "failed: the kill of i1 did not take effect: HAProxy still had it up 10043 ms after "
+            "SIGKILL to its process group (a server that leaves its group, e.g. by daemonising, "
+            "survives it), so nothing was tested (3 ok, 0 session lost, 0 data lost, 0 error)");
   ChaosResult Stopped = resumedRun();
   Stopped.stopped = "the session could not start";
   EXPECT_EQ(summaryLine(Stopped), "failed: the session could not start (3 ok, 0 session lost, "
@@ -155,6 +166,22 @@ TEST(ChaosReport, ScanReportIsReadAndBadOnesAreNamed) {
             std::string(Path) + ": not a version 1 report of 'state-audit scan --format json' "
                                 "(no 'findings')");
   llvm::sys::fs::remove(Path);
+}
+
+TEST(ChaosReport, HostileScanReportsAreRefusedWithAMessage) {
+  std::string Deep = "{\"version\":1,\"findings\":" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  llvm::Expected<std::vector<StaticFinding>> F = parseScanReport(Deep, "deep.json");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()),
+            "deep.json: not JSON (1:536: not valid JSON: nested deeper than 512 levels); pass a "
+            "report of 'state-audit scan --format json'");
+  F = parseScanReport(std::string(MaxScanReportBytes + 1, ' '), "big.json");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()), "big.json: too large for a scan report (at most 32 MiB)");
+  F = loadScanReport("/dev/null");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()), "/dev/null: not a regular file");
 }
 
 TEST(ChaosBalancer, GeneratedHaproxyConfiguration) {
