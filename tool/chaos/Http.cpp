@@ -4,6 +4,9 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <mutex>
+
 namespace sa::chaos {
 
 std::string HttpResponse::header(llvm::StringRef Name) const {
@@ -74,6 +77,78 @@ HttpResponse sendHttp(const HttpRequest &R) {
   Out.status = 0;
   Out.error = httplib::to_string(Err);
   return Out;
+}
+
+struct HttpStream::Impl {
+  std::mutex Lock;
+  httplib::Client *Client = nullptr; // while the request runs
+  bool Stopped = false;
+  std::atomic<bool> Done{false};
+};
+
+void HttpStream::start(HttpRequest R, std::function<void(const HttpResponse &)> OnHeaders,
+                       std::function<void(const HttpResponse &)> OnEnd) {
+  stop();
+  State = std::make_shared<Impl>();
+  Reader = std::thread([R = std::move(R), OnHeaders, OnEnd, S = State] {
+    httplib::Client Client("127.0.0.1", int(R.port));
+    auto Connect = std::chrono::duration_cast<std::chrono::microseconds>(R.timeout);
+    Client.set_connection_timeout(0, Connect.count());
+    Client.set_read_timeout(24 * 3600, 0); // an idle stream is not an ended one
+    Client.set_keep_alive(false);
+    Client.set_url_encode(false);
+    {
+      std::lock_guard<std::mutex> G(S->Lock);
+      if (S->Stopped) {
+        S->Done = true;
+        return;
+      }
+      S->Client = &Client;
+    }
+    httplib::Request Req;
+    Req.method = "GET";
+    Req.path = R.path;
+    for (const auto &[Name, Value] : R.headers)
+      Req.headers.emplace(Name, Value);
+    HttpResponse Out;
+    Req.response_handler = [&](const httplib::Response &Res) {
+      Out.status = Res.status;
+      for (const auto &[Name, Value] : Res.headers)
+        Out.headers[llvm::StringRef(Name).lower()] = Value;
+      OnHeaders(Out);
+      return true;
+    };
+    Req.content_receiver = [&](const char *Data, size_t Size, uint64_t, uint64_t) {
+      return R.onData(llvm::StringRef(Data, Size));
+    };
+    httplib::Response Res;
+    httplib::Error Err = httplib::Error::Success;
+    if (!Client.send(Req, Res, Err))
+      Out.error = httplib::to_string(Err);
+    {
+      std::lock_guard<std::mutex> G(S->Lock);
+      S->Client = nullptr;
+    }
+    OnEnd(Out);
+    S->Done = true;
+  });
+}
+
+void HttpStream::stop() {
+  // stop() shuts the socket down and the blocked read returns; called until the reader is
+  // done, since a stop before the request has opened its socket does nothing.
+  while (State && !State->Done) {
+    {
+      std::lock_guard<std::mutex> G(State->Lock);
+      State->Stopped = true;
+      if (State->Client)
+        State->Client->stop();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (Reader.joinable())
+    Reader.join();
+  State.reset();
 }
 
 } // namespace sa::chaos

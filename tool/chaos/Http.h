@@ -8,7 +8,9 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -45,5 +47,29 @@ using HttpTransport = std::function<HttpResponse(const HttpRequest &)>;
 
 /// The real transport (cpp-httplib), to 127.0.0.1 only.
 HttpResponse sendHttp(const HttpRequest &Request);
+
+/// A GET stream read on a thread of its own for as long as the server keeps it open or until
+/// stop(): the 2024-11-05 HTTP+SSE transport's event stream, which carries the answers to
+/// POSTs made meanwhile. `onData` is called on that thread; `timeout` is only the time to
+/// connect (an idle stream stays open).
+class HttpStream {
+public:
+  HttpStream() = default;
+  ~HttpStream() { stop(); }
+  HttpStream(const HttpStream &) = delete;
+  HttpStream &operator=(const HttpStream &) = delete;
+
+  /// Starts reading `Request` (its onData gets the body); `OnEnd` gets the response (status,
+  /// headers, or the transport error) when the stream ends.
+  void start(HttpRequest Request, std::function<void(const HttpResponse &)> OnHeaders,
+             std::function<void(const HttpResponse &)> OnEnd);
+  /// Closes the connection and waits for the reading thread.
+  void stop();
+
+private:
+  struct Impl;
+  std::shared_ptr<Impl> State;
+  std::thread Reader;
+};
 
 } // namespace sa::chaos
