@@ -27,8 +27,11 @@ class Converter {
 public:
   Converter(llvm::SourceMgr &SM) : SM(SM) {}
 
+  /// 0 when the node's place is not in the text (a node made while recovering from an
+  /// error may point anywhere).
   unsigned lineOf(yaml::Node *N) const {
-    return SM.getLineAndColumn(N->getSourceRange().Start).first;
+    llvm::SMLoc At = N->getSourceRange().Start;
+    return At.isValid() && SM.FindBufferContainingLoc(At) ? SM.getLineAndColumn(At).first : 0;
   }
 
   /// YAML (and so JSON) into a JSON value: quoted scalars are strings; plain ones are null,
@@ -217,6 +220,21 @@ llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringR
       },
       &Syntax);
 
+  // A syntax check first, walking every node: the reader's nodes after an error are not fit
+  // to be looked at (as the configuration reader found).
+  {
+    yaml::Stream Check(Text, SM, /*ShowColors=*/false);
+    for (yaml::document_iterator D = Check.begin(), End = Check.end(); D != End; ++D) {
+      yaml::Node *Root = D->getRoot();
+      if (!Root || Check.failed())
+        break;
+      Root->skip();
+      if (Check.failed())
+        break;
+    }
+    if (Syntax.failed)
+      return problem(Name, Syntax.error.line, Syntax.error.message);
+  }
   yaml::Stream Stream(Text, SM, /*ShowColors=*/false);
   Converter Conv(SM);
   std::optional<json::Value> Root;

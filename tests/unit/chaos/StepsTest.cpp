@@ -120,6 +120,13 @@ TEST(ChaosSteps, HostileNestingIsRefusedWithAMessage) {
             "big.yaml: too large for a step file (at most 1 MiB)");
 }
 
+// Found by fuzz_chaos: a broken flow mapping after '---' left the reader with a node whose
+// place is outside the text, and asking for its line crashed.
+TEST(ChaosSteps, ABrokenDocumentIsASyntaxErrorNotACrash) {
+  std::string Error = parseError("--- {\"st# The se");
+  EXPECT_EQ(Error.rfind("steps.yaml:", 0), 0u) << Error;
+}
+
 TEST(ChaosSteps, MissingFile) {
   llvm::Expected<std::vector<Step>> S = loadSteps("/nonexistent/steps.yaml");
   ASSERT_FALSE(S);
