@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds examples/notes-server twice (sessions and notes in memory, and in Redis), scans
-# both, and runs `state-audit chaos` on each: 3 instances behind HAProxy, round-robin, the
-# instance serving the session killed mid-session. The in-memory build loses the session
+# both, and runs `state-audit chaos` on each: 3 instances behind HAProxy, a first session
+# under round-robin, then one sticky on Mcp-Session-Id whose instance is killed mid-session. The in-memory build loses the session
 # (and says which findings explain it); the Redis build resumes with no data lost.
 # Exits 0 when both outcomes are as expected.
 #
@@ -96,7 +96,7 @@ run() { # build, then the expected exit code
   echo "== $build =="
   NOTES_REDIS="127.0.0.1:$port" "$sa" chaos -q \
     --server "$build_dir/$build/notes-server --config examples/notes-server/chaos/notes-server.conf --port {port} --data-dir $work/data-$build-{instance}" \
-    --instances 3 --lb round-robin --health /healthz \
+    --instances 3 --lb sticky --health /healthz \
     --steps examples/notes-server/chaos/steps.yaml --kill-at recall \
     --report "$work/$build.scan.json" --work-dir "$work/chaos-$build" \
     | tee "$work/$build.chaos.txt" || status=${PIPESTATUS[0]}

@@ -5,6 +5,32 @@
 
 namespace sa::chaos {
 
+namespace {
+
+void backend(std::string &S, llvm::StringRef Name, Balance B, const BalancerConfig &C) {
+  auto Line = [&S](const std::string &L) { S += L + "\n"; };
+  Line("backend " + Name.str());
+  Line(B == Balance::Source ? "  balance source" : "  balance roundrobin");
+  if (B == Balance::Sticky) {
+    // The session id comes back on the response to initialize and is sent on every request
+    // after it: learn it from the response, route by it on requests.
+    Line("  stick-table type string len 256 size 100k expire 30m");
+    Line("  stick on req.hdr(mcp-session-id)");
+    Line("  stick store-response res.hdr(mcp-session-id)");
+  }
+  if (!C.healthPath.empty()) {
+    Line("  option httpchk GET " + C.healthPath);
+    Line("  http-check expect status 200-399");
+  }
+  Line("  default-server check inter 250ms fall 2 rise 2");
+  Line("  http-response set-header " + std::string(InstanceHeader) + " %[srv_name]");
+  for (const BalancerConfig::Instance &I : C.instances)
+    Line("  server " + I.name + " 127.0.0.1:" + std::to_string(I.port));
+  Line("");
+}
+
+} // namespace
+
 std::string haproxyConfig(const BalancerConfig &C) {
   std::string S;
   auto Line = [&S](const std::string &L) { S += L + "\n"; };
@@ -29,24 +55,14 @@ std::string haproxyConfig(const BalancerConfig &C) {
   Line("  bind 127.0.0.1:" + std::to_string(C.port));
   Line("  default_backend " + std::string(BackendName));
   Line("");
-  Line("backend " + std::string(BackendName));
-  Line("  balance roundrobin");
-  if (C.balance == Balance::Sticky) {
-    // The session id comes back on the response to initialize and is sent on every request
-    // after it: learn it from the response, route by it on requests.
-    Line("  stick-table type string len 256 size 100k expire 30m");
-    Line("  stick on req.hdr(mcp-session-id)");
-    Line("  stick store-response res.hdr(mcp-session-id)");
+  backend(S, BackendName, C.balance, C);
+  if (C.balance != Balance::RoundRobin && C.roundRobinPort) {
+    Line("frontend mcp_first_round");
+    Line("  bind 127.0.0.1:" + std::to_string(C.roundRobinPort));
+    Line("  default_backend " + std::string(RoundRobinBackendName));
+    Line("");
+    backend(S, RoundRobinBackendName, Balance::RoundRobin, C);
   }
-  if (!C.healthPath.empty()) {
-    Line("  option httpchk GET " + C.healthPath);
-    Line("  http-check expect status 200-399");
-  }
-  Line("  default-server check inter 250ms fall 2 rise 2");
-  Line("  http-response set-header " + std::string(InstanceHeader) + " %[srv_name]");
-  for (const BalancerConfig::Instance &I : C.instances)
-    Line("  server " + I.name + " 127.0.0.1:" + std::to_string(I.port));
-  Line("");
   Line("listen stats");
   Line("  bind 127.0.0.1:" + std::to_string(C.statsPort));
   Line("  stats enable");

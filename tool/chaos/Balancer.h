@@ -12,15 +12,20 @@
 
 namespace sa::chaos {
 
-enum class Balance { RoundRobin, Sticky };
+/// Sticky: on the Mcp-Session-Id header. Source: on the client's address.
+enum class Balance { RoundRobin, Sticky, Source };
 
 /// The response header HAProxy sets to the name of the instance that served the request.
 inline constexpr const char *InstanceHeader = "X-State-Audit-Instance";
 /// The backend's name in the configuration and the stats.
 inline constexpr const char *BackendName = "mcp_instances";
 
+/// The backend of the first round (round-robin, no kill) when --lb is not round-robin.
+inline constexpr const char *RoundRobinBackendName = "mcp_round_robin";
+
 struct BalancerConfig {
-  unsigned port = 0;          // where clients connect
+  unsigned port = 0;          // where clients connect (the kill round, balanced by `balance`)
+  unsigned roundRobinPort = 0; // the first round's, round-robin (unused when `balance` is)
   unsigned statsPort = 0;     // HAProxy's stats page (CSV at /stats;csv)
   Balance balance = Balance::RoundRobin;
   std::string healthPath;     // HTTP health check path; empty: TCP connect checks

@@ -8,11 +8,17 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 namespace sa::chaos {
+
+/// The largest response body read (and the most a stream is read before the runner stops
+/// reading it): MCP answers are small, a server under test may not be.
+inline constexpr size_t MaxResponseBytes = size_t(16) << 20;
 
 struct HttpRequest {
   std::string method = "GET";
@@ -32,7 +38,7 @@ struct HttpResponse {
   int status = 0;     // 0: no HTTP response (see error)
   std::string error;  // a transport error: connection refused, timed out, ...
   std::map<std::string, std::string> headers; // names in lower case
-  std::string body;
+  std::string body; // at most MaxResponseBytes: a larger one is an error
 
   std::string header(llvm::StringRef Name) const;
 };
@@ -41,5 +47,29 @@ using HttpTransport = std::function<HttpResponse(const HttpRequest &)>;
 
 /// The real transport (cpp-httplib), to 127.0.0.1 only.
 HttpResponse sendHttp(const HttpRequest &Request);
+
+/// A GET stream read on a thread of its own for as long as the server keeps it open or until
+/// stop(): the 2024-11-05 HTTP+SSE transport's event stream, which carries the answers to
+/// POSTs made meanwhile. `onData` is called on that thread; `timeout` is only the time to
+/// connect (an idle stream stays open).
+class HttpStream {
+public:
+  HttpStream() = default;
+  ~HttpStream() { stop(); }
+  HttpStream(const HttpStream &) = delete;
+  HttpStream &operator=(const HttpStream &) = delete;
+
+  /// Starts reading `Request` (its onData gets the body); `OnEnd` gets the response (status,
+  /// headers, or the transport error) when the stream ends.
+  void start(HttpRequest Request, std::function<void(const HttpResponse &)> OnHeaders,
+             std::function<void(const HttpResponse &)> OnEnd);
+  /// Closes the connection and waits for the reading thread.
+  void stop();
+
+private:
+  struct Impl;
+  std::shared_ptr<Impl> State;
+  std::thread Reader;
+};
 
 } // namespace sa::chaos

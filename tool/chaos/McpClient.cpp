@@ -1,6 +1,7 @@
 #include "chaos/McpClient.h"
 
 #include "chaos/Balancer.h"
+#include "support/Untrusted.h"
 #include "Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -31,7 +32,7 @@ json::Value toolResultValue(const json::Value &Result) {
       if (!Item || Item->getString("type") != std::optional<llvm::StringRef>("text"))
         continue;
       llvm::StringRef Text = Item->getString("text").value_or("");
-      if (llvm::Expected<json::Value> Parsed = json::parse(Text))
+      if (llvm::Expected<json::Value> Parsed = parseUntrustedJson(Text))
         return std::move(*Parsed);
       else
         llvm::consumeError(Parsed.takeError());
@@ -52,8 +53,6 @@ std::vector<std::pair<std::string, std::string>> McpClient::sessionHeaders() con
   return H;
 }
 
-namespace {
-
 bool mentionsLostSession(llvm::StringRef Message) {
   std::string L = Message.lower();
   return llvm::StringRef(L).contains("session not found") ||
@@ -61,8 +60,6 @@ bool mentionsLostSession(llvm::StringRef Message) {
          llvm::StringRef(L).contains("invalid session");
 }
 
-/// The JSON-RPC response to request `Id` in a POST's answer: the body itself, or one of the
-/// events of an SSE answer.
 std::optional<json::Value> findResponse(const HttpResponse &R, int64_t Id,
                                         std::string &Problem) {
   auto IsOurs = [Id](const json::Value &V) {
@@ -77,7 +74,7 @@ std::optional<json::Value> findResponse(const HttpResponse &R, int64_t Id,
     std::vector<SseEvent> Last = Parser.feed("\n\n"); // a stream cut without a final blank line
     Events.insert(Events.end(), Last.begin(), Last.end());
     for (const SseEvent &E : Events) {
-      llvm::Expected<json::Value> V = json::parse(E.data);
+      llvm::Expected<json::Value> V = parseUntrustedJson(E.data);
       if (!V) {
         llvm::consumeError(V.takeError());
         continue;
@@ -88,7 +85,7 @@ std::optional<json::Value> findResponse(const HttpResponse &R, int64_t Id,
     Problem = "the event stream ended without the response to request " + std::to_string(Id);
     return std::nullopt;
   }
-  llvm::Expected<json::Value> V = json::parse(R.body);
+  llvm::Expected<json::Value> V = parseUntrustedJson(R.body);
   if (!V) {
     Problem = "the response is not JSON (" + llvm::toString(V.takeError()) + ")";
     return std::nullopt;
@@ -110,8 +107,6 @@ std::string errorText(const json::Object &Error) {
   return S;
 }
 
-} // namespace
-
 HttpRequest McpClient::endpointRequest(llvm::StringRef Method, llvm::StringRef Accept) const {
   HttpRequest R;
   R.method = Method.str();
@@ -123,24 +118,27 @@ HttpRequest McpClient::endpointRequest(llvm::StringRef Method, llvm::StringRef A
   return R;
 }
 
-Exchange McpClient::post(const json::Object &Message, bool IsRequest) {
+Exchange McpClient::post(const json::Object &Message, bool IsRequest, unsigned ToPort) {
   HttpRequest R = endpointRequest("POST", "application/json, text/event-stream");
+  if (ToPort) {
+    R.port = ToPort;
+  } else {
+    LastMessage = Message;
+    LastIsRequest = IsRequest;
+    LastWasStream = false;
+  }
   R.contentType = "application/json";
   R.body = brief(json::Value(json::Object(Message)), std::string::npos);
   int64_t Id = IsRequest ? *Message.getInteger("id") : 0;
 
   HttpResponse Res = Transport(R);
   AssignedSession = Res.header("mcp-session-id");
-  Exchange X;
-  X.http = Res.status;
-  X.instance = Res.header(InstanceHeader);
-  if (Res.status == 0) {
-    X.message = "no answer: " + Res.error;
+  Exchange X = exchangeOf(Res);
+  if (Res.status == 0)
     return X;
-  }
   // The body's JSON-RPC error, if it has one, says more than the status.
   std::string BodyError;
-  if (llvm::Expected<json::Value> V = json::parse(Res.body)) {
+  if (llvm::Expected<json::Value> V = parseUntrustedJson(Res.body)) {
     if (const json::Object *O = V->getAsObject())
       if (const json::Object *E = O->getObject("error"))
         BodyError = errorText(*E);
@@ -161,57 +159,83 @@ Exchange McpClient::post(const json::Object &Message, bool IsRequest) {
     return X;
   }
   if (!IsRequest) { // a notification: 202 Accepted, no body
-    if (Res.status != 202) {
-      X.message = "a notification was answered with HTTP " + std::to_string(Res.status) +
-                  " (the specification asks for 202)";
-      return X;
-    }
     X.status = Exchange::Status::Ok;
+    if (Res.status != 202)
+      X.warning = "a notification was answered with HTTP " + std::to_string(Res.status) +
+                  " (the specification asks for 202)" +
+                  (BodyError.empty() ? "" : ", with " + BodyError);
     return X;
   }
   std::optional<json::Value> Response = findResponse(Res, Id, X.message);
-  if (!Response)
-    return X;
-  const json::Object &O = *Response->getAsObject();
+  if (Response)
+    takeResponse(X, *Response);
+  return X;
+}
+
+Exchange exchangeOf(const HttpResponse &Res) {
+  Exchange X;
+  X.http = Res.status;
+  X.instance = Res.header(InstanceHeader);
+  if (Res.status == 0)
+    X.message = "no answer: " + Res.error;
+  return X;
+}
+
+void takeResponse(Exchange &X, const json::Value &Response) {
+  const json::Object &O = *Response.getAsObject();
   if (const json::Object *E = O.getObject("error")) {
     X.message = errorText(*E);
     if (mentionsLostSession(X.message))
       X.status = Exchange::Status::SessionGone;
-    return X;
+    return;
   }
   X.status = Exchange::Status::Ok;
   X.result = *O.get("result");
-  return X;
+}
+
+json::Object initializeMessage(int64_t Id, llvm::StringRef Version) {
+  return json::Object{
+      {"jsonrpc", "2.0"},
+      {"id", Id},
+      {"method", "initialize"},
+      {"params", json::Object{{"protocolVersion", Version},
+                              {"capabilities", json::Object{}},
+                              {"clientInfo", json::Object{{"name", "state-audit-chaos"},
+                                                          {"version", STATE_AUDIT_VERSION}}}}}};
+}
+
+json::Object requestMessage(int64_t Id, llvm::StringRef Method, json::Object Params) {
+  json::Object Message{{"jsonrpc", "2.0"}, {"id", Id}, {"method", Method}};
+  if (!Params.empty() || Method == "tools/call")
+    Message["params"] = std::move(Params);
+  return Message;
 }
 
 Exchange McpClient::initialize() {
   SessionId.clear();
   Negotiated.clear();
   LastEventId.clear();
-  json::Object Message{
-      {"jsonrpc", "2.0"},
-      {"id", NextId++},
-      {"method", "initialize"},
-      {"params", json::Object{{"protocolVersion", ProtocolVersion},
-                              {"capabilities", json::Object{}},
-                              {"clientInfo", json::Object{{"name", "state-audit-chaos"},
-                                                          {"version", STATE_AUDIT_VERSION}}}}}};
+  json::Object Message = initializeMessage(NextId++, ProtocolVersion);
   Exchange X = post(Message, /*IsRequest=*/true);
   if (X.status != Exchange::Status::Ok)
     return X;
   const json::Object *Result = X.result->getAsObject();
   std::optional<llvm::StringRef> Version =
       Result ? Result->getString("protocolVersion") : std::nullopt;
-  if (!Version) {
-    X.status = Exchange::Status::Error;
-    X.message = "the initialize result has no protocolVersion: " + brief(*X.result);
-    return X;
-  }
+  if (!Version)
+    X.warning = "the initialize result does not echo a protocolVersion (the client goes on "
+                "with " + std::string(ProtocolVersion) + ")";
   SessionId = AssignedSession;
-  Negotiated = Version->str();
+  Negotiated = Version ? Version->str() : ProtocolVersion;
   X.message = SessionId.empty() ? "no Mcp-Session-Id: the server keeps no session"
                                 : "session " + SessionId + ", protocol " + Negotiated;
   return X;
+}
+
+Exchange McpClient::replayLast(unsigned Port) {
+  if (LastWasStream)
+    return stream(Port, LastListen, LastQuiet);
+  return post(LastMessage, LastIsRequest, Port);
 }
 
 Exchange McpClient::initialized() {
@@ -220,15 +244,22 @@ Exchange McpClient::initialized() {
 }
 
 Exchange McpClient::request(llvm::StringRef Method, json::Object Params) {
-  json::Object Message{{"jsonrpc", "2.0"}, {"id", NextId++}, {"method", Method}};
-  if (!Params.empty() || Method == "tools/call")
-    Message["params"] = std::move(Params);
-  return post(Message, /*IsRequest=*/true);
+  return post(requestMessage(NextId++, Method, std::move(Params)), /*IsRequest=*/true);
 }
 
 Exchange McpClient::readStream(std::chrono::milliseconds Listen,
                                std::chrono::milliseconds Quiet) {
+  LastWasStream = true;
+  LastListen = Listen;
+  LastQuiet = Quiet;
+  return stream(0, Listen, Quiet);
+}
+
+Exchange McpClient::stream(unsigned ToPort, std::chrono::milliseconds Listen,
+                           std::chrono::milliseconds Quiet) {
   HttpRequest R = endpointRequest("GET", "text/event-stream");
+  if (ToPort)
+    R.port = ToPort;
   const std::string ResumeFrom = LastEventId;
   if (!ResumeFrom.empty())
     R.headers.emplace_back("Last-Event-ID", ResumeFrom);

@@ -1,6 +1,8 @@
 // The processes the chaos runner starts: each in a process group of its own, so that one
 // signal reaches a server together with whatever it started, and none is left behind when the
-// run ends, fails or is interrupted.
+// run ends, fails or is interrupted. The runner is a child subreaper (what a dying child
+// leaves behind stays below it and is swept at the end), and a watchdog process kills every
+// group the runner started if the runner itself is killed with SIGKILL.
 #pragma once
 
 #include "llvm/ADT/StringRef.h"
@@ -13,17 +15,25 @@
 
 namespace sa::chaos {
 
+/// The shell command that runs `Command`: `exec Command` when it is one simple command (so
+/// that the program replaces the shell and is the process the runner signals and watches),
+/// otherwise `Command` as written.
+std::string shellCommand(llvm::StringRef Command);
+
 class Supervisor {
 public:
+  /// Makes the runner a child subreaper (PR_SET_CHILD_SUBREAPER).
   Supervisor();
   /// Stops every child still running (stopAll()).
   ~Supervisor();
   Supervisor(const Supervisor &) = delete;
   Supervisor &operator=(const Supervisor &) = delete;
 
-  /// Runs `/bin/sh -c Command` as the leader of a new process group, output (stdout and
-  /// stderr) appended to `LogPath`. The child dies with the runner (PR_SET_PDEATHSIG) even
-  /// if the runner itself is killed. Returns the child's pid (= its process group id).
+  /// Runs `/bin/sh -c shellCommand(Command)` as the leader of a new process group, output
+  /// (stdout and stderr) written to `LogPath` (created anew; a symbolic link there is not
+  /// followed). The child dies with the runner (PR_SET_PDEATHSIG), and its whole group with
+  /// it (the watchdog), even if the runner itself is killed. Returns the child's pid (= its
+  /// process group id).
   llvm::Expected<pid_t> startShell(llvm::StringRef Name, llvm::StringRef Command,
                                    llvm::StringRef LogPath);
   /// The same for a program and its arguments (no shell).
@@ -38,8 +48,13 @@ public:
   /// "killed by signal 9".
   std::string howEnded(pid_t Pid) const;
 
-  /// SIGTERM to every group still running, SIGKILL to what is left after `Grace`, every
-  /// child reaped. Idempotent.
+  /// Takes on the process groups of descendants that left their group (a daemon's setsid):
+  /// signals, stopAll() and the watchdog reach them too.
+  void adoptStrays();
+
+  /// SIGTERM to every group still running, SIGKILL to what is left after `Grace`, then
+  /// SIGKILL to every descendant left (adopted groups, daemons re-parented to the runner),
+  /// every child reaped. Idempotent.
   void stopAll(std::chrono::milliseconds Grace = std::chrono::milliseconds(2000));
 
   /// The pids started so far, running or not.
@@ -64,8 +79,11 @@ private:
   const Child *find(pid_t Pid) const;
   llvm::Expected<pid_t> spawn(llvm::StringRef Name, const std::vector<std::string> &Argv,
                               llvm::StringRef LogPath);
+  /// SIGKILL to every descendant still alive, until none is (at most 2 s).
+  void sweep();
 
   std::vector<Child> Children;
+  std::vector<pid_t> Adopted; // process groups taken on by adoptStrays()
 };
 
 } // namespace sa::chaos

@@ -1,7 +1,9 @@
 #include "chaos/Runner.h"
 
 #include "chaos/Http.h"
+#include "chaos/LegacySse.h"
 #include "chaos/McpClient.h"
+#include "support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -50,6 +52,11 @@ std::string logTail(llvm::StringRef Path, size_t Lines = 5) {
   return Out;
 }
 
+/// Who held what a refused request needed, and which request of the session put it there.
+struct Loss {
+  std::string holder, writer;
+};
+
 struct Instance {
   std::string name;
   unsigned port = 0;
@@ -68,13 +75,24 @@ public:
       return E;
     if (llvm::Error E = startBalancer())
       return E;
-    session();
+    // What breaks as soon as requests spread, then what a kill loses.
+    say("round 1: round-robin, no kill");
+    session(Round::RoundRobin, RoundRobinPort);
+    if (Supervisor::interrupted())
+      return interruption();
+    say("round 2: " + balanceLabel(O.balance) + ", the serving instance killed before step " +
+        std::to_string(O.killAt));
+    session(Round::Kill, LbPort);
     if (Supervisor::interrupted())
       return interruption();
     return std::move(R);
   }
 
 private:
+  static std::string balanceLabel(Balance B) {
+    return B == Balance::Sticky ? "sticky" : B == Balance::Source ? "source" : "round-robin";
+  }
+
   void say(const llvm::Twine &Line) {
     if (O.progress)
       *O.progress << "state-audit chaos: " << Line << "\n";
@@ -98,6 +116,7 @@ private:
     }
     if (llvm::Error E = waitAnswering())
       return E;
+    P.adoptStrays(); // a server that daemonised at start-up is still stopped at the end
     say(std::to_string(Instances.size()) + " instances answer on 127.0.0.1 ports " +
         portList());
     return llvm::Error::success();
@@ -159,26 +178,24 @@ private:
     BalancerConfig Config;
     Config.port = freeLoopbackPort();
     Config.statsPort = freeLoopbackPort();
-    if (!Config.port || !Config.statsPort)
+    Config.roundRobinPort = O.balance == Balance::RoundRobin ? Config.port : freeLoopbackPort();
+    if (!Config.port || !Config.statsPort || !Config.roundRobinPort)
       return fail("no free port on 127.0.0.1");
     Config.balance = O.balance;
     Config.healthPath = O.healthPath;
     for (const Instance &In : Instances)
       Config.instances.push_back({In.name, In.port});
     std::string CfgPath = O.workDir + "/haproxy.cfg";
-    {
-      std::error_code EC;
-      llvm::raw_fd_ostream Out(CfgPath, EC);
-      if (EC)
-        return fail("cannot write " + CfgPath + ": " + EC.message());
-      Out << haproxyConfig(Config);
-    }
+    // Written at exactly that path: a link planted there is replaced, not followed.
+    if (llvm::Error E = writeFileAtomically(CfgPath, haproxyConfig(Config)))
+      return fail("cannot write " + CfgPath + ": " + llvm::toString(std::move(E)));
     std::string Log = O.workDir + "/haproxy.log";
     llvm::Expected<pid_t> Pid = P.start("haproxy", {Program, "-db", "-f", CfgPath}, Log);
     if (!Pid)
       return Pid.takeError();
     Balancer = *Pid;
     LbPort = Config.port;
+    RoundRobinPort = Config.roundRobinPort;
     StatsPort = Config.statsPort;
 
     // Until HAProxy's health checks see every instance UP.
@@ -206,8 +223,8 @@ private:
       }
       sleepFor(milliseconds(100));
     }
-    say("HAProxy (" + std::string(O.balance == Balance::Sticky ? "sticky" : "round-robin") +
-        ") on 127.0.0.1:" + std::to_string(LbPort) + ", every instance UP");
+    say("HAProxy (" + balanceLabel(O.balance) + ") on 127.0.0.1:" + std::to_string(LbPort) +
+        ", every instance UP");
     return llvm::Error::success();
   }
 
@@ -224,24 +241,125 @@ private:
 
   // --- the session ---------------------------------------------------------------------
 
+  std::string streamablePath() const { return O.mcpPath.empty() ? "/mcp" : O.mcpPath; }
+  std::string ssePath() const { return O.mcpPath.empty() ? "/sse" : O.mcpPath; }
+
+  std::unique_ptr<McpSession> newSession(Transport T, unsigned Port) const {
+    if (T == Transport::Sse)
+      return std::make_unique<LegacySseClient>(Port, ssePath());
+    return std::make_unique<McpClient>(sendHttp, Port, streamablePath());
+  }
+
+  /// initialize in a new session on `Port`. With --transport auto, the first time: Streamable
+  /// HTTP, and the HTTP+SSE transport when that is refused (HTTP 4xx or no JSON-RPC answer).
+  Exchange openSession(unsigned Port) {
+    if (Chosen) {
+      Session = newSession(*Chosen, Port);
+      return Session->initialize();
+    }
+    Transport First = O.transport == Transport::Sse ? Transport::Sse : Transport::Streamable;
+    Session = newSession(First, Port);
+    Exchange Init = Session->initialize();
+    bool Refused = (Init.http >= 400 && Init.http < 500) ||
+                   llvm::StringRef(Init.message).starts_with("the response is not");
+    if (O.transport == Transport::Auto && Init.status != Exchange::Status::Ok && Refused) {
+      say("no Streamable HTTP answer on " + streamablePath() + " (" + Init.message +
+          "); trying the HTTP+SSE transport on " + ssePath());
+      std::unique_ptr<McpSession> Legacy = newSession(Transport::Sse, Port);
+      Exchange LegacyInit = Legacy->initialize();
+      if (LegacyInit.status == Exchange::Status::Ok || LegacyInit.http != 0) {
+        Session = std::move(Legacy);
+        Chosen = Transport::Sse;
+        R.transport = transportName(Transport::Sse);
+        return LegacyInit;
+      }
+    }
+    Chosen = First;
+    R.transport = transportName(First);
+    return Init;
+  }
+
+  static std::string transportName(Transport T) {
+    return T == Transport::Sse ? "HTTP+SSE (2024-11-05)" : "Streamable HTTP";
+  }
+
   void record(std::optional<unsigned> Step, std::string Name, const Exchange &X,
-              Outcome Out, std::string Detail) {
+              Outcome Out, std::string Detail, const Loss &L = Loss()) {
     if (!X.instance.empty())
       LastInstance = X.instance;
-    R.steps.push_back(StepRecord{Step, std::move(Name), X.instance, Out, std::move(Detail)});
+    if (Out == Outcome::Ok && !X.instance.empty())
+      Writes.emplace_back(X.instance, Name);
+    StepRecord S{Step, std::move(Name), X.instance, Out, std::move(Detail), CurrentRound};
+    S.holder = L.holder;
+    S.writer = L.writer;
+    S.route = L.holder.empty() ? "" : Session->route();
+    S.warning = X.warning;
+    R.steps.push_back(std::move(S));
+  }
+
+  static std::string where(const Exchange &X) {
+    return X.instance.empty() ? "an unknown instance" : X.instance;
+  }
+
+  /// The instances that served this session's earlier exchanges, most likely holder first:
+  /// the transport's home (the HTTP+SSE stream's instance), initialize's, then the others,
+  /// latest first. Not `Refuser`, not the killed instance.
+  std::vector<std::string> holderCandidates(llvm::StringRef Refuser) const {
+    std::vector<std::string> Out;
+    auto Add = [&](const std::string &Name) {
+      if (!Name.empty() && Name != Refuser && !isKilled(Name) && !llvm::is_contained(Out, Name))
+        Out.push_back(Name);
+    };
+    Add(Session->home());
+    for (const auto &[Instance, Method] : Writes)
+      if (Method == "initialize")
+        Add(Instance);
+    for (auto It = Writes.rbegin(); It != Writes.rend(); ++It)
+      Add(It->first);
+    return Out;
+  }
+
+  bool isKilled(llvm::StringRef Name) const {
+    return CurrentRound == Round::Kill && R.kill.done && R.kill.instance == Name;
+  }
+
+  /// What this session wrote on `Instance`: its first exchange there.
+  std::string writerOn(llvm::StringRef Instance) const {
+    for (const auto &[Where, Method] : Writes)
+      if (Where == Instance)
+        return Method;
+    return Instance == Session->home() ? "the event stream (GET)" : "an earlier request";
+  }
+
+  /// The refused message sent once more straight to each instance that served this session
+  /// before: the first that answers it holds the state the refusing instance lacked.
+  std::optional<std::pair<Loss, Exchange>> findHolder(const Exchange &Refused) {
+    for (const std::string &Name : holderCandidates(Refused.instance)) {
+      auto It = llvm::find_if(Instances, [&](const Instance &In) { return In.name == Name; });
+      if (It == Instances.end())
+        continue;
+      Exchange Again = Session->replayLast(It->port);
+      if (Again.status == Exchange::Status::Ok) {
+        Again.instance = Name;
+        return std::make_pair(Loss{Name, writerOn(Name)}, std::move(Again));
+      }
+    }
+    return std::nullopt;
   }
 
   /// A new session after the old one was lost. False when none could be had; `Detail` says
   /// what happened.
   bool reinitialize(std::string &Detail) {
-    Exchange I = Client->initialize();
+    Writes.clear();
+    Exchange I = Session->initialize();
     if (!I.instance.empty())
       LastInstance = I.instance;
     if (I.status != Exchange::Status::Ok) {
       Detail += "; re-initialising failed on " + where(I) + ": " + I.message;
       return false;
     }
-    Exchange N = Client->initialized();
+    Writes.emplace_back(I.instance, "initialize");
+    Exchange N = Session->initialized();
     if (!N.instance.empty())
       LastInstance = N.instance;
     Detail += "; re-initialised on " + where(I);
@@ -250,39 +368,38 @@ private:
     return true;
   }
 
-  static std::string where(const Exchange &X) {
-    return X.instance.empty() ? "an unknown instance" : X.instance;
-  }
-
-  void session() {
-    Client.emplace(sendHttp, LbPort, O.mcpPath);
-    Exchange Init = Client->initialize();
-    if (Init.status != Exchange::Status::Ok) {
+  void session(Round Which, unsigned Port) {
+    CurrentRound = Which;
+    Writes.clear();
+    LastInstance.clear();
+    Exchange Init = openSession(Port);
+    if (Init.status == Exchange::Status::Ok) {
+      record(std::nullopt, "initialize", Init, Outcome::Ok, Init.message);
+    } else if (std::optional<std::pair<Loss, Exchange>> Held = findHolder(Init)) {
+      // The HTTP+SSE stream's instance holds the session; initialize went elsewhere.
+      ++SessionLosses;
+      record(std::nullopt, "initialize", Init,
+             Init.status == Exchange::Status::SessionGone ? Outcome::SessionLost
+                                                          : Outcome::StateLost,
+             Init.message + " on " + where(Init) + "; " + Held->first.holder + ", which served " +
+                 Held->first.writer + ", answers it",
+             Held->first);
+      Writes.emplace_back(Held->first.holder, "initialize");
+    } else {
       record(std::nullopt, "initialize", Init, Outcome::Error, Init.message);
-      R.stopped = "the session could not start";
+      R.stopped = std::string(Which == Round::RoundRobin ? "round 1: " : "") +
+                  "the session could not start";
       return;
     }
-    record(std::nullopt, "initialize", Init, Outcome::Ok, Init.message);
-
-    Exchange Notified = Client->initialized();
-    if (Notified.status == Exchange::Status::SessionGone) {
-      ++SessionLosses;
-      std::string Detail = Notified.message;
-      reinitialize(Detail);
-      record(std::nullopt, "notifications/initialized", Notified, Outcome::SessionLost,
-             Detail);
-    } else {
-      record(std::nullopt, "notifications/initialized", Notified,
-             Notified.status == Exchange::Status::Ok ? Outcome::Ok : Outcome::Error,
-             Notified.message);
-    }
+    Exchange Notified = Session->initialized();
+    judged(std::nullopt, Notificationstep(), Notified);
     runStep(std::nullopt, listStep());
 
     std::string Token = runToken();
     for (unsigned I = 0; I < O.steps.size(); ++I) {
       if (Supervisor::interrupted())
         return;
-      if (I + 1 == O.killAt && !killServingInstance(I + 1))
+      if (Which == Round::Kill && I + 1 == O.killAt && !killServingInstance(I + 1))
         return;
       Step S = O.steps[I];
       S.arguments = *substituteRun(json::Value(std::move(S.arguments)), Token).getAsObject();
@@ -290,7 +407,14 @@ private:
         S.expect = substituteRun(*S.expect, Token);
       runStep(I + 1, S);
     }
-    Client->endSession();
+    Session->endSession();
+  }
+
+  static Step Notificationstep() {
+    Step S;
+    S.kind = Step::Kind::Request;
+    S.name = S.target = "notifications/initialized";
+    return S;
   }
 
   static Step listStep() {
@@ -309,13 +433,13 @@ private:
   Exchange exchange(const Step &S) {
     switch (S.kind) {
     case Step::Kind::ToolCall:
-      return Client->request("tools/call",
-                             json::Object{{"name", S.target},
-                                          {"arguments", json::Object(S.arguments)}});
+      return Session->request("tools/call",
+                              json::Object{{"name", S.target},
+                                           {"arguments", json::Object(S.arguments)}});
     case Step::Kind::Request:
-      return Client->request(S.target, S.arguments);
+      return Session->request(S.target, S.arguments);
     case Step::Kind::Stream:
-      return Client->readStream(milliseconds(1500), milliseconds(700));
+      return Session->readStream(milliseconds(1500), milliseconds(700));
     }
     return Exchange();
   }
@@ -338,7 +462,7 @@ private:
     }
     if (S.expect && !matchesExpectation(*S.expect, Value)) {
       std::string Detail = "expected " + brief(*S.expect, 80) + ", got " + brief(Value, 100);
-      if (R.kill.done || SessionLosses)
+      if (KillRoundKilled() || SessionLosses)
         return {Outcome::DataLost, Detail};
       return {Outcome::Error, Detail + " (before any kill or lost session)"};
     }
@@ -347,19 +471,80 @@ private:
     return {Outcome::Ok, S.expect ? "as expected" : ""};
   }
 
+  bool KillRoundKilled() const { return CurrentRound == Round::Kill && R.kill.done; }
+
+  static std::string writerName(const Step &S) {
+    return S.kind == Step::Kind::ToolCall ? "tools/call " + S.target : S.target;
+  }
+
   void runStep(std::optional<unsigned> Number, const Step &S) {
-    Exchange X = exchange(S);
-    if (X.status != Exchange::Status::SessionGone) {
+    judged(Number, S, exchange(S));
+  }
+
+  /// Records what exchange `X` of step `S` came to; a refusal is replayed on the instances
+  /// that served the session before, to tell lost state from a plain error.
+  void judged(std::optional<unsigned> Number, const Step &S, const Exchange &X) {
+    std::string Name = Number ? S.name : S.target;
+    if (X.status == Exchange::Status::Ok || X.status == Exchange::Status::NotOffered) {
       auto [Out, Detail] = judge(S, X);
-      record(Number, S.name, X, Out, Detail);
+      Loss L;
+      if (Out == Outcome::DataLost && R.kill.done)
+        L = Loss{R.kill.instance, writerOn(R.kill.instance)};
+      recordStep(Number, S, Name, X, Out, Detail, L);
       return;
     }
-    // The server says the session is gone: start a new one, as the specification asks, and
-    // try the step once more in it.
+    if (std::optional<std::pair<Loss, Exchange>> Held = findHolder(X)) {
+      bool Session = X.status == Exchange::Status::SessionGone;
+      if (Session)
+        ++SessionLosses;
+      auto [Out, Why] = judge(S, Held->second);
+      std::string Detail = X.message + " on " + where(X) + "; " + Held->first.holder +
+                           ", which served " + Held->first.writer + " in this session, " +
+                           (Out == Outcome::Ok ? "answers it" : "answers: " + Why);
+      recordStep(Number, S, Name, X, Session ? Outcome::SessionLost : Outcome::StateLost,
+                 Detail, Held->first);
+      return;
+    }
+    if (X.status == Exchange::Status::SessionGone) {
+      sessionGone(Number, S, Name, X);
+      return;
+    }
+    // Refused after the kill of the instance that served this same request before.
+    if (KillRoundKilled() &&
+        llvm::is_contained(Writes, std::make_pair(R.kill.instance, writerName(S)))) {
+      recordStep(Number, S, Name, X, Outcome::StateLost,
+                 X.message + " on " + where(X) + "; " + R.kill.instance +
+                     " (killed) served it before",
+                 Loss{R.kill.instance, writerOn(R.kill.instance)});
+      return;
+    }
+    recordStep(Number, S, Name, X, Outcome::Error, X.message);
+  }
+
+  void recordStep(std::optional<unsigned> Number, const Step &S, const std::string &Name,
+                  const Exchange &X, Outcome Out, std::string Detail, const Loss &L = Loss()) {
+    record(Number, Name, X, Out, std::move(Detail), L);
+    if (Out == Outcome::Ok && !X.instance.empty())
+      Writes.back().second = writerName(S);
+  }
+
+  /// The server says the session is gone and no instance that served it answers: start a new
+  /// one, as the specification asks, and try the step once more in it.
+  void sessionGone(std::optional<unsigned> Number, const Step &S, const std::string &Name,
+                   const Exchange &X) {
     ++SessionLosses;
+    Loss L;
+    std::string Home = Session->home();
+    for (const auto &[Instance, Method] : Writes)
+      if (Method == "initialize" && Home.empty())
+        Home = Instance;
+    if (!Home.empty())
+      L = Loss{Home, writerOn(Home)};
     std::string Detail = X.message;
+    if (!Home.empty())
+      Detail += "; the session was on " + Home + (isKilled(Home) ? " (killed)" : "");
     if (!reinitialize(Detail)) {
-      record(Number, S.name, X, Outcome::SessionLost, Detail);
+      record(Number, Name, X, Outcome::SessionLost, Detail, L);
       return;
     }
     Exchange Again = exchange(S);
@@ -373,13 +558,15 @@ private:
       if (!Again.instance.empty())
         LastInstance = Again.instance;
     }
-    record(Number, S.name, X, Outcome::SessionLost, Detail);
+    record(Number, Name, X, Outcome::SessionLost, Detail, L);
   }
 
-  /// SIGKILL to the instance that served the session's last exchange, then until the
-  /// balancer has noticed. False when the run cannot go on.
+  /// SIGKILL to the instance that served the session's last exchange (the HTTP+SSE stream's
+  /// instance, when the transport ties the session to one), then until the balancer has
+  /// noticed. False when the run cannot go on.
   bool killServingInstance(unsigned BeforeStep) {
-    auto It = llvm::find_if(Instances, [&](const Instance &In) { return In.name == LastInstance; });
+    std::string Target = Session->home().empty() ? LastInstance : Session->home();
+    auto It = llvm::find_if(Instances, [&](const Instance &In) { return In.name == Target; });
     if (It == Instances.end()) {
       R.stopped = "no response named the instance that served the session (the balancer's " +
                   std::string(InstanceHeader) + " header was missing), so none could be killed";
@@ -405,6 +592,7 @@ private:
     R.kill.noticedMs = unsigned(
         std::chrono::duration_cast<milliseconds>(Clock::now() - Start).count());
     P.running(It->pid); // reap it
+    P.adoptStrays();
     say("killed " + It->name + " (pid " + std::to_string(It->pid) + ") before step " +
         std::to_string(BeforeStep));
     return true;
@@ -415,13 +603,31 @@ private:
   ChaosResult R;
   std::vector<Instance> Instances;
   pid_t Balancer = 0;
-  unsigned LbPort = 0, StatsPort = 0;
-  std::optional<McpClient> Client;
+  unsigned LbPort = 0, RoundRobinPort = 0, StatsPort = 0;
+  std::unique_ptr<McpSession> Session;
+  std::optional<Transport> Chosen;   // the transport in use, once known
+  Round CurrentRound = Round::Kill;
+  std::vector<std::pair<std::string, std::string>> Writes; // instance, request: what the session's ok exchanges were
   std::string LastInstance;
   unsigned SessionLosses = 0;
 };
 
 } // namespace
+
+/// A path goes into HAProxy's configuration and into request lines: one printable token, or
+/// HAProxy fails only once the instances are up (or a check is mistaken for the server's
+/// fault).
+static llvm::Error checkHttpPath(llvm::StringRef Option, llvm::StringRef Path) {
+  for (size_t I = 0; I < Path.size(); ++I) {
+    unsigned char C = static_cast<unsigned char>(Path[I]);
+    if (C > ' ' && C != 0x7f)
+      continue;
+    std::string What = C == ' ' ? "a space" : "control character 0x" + llvm::utohexstr(C);
+    return fail(Option + ": an HTTP path has no spaces or control characters (character " +
+                std::to_string(I + 1) + " is " + What + "; percent-encode it)");
+  }
+  return llvm::Error::success();
+}
 
 llvm::Error validateOptions(ChaosOptions &O) {
   if (O.server.find("{port}") == std::string::npos)
@@ -437,10 +643,14 @@ llvm::Error validateOptions(ChaosOptions &O) {
   if (O.killAt > O.steps.size())
     return fail("--kill-at " + std::to_string(O.killAt) + ": there are only " +
                 std::to_string(O.steps.size()) + " steps (the kill happens before step N)");
-  if (!llvm::StringRef(O.mcpPath).starts_with("/"))
+  if (!O.mcpPath.empty() && !llvm::StringRef(O.mcpPath).starts_with("/"))
     return fail("--mcp-path must start with '/'");
   if (!O.healthPath.empty() && !llvm::StringRef(O.healthPath).starts_with("/"))
     return fail("--health must start with '/'");
+  if (llvm::Error E = checkHttpPath("--health", O.healthPath))
+    return E;
+  if (llvm::Error E = checkHttpPath("--mcp-path", O.mcpPath))
+    return E;
   return llvm::Error::success();
 }
 

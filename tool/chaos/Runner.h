@@ -20,13 +20,18 @@ class raw_ostream;
 
 namespace sa::chaos {
 
+/// Streamable HTTP (2025-06-18), the HTTP+SSE transport (2024-11-05), or Streamable HTTP
+/// with a fall-back to HTTP+SSE when it is refused.
+enum class Transport { Streamable, Sse, Auto };
+
 struct ChaosOptions {
   std::string server;          // shell command with {port} and optionally {instance}
   unsigned instances = 3;
-  Balance balance = Balance::RoundRobin;
+  Balance balance = Balance::RoundRobin; // of the kill round; the first is round-robin
+  Transport transport = Transport::Auto;
   std::vector<Step> steps;
   unsigned killAt = 0;         // before this step (1-based); 0: the middle
-  std::string mcpPath = "/mcp";
+  std::string mcpPath;         // empty: /mcp (Streamable HTTP), /sse (HTTP+SSE)
   std::string healthPath;      // empty: HAProxy checks TCP connects
   std::string workDir;         // the balancer's configuration and every process's log
   std::string haproxy;         // the haproxy program; empty: found on PATH

@@ -18,16 +18,26 @@ std::vector<SseEvent> SseParser::feed(llvm::StringRef Chunk) {
       SkipLf = C == '\r';
       line(Pending, Out);
       Pending.clear();
+      LineTooLong = false;
       continue;
     }
-    Pending += C;
+    if (Pending.size() + Data.size() >= MaxEventBytes) {
+      // An event this large is dropped whole: its line is not kept, nor its data so far.
+      LineTooLong = Oversized = true;
+      Pending.clear();
+      continue;
+    }
+    if (!LineTooLong)
+      Pending += C;
   }
   return Out;
 }
 
 void SseParser::line(llvm::StringRef Line, std::vector<SseEvent> &Out) {
+  if (LineTooLong) // the rest of a line that was dropped
+    return;
   if (Line.empty()) { // dispatch
-    if (HasData) {
+    if (HasData && !Oversized) {
       std::string D = Data;
       if (!D.empty() && D.back() == '\n')
         D.pop_back();
@@ -36,6 +46,9 @@ void SseParser::line(llvm::StringRef Line, std::vector<SseEvent> &Out) {
     Data.clear();
     Event.clear();
     HasData = false;
+    if (Oversized)
+      ++Dropped;
+    Oversized = false;
     return;
   }
   if (Line.front() == ':') // a comment (keep-alive)

@@ -16,12 +16,17 @@ struct SseEvent {
   std::string data;   // `data:` lines joined with "\n"
 };
 
+/// The largest event kept; a larger one is dropped (and counted), whatever it held.
+inline constexpr size_t MaxEventBytes = size_t(16) << 20;
+
 class SseParser {
 public:
   /// Feeds bytes; returns the events completed by them.
   std::vector<SseEvent> feed(llvm::StringRef Chunk);
   /// The stream's last event id, carried over between events as the standard says.
   const std::string &lastEventId() const { return LastId; }
+  /// How many events were dropped for being larger than MaxEventBytes.
+  unsigned dropped() const { return Dropped; }
 
 private:
   void line(llvm::StringRef Line, std::vector<SseEvent> &Out);
@@ -33,6 +38,9 @@ private:
   std::string Event;
   std::string Data;
   bool HasData = false;
+  bool LineTooLong = false; // the current line went over the limit: skip to its end
+  bool Oversized = false;   // the current event went over the limit: drop it
+  unsigned Dropped = 0;
 };
 
 } // namespace sa::chaos

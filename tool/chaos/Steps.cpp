@@ -1,7 +1,10 @@
 #include "chaos/Steps.h"
 
+#include "config/ConfigSyntax.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
@@ -24,8 +27,11 @@ class Converter {
 public:
   Converter(llvm::SourceMgr &SM) : SM(SM) {}
 
+  /// 0 when the node's place is not in the text (a node made while recovering from an
+  /// error may point anywhere).
   unsigned lineOf(yaml::Node *N) const {
-    return SM.getLineAndColumn(N->getSourceRange().Start).first;
+    llvm::SMLoc At = N->getSourceRange().Start;
+    return At.isValid() && SM.FindBufferContainingLoc(At) ? SM.getLineAndColumn(At).first : 0;
   }
 
   /// YAML (and so JSON) into a JSON value: quoted scalars are strings; plain ones are null,
@@ -188,6 +194,15 @@ llvm::Expected<Step> makeStep(const json::Value &V, unsigned Line, size_t Index,
 } // namespace
 
 llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringRef Name) {
+  if (Text.size() > MaxStepFileBytes)
+    return problem(Name, 0, "too large for a step file (at most " +
+                                std::to_string(MaxStepFileBytes >> 20) + " MiB)");
+  // LLVM's YAML reader recurses once per nesting level and does not survive every input:
+  // what would crash it is refused first, as for the configuration.
+  if (llvm::Error E = prevalidateYaml(Text, Name, "a step file"))
+    return std::move(E);
+  if (unsigned Line = secondDocumentLine(Text))
+    return problem(Name, Line, "only one document is allowed");
   llvm::SourceMgr SM;
   // The parser reports syntax errors through the source manager; keep the first.
   struct SyntaxState {
@@ -205,6 +220,21 @@ llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringR
       },
       &Syntax);
 
+  // A syntax check first, walking every node: the reader's nodes after an error are not fit
+  // to be looked at (as the configuration reader found).
+  {
+    yaml::Stream Check(Text, SM, /*ShowColors=*/false);
+    for (yaml::document_iterator D = Check.begin(), End = Check.end(); D != End; ++D) {
+      yaml::Node *Root = D->getRoot();
+      if (!Root || Check.failed())
+        break;
+      Root->skip();
+      if (Check.failed())
+        break;
+    }
+    if (Syntax.failed)
+      return problem(Name, Syntax.error.line, Syntax.error.message);
+  }
   yaml::Stream Stream(Text, SM, /*ShowColors=*/false);
   Converter Conv(SM);
   std::optional<json::Value> Root;
@@ -250,6 +280,14 @@ llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringR
 }
 
 llvm::Expected<std::vector<Step>> loadSteps(llvm::StringRef Path) {
+  llvm::sys::fs::file_status St;
+  if (std::error_code EC = llvm::sys::fs::status(Path, St))
+    return problem(Path, 0, "cannot read the step file: " + EC.message());
+  if (St.type() != llvm::sys::fs::file_type::regular_file)
+    return problem(Path, 0, "not a regular file");
+  if (St.getSize() > MaxStepFileBytes)
+    return problem(Path, 0, "too large for a step file (at most " +
+                                std::to_string(MaxStepFileBytes >> 20) + " MiB)");
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
       llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)

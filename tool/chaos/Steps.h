@@ -35,9 +35,14 @@ struct Step {
   unsigned line = 0;                     // where the step starts in its file (0: built in)
 };
 
-/// Parses a step file's text. `Name` is the file name used in messages; `.json` files are
-/// parsed as JSON, anything else as YAML (of which JSON is a subset). Errors name the file,
-/// the line when known, and the problem.
+/// The largest step file read: a scenario is a few dozen steps.
+inline constexpr size_t MaxStepFileBytes = size_t(1) << 20;
+
+/// Parses a step file's text. `Name` is the file name used in messages; JSON and YAML are
+/// both read as YAML (of which JSON is a subset). What would crash LLVM's YAML reader (nesting
+/// deeper than its recursion survives, aliases, control characters) and files over
+/// MaxStepFileBytes are refused before it runs. Errors name the file, the line when known,
+/// and the problem.
 llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringRef Name);
 
 /// Reads and parses a step file.

@@ -20,8 +20,14 @@ CLI::App *addChaosCommand(CLI::App &App, ChaosCommandOptions &O) {
       ->required();
   Cmd->add_option("--instances", O.instances, "How many instances (2 to 16)")
       ->check(CLI::Range(2u, 16u));
-  Cmd->add_option("--lb", O.lb, "round-robin, or sticky on the Mcp-Session-Id header")
-      ->check(CLI::IsMember({"round-robin", "sticky"}));
+  Cmd->add_option("--lb", O.lb,
+                  "How the kill round balances: round-robin, sticky on the Mcp-Session-Id "
+                  "header, or source (the client's address); the first round is round-robin")
+      ->check(CLI::IsMember({"round-robin", "sticky", "source"}));
+  Cmd->add_option("--transport", O.transport,
+                  "streamable (Streamable HTTP), sse (the 2024-11-05 HTTP+SSE transport), or "
+                  "auto (Streamable HTTP, then HTTP+SSE when it is refused)")
+      ->check(CLI::IsMember({"streamable", "sse", "auto"}));
   Cmd->add_option("--steps", O.stepsFile,
                   "YAML or JSON list of tool calls (default: tools/list and the GET stream, "
                   "twice)")
@@ -38,7 +44,8 @@ CLI::App *addChaosCommand(CLI::App &App, ChaosCommandOptions &O) {
   Cmd->add_option("--health", O.healthPath,
                   "HTTP path answering 2xx while an instance is healthy (default: HAProxy "
                   "checks TCP connects)");
-  Cmd->add_option("--mcp-path", O.mcpPath, "The MCP endpoint (default /mcp)");
+  Cmd->add_option("--mcp-path", O.mcpPath,
+                  "The MCP endpoint (default /mcp; the event stream's, /sse, for HTTP+SSE)");
   Cmd->add_option("--work-dir", O.workDir,
                   "Keep the HAProxy configuration and every process's log here (default: a "
                   "temporary directory, kept only when the session did not resume)");
@@ -68,13 +75,34 @@ bool resolveKillAt(const std::string &Arg, const std::vector<chaos::Step> &Steps
   return false;
 }
 
+/// -o must not overwrite what the run reads: the scan report or the step file.
+bool outputClobbersAnInput(const ChaosCommandOptions &O) {
+  if (O.output.empty() || O.output == "-")
+    return false;
+  for (auto [What, File] : {std::pair<const char *, const std::string *>{"the --report", &O.report},
+                            {"the --steps file", &O.stepsFile}})
+    if (!File->empty() && sameExistingFile(O.output, *File)) {
+      reportError("-o '" + O.output + "' names " + What + " '" + *File +
+                  "' this run reads; refusing to overwrite it");
+      return true;
+    }
+  return false;
+}
+
 } // namespace
 
 int runChaosCommand(const ChaosCommandOptions &O) {
+  if (outputClobbersAnInput(O))
+    return 2;
   chaos::ChaosOptions C;
   C.server = O.server;
   C.instances = O.instances;
-  C.balance = O.lb == "sticky" ? chaos::Balance::Sticky : chaos::Balance::RoundRobin;
+  C.balance = O.lb == "sticky"   ? chaos::Balance::Sticky
+              : O.lb == "source" ? chaos::Balance::Source
+                                 : chaos::Balance::RoundRobin;
+  C.transport = O.transport == "streamable" ? chaos::Transport::Streamable
+                : O.transport == "sse"      ? chaos::Transport::Sse
+                                            : chaos::Transport::Auto;
   C.mcpPath = O.mcpPath;
   C.healthPath = O.healthPath;
   C.haproxy = O.haproxy;

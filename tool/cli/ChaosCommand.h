@@ -20,7 +20,8 @@ struct ChaosCommandOptions {
   std::string output;
   std::string report;       // a scan's JSON report
   std::string healthPath;
-  std::string mcpPath = "/mcp";
+  std::string mcpPath;      // empty: the transport's default
+  std::string transport = "auto";
   std::string workDir;
   std::string haproxy;
   unsigned startTimeout = 20;

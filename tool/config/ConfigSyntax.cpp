@@ -16,8 +16,8 @@ llvm::Error configError(llvm::StringRef Path, unsigned Line, unsigned Col, const
 
 /// What LLVM's YAML reader does not survive, refused before it sees the text: control
 /// characters and NUL, anchors and aliases (a bare `*a` crashes it), and nesting deep enough
-/// to overflow its recursion. A configuration needs none of them.
-llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
+/// to overflow its recursion. A configuration (or a chaos step file) needs none of them.
+llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path, llvm::StringRef Kind) {
   constexpr unsigned MaxIndent = 200, MaxFlowDepth = 32, MaxIndicators = 32;
   unsigned Line = 1;
   size_t LineStart = 0;
@@ -32,7 +32,7 @@ llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
       snprintf(Hex, sizeof Hex, "0x%02X", C);
       return configError(Path, Line, Col(I),
                          llvm::Twine("control character ") + Hex +
-                             (C == 0 ? " (NUL)" : "") + " is not allowed in a configuration file");
+                             (C == 0 ? " (NUL)" : "") + " is not allowed in " + Kind);
     }
   }
   // Invalid UTF-8 makes the reader fail half-way and then crash reporting it.
@@ -116,7 +116,7 @@ llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path) {
       if (C == '*' || C == '&')
         return configError(Path, Line, Col(I),
                            llvm::Twine(C == '*' ? "an alias" : "an anchor") +
-                               " is not supported in a configuration file (quote a value "
+                               " is not supported in " + Kind + " (quote a value "
                                "that starts with '" + llvm::Twine(C) + "')");
       if ((C == '-' || C == '?') && (Next(I) == ' ' || Next(I) == '\n' || Next(I) == '\t')) {
         if (++Indicators > MaxIndicators)

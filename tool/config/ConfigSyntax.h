@@ -13,8 +13,10 @@ namespace sa {
 llvm::Error configError(llvm::StringRef Path, unsigned Line, unsigned Col, const llvm::Twine &What);
 
 /// Refuses control characters and NUL, anchors and aliases, and nesting deep enough to
-/// overflow the reader's recursion. A configuration needs none of them.
-llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path);
+/// overflow the reader's recursion. A configuration needs none of them. `Kind` names the
+/// file in messages ("a configuration file", "a step file").
+llvm::Error prevalidateYaml(llvm::StringRef T, llvm::StringRef Path,
+                            llvm::StringRef Kind = "a configuration file");
 
 /// The line where a second YAML document starts, or 0.
 unsigned secondDocumentLine(llvm::StringRef T);

@@ -123,6 +123,65 @@ TEST(ChaosMcpClient, ErrorsAndBadAnswers) {
       << E.message;
 }
 
+// A server that answers with JSON nested deeper than LLVM's reader survives (it recurses once
+// per level) is an error of that exchange, in the body, in an event, or in a tool's text.
+TEST(ChaosMcpClient, DeeplyNestedAnswersAreErrorsNotCrashes) {
+  std::string Deep = std::string(100000, '[') + std::string(100000, ']');
+  Script S;
+  HttpResponse Again = answer(
+      200, R"({"jsonrpc":"2.0","id":2,"result":{"protocolVersion":"2025-06-18","capabilities":{}}})");
+  S.answers = {answer(200, Deep), Again,
+               answer(200, "data: " + Deep + "\n\n", "text/event-stream"),
+               answer(200, R"({"jsonrpc":"2.0","id":4,"result":{"content":[{"type":"text","text":")" +
+                               Deep + R"("}]}})")};
+  McpClient C(S.transport(), 8000, "/mcp");
+  Exchange I = C.initialize();
+  EXPECT_EQ(I.status, Exchange::Status::Error);
+  EXPECT_EQ(I.message, "the response is not JSON (1:513: not valid JSON: nested deeper than 512 "
+                       "levels)");
+  ASSERT_EQ(C.initialize().status, Exchange::Status::Ok);
+  Exchange E = C.request("ping", {});
+  EXPECT_EQ(E.status, Exchange::Status::Error);
+  EXPECT_EQ(E.message, "the event stream ended without the response to request 3");
+  Exchange T = C.request("tools/call", {});
+  ASSERT_EQ(T.status, Exchange::Status::Ok) << T.message;
+  EXPECT_EQ(toolResultValue(*T.result), json::Value(Deep)); // kept as text
+}
+
+// A 200 for a notification (with or without a body) breaks nothing: ok, with a warning.
+// replayLast() sends the same message again, with the same session, to another port.
+TEST(ChaosMcpClient, DeviationsAreWarningsAndTheLastMessageCanBeReplayed) {
+  Script S;
+  S.answers = {initAnswer("abc"),
+               answer(200, R"({"jsonrpc":"2.0","id":-1,"error":{"code":-32002,"message":"Server not initialized"}})"),
+               answer(200, R"({"jsonrpc":"2.0","id":2,"error":{"code":-32002,"message":"Server not initialized"}})"),
+               answer(200, R"({"jsonrpc":"2.0","id":2,"result":{"tools":[]}})")};
+  McpClient C(S.transport(), 8000, "/mcp");
+  C.initialize();
+  Exchange N = C.initialized();
+  EXPECT_EQ(N.status, Exchange::Status::Ok);
+  EXPECT_EQ(N.warning, "a notification was answered with HTTP 200 (the specification asks for "
+                       "202), with JSON-RPC error -32002: Server not initialized");
+  Exchange L = C.request("tools/list", {});
+  EXPECT_EQ(L.status, Exchange::Status::Error);
+  Exchange Again = C.replayLast(9000);
+  EXPECT_EQ(Again.status, Exchange::Status::Ok) << Again.message;
+  ASSERT_EQ(S.seen.size(), 4u);
+  EXPECT_EQ(S.seen[3].port, 9000u);
+  EXPECT_EQ(S.seen[3].body, S.seen[2].body);
+  EXPECT_EQ(header(S.seen[3], "Mcp-Session-Id"), "abc");
+}
+
+TEST(ChaosMcpClient, AnInitializeResultWithoutAVersionIsAWarning) {
+  Script S;
+  S.answers = {answer(200, R"({"jsonrpc":"2.0","id":1,"result":{"capabilities":{}}})")};
+  McpClient C(S.transport(), 8000, "/mcp");
+  Exchange I = C.initialize();
+  EXPECT_EQ(I.status, Exchange::Status::Ok);
+  EXPECT_EQ(I.warning, "the initialize result does not echo a protocolVersion (the client goes "
+                       "on with 2025-06-18)");
+}
+
 TEST(ChaosMcpClient, TheStreamResumesAfterTheLastEventSeen) {
   Script S;
   S.answers = {initAnswer("abc"),

@@ -1,7 +1,9 @@
 // Every process the chaos runner starts is stopped: after a normal end, after a failure,
 // after SIGKILL to one instance, and when the runner itself gets SIGINT.
 #include "chaos/Processes.h"
+#include "ChaosTestSupport.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -20,45 +22,9 @@
 
 using namespace sa::chaos;
 using namespace std::chrono_literals;
+using namespace chaos_test;
 
 namespace {
-
-/// A process that exists and is not a zombie (an orphan's zombie may wait for a reaper).
-bool alive(pid_t Pid) {
-  std::ifstream Stat("/proc/" + std::to_string(Pid) + "/stat");
-  std::string Line;
-  if (!std::getline(Stat, Line))
-    return false;
-  size_t Paren = Line.rfind(')');
-  return Paren != std::string::npos && Paren + 2 < Line.size() && Line[Paren + 2] != 'Z';
-}
-
-class TempDir {
-public:
-  TempDir() { EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("chaos-test", Path)); }
-  ~TempDir() { llvm::sys::fs::remove_directories(Path); }
-  std::string file(llvm::StringRef Name) const { return (Path + "/" + Name).str(); }
-  llvm::SmallString<128> Path;
-};
-
-/// The pids a shell wrote to `File`, one a line, once there are `Count` of them.
-std::vector<pid_t> waitForPids(const std::string &File, size_t Count,
-                               std::chrono::milliseconds Timeout = 10s) {
-  auto Deadline = std::chrono::steady_clock::now() + Timeout;
-  std::vector<pid_t> Pids;
-  while (std::chrono::steady_clock::now() < Deadline) {
-    Pids.clear();
-    std::ifstream In(File);
-    for (std::string L; std::getline(In, L);)
-      if (int P = std::atoi(L.c_str()); P > 0)
-        Pids.push_back(P);
-    if (Pids.size() >= Count)
-      return Pids;
-    std::this_thread::sleep_for(20ms);
-  }
-  ADD_FAILURE() << File << " did not get " << Count << " pids";
-  return Pids;
-}
 
 /// Until the child has exited (at most 5 s).
 void waitExited(Supervisor &S, pid_t Pid) {
@@ -138,6 +104,101 @@ TEST(ChaosProcesses, SigkillToOneGroupLeavesTheOthers) {
   EXPECT_FALSE(alive(*B));
 }
 
+// A simple command replaces the shell (exec), so that the server itself is the process the
+// runner signals, and PR_SET_PDEATHSIG reaches it; anything else runs as written.
+TEST(ChaosProcesses, ASimpleCommandReplacesTheShell) {
+  EXPECT_EQ(shellCommand("./server --port 4000"), "exec ./server --port 4000");
+  EXPECT_EQ(shellCommand("  python3 srv.py 4000 > out.log "), "exec python3 srv.py 4000 > out.log");
+  for (const char *AsWritten : {"cd build && ./server", "./a; ./b", "./a | tee log", "./a &",
+                                "PORT=1 ./server", "export X=1", "(./server)",
+                                "./server --name 'a b'", "exec ./server", "if true; then :; fi"})
+    EXPECT_EQ(shellCommand(AsWritten), AsWritten);
+
+  TempDir D;
+  Supervisor S;
+  llvm::Expected<pid_t> P = S.startShell("a", "sleep 60", D.file("a.log"));
+  ASSERT_TRUE(bool(P));
+  std::string Command;
+  for (int Try = 0; Try < 200 && Command.rfind("sleep", 0) != 0; ++Try) {
+    std::this_thread::sleep_for(10ms);
+    std::ifstream In("/proc/" + std::to_string(*P) + "/cmdline");
+    std::getline(In, Command, '\0');
+  }
+  EXPECT_EQ(Command.rfind("sleep", 0), 0u) << Command; // not "/bin/sh"
+}
+
+// A server that leaves its process group (setsid, as daemons do) is re-parented to the runner
+// (a child subreaper) when its parent dies, and stopped at the end with everything else.
+TEST(ChaosProcesses, WhatLeftItsGroupIsStoppedToo) {
+  TempDir D;
+  std::vector<pid_t> Daemon;
+  {
+    Supervisor S;
+    ASSERT_TRUE(bool(S.startShell("d", "setsid sleep 300 & echo $! > " + D.file("d.pid") +
+                                           "; exec sleep 300",
+                                  D.file("d.log"))));
+    Daemon = waitForPids(D.file("d.pid"), 1);
+    ASSERT_EQ(Daemon.size(), 1u);
+    S.adoptStrays();
+    S.stopAll();
+    EXPECT_FALSE(alive(Daemon[0])) << Daemon[0];
+  }
+  // Once more without adoptStrays(): the sweep at the end still finds it below the runner.
+  {
+    Supervisor S;
+    ASSERT_TRUE(bool(S.startShell("d", "setsid sleep 300 & echo $! > " + D.file("e.pid") +
+                                           "; exec sleep 300",
+                                  D.file("e.log"))));
+    std::vector<pid_t> Other = waitForPids(D.file("e.pid"), 1);
+    ASSERT_EQ(Other.size(), 1u);
+    S.stopAll();
+    EXPECT_FALSE(alive(Other[0])) << Other[0];
+  }
+}
+
+// SIGKILL to the runner (a CI timeout, the OOM killer) cannot be caught: the watchdog it
+// forked kills every group the runner started, with what they started.
+TEST(ChaosProcesses, SigkillToTheRunnerLeavesNothing) {
+  TempDir D;
+  pid_t Runner = ::fork();
+  if (Runner == 0) {
+    Supervisor S;
+    (void)S.startShell("a", "exec sleep 300 # " + D.file("x"), D.file("a.log"));
+    (void)S.startShell("b", "sleep 300 & echo $! >> " + D.file("pids") + "; wait",
+                       D.file("b.log"));
+    (void)S.startShell("c", "echo $$ >> " + D.file("pids") + "; exec sleep 300", D.file("c.log"));
+    for (pid_t P : S.pids())
+      std::ofstream(D.file("pids"), std::ios::app) << P << "\n";
+    ::pause();
+    ::_exit(0);
+  }
+  std::vector<pid_t> Pids = waitForPids(D.file("pids"), 5);
+  ASSERT_EQ(Pids.size(), 5u);
+  for (pid_t P : Pids)
+    EXPECT_TRUE(alive(P)) << P;
+  ::kill(Runner, SIGKILL);
+  EXPECT_EQ(waitExit(Runner), 128 + SIGKILL);
+  auto Deadline = std::chrono::steady_clock::now() + 5s;
+  auto AnyAlive = [&] { return llvm::any_of(Pids, alive); };
+  while (AnyAlive() && std::chrono::steady_clock::now() < Deadline)
+    std::this_thread::sleep_for(20ms);
+  for (pid_t P : Pids)
+    EXPECT_FALSE(alive(P)) << P;
+}
+
+TEST(ChaosProcesses, ALinkPlantedWhereALogGoesIsNotFollowed) {
+  TempDir D;
+  std::ofstream(D.file("victim")) << "keep me\n";
+  ASSERT_FALSE(llvm::sys::fs::create_link(D.file("victim"), D.file("i0.log")));
+  Supervisor S;
+  llvm::Expected<pid_t> P = S.startShell("i0", "echo written", D.file("i0.log"));
+  ASSERT_FALSE(bool(P));
+  EXPECT_EQ(llvm::toString(P.takeError()),
+            "cannot start i0: cannot open " + D.file("i0.log") +
+                ": it is a symbolic link (not followed)");
+  EXPECT_EQ(contents(D.file("victim")), "keep me\n");
+}
+
 TEST(ChaosProcesses, AMissingProgramIsAnErrorNotACrash) {
   TempDir D;
   Supervisor S;
@@ -151,40 +212,6 @@ TEST(ChaosProcesses, AMissingProgramIsAnErrorNotACrash) {
 }
 
 // --- the runner as users run it -----------------------------------------------------------
-
-struct Ran {
-  pid_t pid = 0;
-  std::string stderrPath;
-};
-
-Ran startRunner(const std::vector<std::string> &Args, const std::string &Stderr) {
-  std::vector<std::string> Argv = {SA_BINARY, "chaos"};
-  Argv.insert(Argv.end(), Args.begin(), Args.end());
-  pid_t Pid = ::fork();
-  if (Pid == 0) {
-    int Fd = ::open(Stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(Fd, 2);
-    ::dup2(Fd, 1);
-    std::vector<char *> C;
-    for (const std::string &A : Argv)
-      C.push_back(const_cast<char *>(A.c_str()));
-    C.push_back(nullptr);
-    ::execv(C[0], C.data());
-    ::_exit(127);
-  }
-  return {Pid, Stderr};
-}
-
-int waitExit(pid_t Pid) {
-  int Status = 0;
-  ::waitpid(Pid, &Status, 0);
-  return WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);
-}
-
-std::string contents(const std::string &Path) {
-  auto B = llvm::MemoryBuffer::getFile(Path);
-  return B ? (*B)->getBuffer().str() : "";
-}
 
 TEST(ChaosRunner, SigintStopsEveryInstanceAndWhatItStarted) {
   TempDir D;

@@ -57,10 +57,21 @@ TEST(ChaosReport, VerdictsAndExitCodes) {
   ChaosResult NoKill = resumedRun();
   NoKill.kill = KillRecord();
   EXPECT_EQ(verdict(NoKill), Verdict::Failed);
+  // A kill HAProxy never saw tested nothing (a daemonised server survives SIGKILL to its
+  // process group): failed, not resumed.
+  ChaosResult Unnoticed = resumedRun();
+  Unnoticed.kill.noticed = false;
+  Unnoticed.kill.noticedMs = 10043;
+  EXPECT_EQ(verdict(Unnoticed), Verdict::Failed);
+  EXPECT_EQ(exitCode(Unnoticed), 1);
+  EXPECT_EQ(summaryLine(Unnoticed),
+            "failed: the kill of i1 did not take effect: HAProxy still had it up 10043 ms after "
+            "SIGKILL to its process group (a server that leaves its group, e.g. by daemonising, "
+            "survives it), so nothing was tested (3 ok, 0 session lost, 0 state lost, 0 data lost, 0 error)");
   ChaosResult Stopped = resumedRun();
   Stopped.stopped = "the session could not start";
   EXPECT_EQ(summaryLine(Stopped), "failed: the session could not start (3 ok, 0 session lost, "
-                                  "0 data lost, 0 error)");
+                                  "0 state lost, 0 data lost, 0 error)");
 }
 
 TEST(ChaosReport, TextReportOfAResumedRun) {
@@ -74,7 +85,7 @@ TEST(ChaosReport, TextReportOfAResumedRun) {
             "it DOWN after 600 ms\n"
             "  2  recall      i2        ok       as expected\n"
             "result: resumed: the session survived the kill of i1 with no data lost (3 "
-            "exchanges: 3 ok, 0 session lost, 0 data lost, 0 error)\n");
+            "exchanges: 3 ok, 0 session lost, 0 state lost, 0 data lost, 0 error)\n");
 }
 
 TEST(ChaosReport, ALostSessionNamesTheFindingsThatExplainIt) {
@@ -94,7 +105,7 @@ TEST(ChaosReport, ALostSessionNamesTheFindingsThatExplainIt) {
 
   std::string T = text(OnlySession, &E);
   EXPECT_NE(T.find("result: lost: the session was lost 1 time (the kill of i1; 2 ok, 1 session "
-                   "lost, 0 data lost, 0 error)\n"
+                   "lost, 0 state lost, 0 data lost, 0 error)\n"
                    "the state a session lives in, per instance: 1 finding in scan.json\n"
                    "  src/mcp/http_transport.h:83 [session-state] "
                    "mcp::HttpTransport::sessions_\n"),
@@ -103,6 +114,44 @@ TEST(ChaosReport, ALostSessionNamesTheFindingsThatExplainIt) {
   std::vector<StaticFinding> None;
   EXPECT_NE(text(OnlySession, &None).find("no session-state or member-state finding in scan.json"),
             std::string::npos);
+}
+
+// Two rounds: a request refused under round-robin while the instance that served initialize
+// answers it is "state lost", held there; the findings whose chain starts at the refused
+// request's route and passes through handle_initialize come first.
+TEST(ChaosReport, StateLostUnderRoundRobinNamesTheHolderAndTheWriter) {
+  ChaosResult R = resumedRun();
+  R.balance = Balance::Source;
+  StepRecord Init{std::nullopt, "initialize", "i0", Outcome::Ok, "", Round::RoundRobin};
+  StepRecord Refused{std::nullopt, "tools/list", "i2", Outcome::StateLost,
+                     "JSON-RPC error -32002: Server not initialized on i2; i0 answers it",
+                     Round::RoundRobin};
+  Refused.holder = "i0";
+  Refused.writer = "initialize";
+  Refused.route = "/";
+  R.steps.insert(R.steps.begin(), {Init, Refused});
+  EXPECT_EQ(verdict(R), Verdict::Lost);
+  EXPECT_EQ(summaryLine(R), "lost: under round-robin with no kill, 1 request needed state held "
+                            "by i0 (4 ok, 0 session lost, 1 state lost, 0 data lost, 0 error)");
+  std::vector<StaticFinding> All = scanFindings();
+  StaticFinding Flag{"member-state", "error", "mcp_server.hpp", "mcp::MCPServer::initialized_",
+                     "m", 91};
+  Flag.flow = {"request entry point: handler '/' (Post)", "calls mcp::MCPServer::handle_message",
+               "calls mcp::MCPServer::handle_initialize", "writes initialized_ = …"};
+  All.push_back(Flag);
+  std::vector<StaticFinding> E = explainingFindings(R, All);
+  ASSERT_EQ(E.size(), 3u);
+  EXPECT_EQ(E[0].symbol, "mcp::MCPServer::initialized_");
+  EXPECT_TRUE(E[0].writtenByLostWriter);
+  EXPECT_FALSE(E[1].writtenByLostWriter);
+  std::string T = text(R, &E);
+  EXPECT_NE(T.find("behind HAProxy (round-robin, then source)\n"), std::string::npos) << T;
+  EXPECT_NE(T.find("  -- round 1: round-robin, no kill\n"), std::string::npos) << T;
+  EXPECT_NE(T.find("the state the refused requests needed, written by initialize on i0: 1 "
+                   "finding in scan.json\n  mcp_server.hpp:91 [member-state] "
+                   "mcp::MCPServer::initialized_\n"),
+            std::string::npos)
+      << T;
 }
 
 TEST(ChaosReport, JsonReport) {
@@ -155,6 +204,22 @@ TEST(ChaosReport, ScanReportIsReadAndBadOnesAreNamed) {
             std::string(Path) + ": not a version 1 report of 'state-audit scan --format json' "
                                 "(no 'findings')");
   llvm::sys::fs::remove(Path);
+}
+
+TEST(ChaosReport, HostileScanReportsAreRefusedWithAMessage) {
+  std::string Deep = "{\"version\":1,\"findings\":" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  llvm::Expected<std::vector<StaticFinding>> F = parseScanReport(Deep, "deep.json");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()),
+            "deep.json: not JSON (1:536: not valid JSON: nested deeper than 512 levels); pass a "
+            "report of 'state-audit scan --format json'");
+  F = parseScanReport(std::string(MaxScanReportBytes + 1, ' '), "big.json");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()), "big.json: too large for a scan report (at most 32 MiB)");
+  F = loadScanReport("/dev/null");
+  ASSERT_FALSE(bool(F));
+  EXPECT_EQ(llvm::toString(F.takeError()), "/dev/null: not a regular file");
 }
 
 TEST(ChaosBalancer, GeneratedHaproxyConfiguration) {

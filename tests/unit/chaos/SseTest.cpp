@@ -36,3 +36,17 @@ TEST(ChaosSse, NoDataNoEventAndRetryIgnored) {
   EXPECT_TRUE(P.feed("retry: 3000\nevent: x\n\nid: 4\n\n").empty());
   EXPECT_EQ(P.lastEventId(), "4");
 }
+
+// A server that never ends an event (or a line) must not take the runner's memory: an event
+// over MaxEventBytes is dropped and counted, and the stream goes on after it.
+TEST(ChaosSse, AnOversizedEventIsDroppedAndTheNextOneKept) {
+  SseParser P;
+  std::string Chunk(1 << 20, 'x');
+  EXPECT_TRUE(P.feed("data: ").empty());
+  for (size_t Fed = 0; Fed <= MaxEventBytes; Fed += Chunk.size())
+    EXPECT_TRUE(P.feed(Chunk).empty());
+  std::vector<SseEvent> E = P.feed("\ndata: more\n\ndata: next\n\n");
+  ASSERT_EQ(E.size(), 1u);
+  EXPECT_EQ(E[0].data, "next");
+  EXPECT_EQ(P.dropped(), 1u);
+}

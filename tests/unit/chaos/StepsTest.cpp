@@ -99,6 +99,34 @@ TEST(ChaosSteps, SyntaxErrorsCarryTheParsersMessage) {
             "broken.yaml:2: Could not find closing ]!");
 }
 
+// What crashed LLVM's YAML reader (it recurses once per level) is refused before it runs.
+TEST(ChaosSteps, HostileNestingIsRefusedWithAMessage) {
+  std::string Brackets = "steps: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  EXPECT_EQ(parseError(Brackets, "deep.yaml"),
+            "deep.yaml:1:40: nested too deeply (more than 32 levels of brackets)");
+  std::string Dashes;
+  for (int I = 0; I < 50000; ++I)
+    Dashes += "- ";
+  EXPECT_EQ(parseError(Dashes + "x\n", "dashes.yaml"), "dashes.yaml:1:65: nested too deeply");
+  std::string Json = "{\"steps\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(parseError(Json, "deep.json"),
+            "deep.json:1:42: nested too deeply (more than 32 levels of brackets)");
+  EXPECT_EQ(parseError("- call: *a\n"),
+            "steps.yaml:1:9: an alias is not supported in a step file (quote a value that "
+            "starts with '*')");
+  EXPECT_EQ(parseError("- call: a\n---\n- call: b\n"),
+            "steps.yaml:2: only one document is allowed");
+  EXPECT_EQ(parseError(std::string(MaxStepFileBytes + 1, ' '), "big.yaml"),
+            "big.yaml: too large for a step file (at most 1 MiB)");
+}
+
+// Found by fuzz_chaos: a broken flow mapping after '---' left the reader with a node whose
+// place is outside the text, and asking for its line crashed.
+TEST(ChaosSteps, ABrokenDocumentIsASyntaxErrorNotACrash) {
+  std::string Error = parseError("--- {\"st# The se");
+  EXPECT_EQ(Error.rfind("steps.yaml:", 0), 0u) << Error;
+}
+
 TEST(ChaosSteps, MissingFile) {
   llvm::Expected<std::vector<Step>> S = loadSteps("/nonexistent/steps.yaml");
   ASSERT_FALSE(S);
