@@ -3,10 +3,13 @@
 #include "TestSupport.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Program.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -561,6 +564,128 @@ TEST(Hostile, SmallOnesSayWhatIsWrong) {
   EXPECT_EQ(Cached.code, 1) << Cached.err;
   EXPECT_FALSE(llvm::sys::fs::exists(T.file(".state-audit-cache")));
   EXPECT_TRUE(llvm::sys::fs::exists(Xdg.file("state-audit/secret")));
+}
+
+/// Every file and directory under `Dir` with its type, mode, size, modification time and, for
+/// a regular file, its content: two states are equal only when nothing was written.
+std::map<std::string, std::string> treeState(const std::string &Dir) {
+  std::map<std::string, std::string> State;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir, EC, /*follow=*/false), End;
+       It != End && !EC; It.increment(EC)) {
+    struct stat St;
+    if (lstat(It->path().c_str(), &St) != 0)
+      continue;
+    std::string What = std::to_string(St.st_mode) + " " + std::to_string(St.st_size) + " " +
+                       std::to_string(St.st_mtim.tv_sec) + "." +
+                       std::to_string(St.st_mtim.tv_nsec);
+    if (S_ISREG(St.st_mode))
+      What += " " + readFile(It->path());
+    State[It->path()] = What;
+  }
+  return State;
+}
+
+/// Names of the differences between two tree states.
+std::string changes(const std::map<std::string, std::string> &Before,
+                    const std::map<std::string, std::string> &After) {
+  std::string Out;
+  for (const auto &[Path, What] : After) {
+    auto It = Before.find(Path);
+    if (It == Before.end())
+      Out += "created " + Path + "\n";
+    else if (It->second != What)
+      Out += "changed " + Path + "\n";
+  }
+  for (const auto &[Path, What] : Before)
+    if (!After.count(Path))
+      Out += "removed " + Path + "\n";
+  return Out;
+}
+
+// Issue 25, N1-N3: the compile database is written by whoever opens a pull request. Whatever it
+// asks for, a scan writes nothing but its report and its cache: one TU per family of options
+// that write files, load code or pass arguments to clang's stages, with outputs aimed at files
+// of the tree (an executable hook among them) and at new paths. Relative outputs and clang's
+// default locations ($HOME, $XDG_CACHE_HOME) would fall inside the tree too.
+TEST(Hostile, CompileDatabaseNeverMakesTheScanWriteAFile) {
+  TempDir T, O, C;
+  std::string Victim = T.write("victim.txt", "PRECIOUS DATA\n");
+  std::string Hook = T.write("hook.sh", "#!/bin/sh\necho original hook\n");
+  chmod(Hook.c_str(), 0755);
+  T.write("build/flags.rsp", "--serialize-diagnostics " + Victim + " -Wp,-MD," + Hook + "\n");
+  llvm::sys::fs::create_directories(T.file("home"));
+  std::string New = T.file("new");
+  std::vector<std::pair<std::string, std::vector<std::string>>> Families = {
+      {"serdiag", {"--serialize-diagnostics", Victim}},
+      {"wp", {"-Wp,-MD," + Hook, "-Wp,-MT,\ntouch " + T.file("pwned") + ";"}},
+      {"wpmmd", {"-Wp,-MMD," + Victim, "-Wp,-dependency-file," + Hook}},
+      {"xpreprocessor", {"-Xpreprocessor", "-MD", "-Xpreprocessor", "-MF", "-Xpreprocessor", Hook}},
+      {"xclang", {"-Xclang", "-dependency-file", "-Xclang", Victim, "-Xclang", "-MT", "-Xclang",
+                  "x", "-Xclang", "-diagnostic-log-file", "-Xclang", Hook, "-Xclang",
+                  "-stats-file=" + New}},
+      {"mflags", {"-MD", "-MF", Victim, "-MJ", Hook, "-o", Victim}},
+      {"trace", {"-ftime-trace=" + New, "-ftime-trace", "-save-temps", "-ftime-report"}},
+      {"plugins", {"-fplugin=" + T.file("evil.so"), "-fpass-plugin=" + T.file("evil.so"),
+                   "-Xclang", "-load", "-Xclang", T.file("evil.so"), "-mllvm",
+                   "-load=" + T.file("evil.so")}},
+      {"modules", {"-fmodules", "-fcxx-modules", "-fmodules-cache-path=" + New}},
+      {"crash", {"-fcrash-diagnostics-dir=" + New, "-gen-reproducer=always"}},
+      {"profile", {"-fprofile-instr-generate=" + Victim, "-fprofile-generate=" + New,
+                   "-fcoverage-mapping", "-ftest-coverage", "-fprofile-arcs"}},
+      {"dwarf", {"-gsplit-dwarf", "-o", Victim, "-fsave-optimization-record",
+                 "-foptimization-record-file=" + Hook}},
+      {"stages", {"-Xanalyzer", "-analyzer-output=html", "-Xlinker", "-o", "-Xlinker", Victim,
+                  "-Xarch_x86_64", "-Wp,-MD," + Victim, "-Wl,-o," + Victim}},
+      {"rsp", {"@flags.rsp"}},
+      {"dangling", {"--serialize-diagnostics"}}};
+  std::string Db = "[";
+  for (const auto &[Name, Flags] : Families) {
+    T.write("src/" + Name + ".cpp", "#include <map>\n#include <string>\n"
+                                    "std::map<std::string, int> g_" + Name + ";\n"
+                                    "int hit_" + Name + "(const std::string &k) { return ++g_" +
+                                    Name + "[k]; }\n");
+    // The flags last: "--serialize-diagnostics" at the very end must not take an argument
+    // of ours as its value.
+    llvm::json::Array Args{"clang++", "-std=c++17", "-c", "../src/" + Name + ".cpp"};
+    for (const std::string &F : Flags)
+      Args.push_back(F);
+    llvm::json::Object Entry{{"directory", T.file("build")},
+                             {"file", "../src/" + Name + ".cpp"},
+                             {"arguments", std::move(Args)}};
+    Db += (Db.size() > 1 ? "," : "") + llvm::formatv("{0}", llvm::json::Value(std::move(Entry))).str();
+  }
+  T.write("build/compile_commands.json", Db + "]");
+  std::string Env = "cd " + quote(T.path()) + " && HOME=" + quote(T.file("home")) +
+                    " XDG_CACHE_HOME=" + quote(T.file("xdg")) + " TMPDIR=" + quote(T.path()) + " ";
+  auto Before = treeState(T.path());
+  for (const char *Cache : {"--no-cache", "--cache-dir"}) {
+    std::string Args = std::string(" ") + Cache +
+                       (std::string(Cache) == "--cache-dir" ? " " + quote(C.path()) : "");
+    RunResult R = shell(Env + "\"$SA\" scan src -p build --root . --format json -o " +
+                        quote(O.file("report.json")) + Args);
+    EXPECT_EQ(R.code, 1) << R.err;
+    EXPECT_EQ(changes(Before, treeState(T.path())), "") << Cache;
+    llvm::Expected<llvm::json::Value> Report = llvm::json::parse(readFile(O.file("report.json")));
+    ASSERT_TRUE(bool(Report)) << llvm::toString(Report.takeError());
+    for (const auto &Family : Families)
+      EXPECT_TRUE(contains(readFile(O.file("report.json")), "g_" + Family.first)) << Family.first;
+    EXPECT_FALSE(contains(R.err, "not analysed")) << R.err;
+    EXPECT_TRUE(contains(R.err, "warning: src/serdiag.cpp: ignoring '--serialize-diagnostics' "
+                                "from the compile database: it would make clang write a file "
+                                "(also in 1 other translation unit)\n"))
+        << R.err;
+    EXPECT_TRUE(contains(R.err, "warning: src/wp.cpp: ignoring '-Wp,' from the compile database: "
+                                "it passes arguments to a compiler stage unchecked (also in 2 "
+                                "other translation units)\n"))
+        << R.err;
+    EXPECT_TRUE(contains(R.err, "warning: src/plugins.cpp: ignoring '-fplugin=' from the compile "
+                                "database: it would make clang load code or a precompiled file\n"))
+        << R.err;
+    EXPECT_FALSE(contains(R.err, Victim)) << "values are not echoed: " << R.err;
+  }
+  EXPECT_EQ(readFile(Victim), "PRECIOUS DATA\n");
+  EXPECT_EQ(readFile(Hook), "#!/bin/sh\necho original hook\n");
 }
 
 } // namespace

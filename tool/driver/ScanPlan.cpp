@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <chrono>
+#include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 
@@ -206,6 +208,37 @@ std::string chooseRoot(const std::vector<std::string> &Files,
 }
 
 
+/// Options of the compile commands that were refused, one warning each for the whole scan:
+/// a database that asks every TU for the same thing says so once.
+class RefusedOptions {
+public:
+  void add(const std::string &TU, const std::vector<RefusedOption> &Options) {
+    for (const RefusedOption &O : Options) {
+      auto [It, New] = Seen.try_emplace(O.option, Use{TU, O.why, {}});
+      if (!New && It->second.firstTU != TU)
+        It->second.otherTUs.insert(TU);
+    }
+  }
+  void warn(std::vector<std::string> &Warnings) const {
+    for (const auto &[Option, U] : Seen) {
+      std::string W = U.firstTU + ": ignoring '" + Option + "' from the compile database: " +
+                      describe(U.why);
+      if (!U.otherTUs.empty())
+        W += " (also in " + std::to_string(U.otherTUs.size()) + " other translation unit" +
+             (U.otherTUs.size() == 1 ? ")" : "s)");
+      Warnings.push_back(W);
+    }
+  }
+
+private:
+  struct Use {
+    std::string firstTU;
+    RefusedBecause why;
+    std::set<std::string> otherTUs;
+  };
+  std::map<std::string, Use> Seen;
+};
+
 } // namespace
 
 bool isHeaderFile(llvm::StringRef P) {
@@ -303,10 +336,12 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
   };
 
   AdjustOptions Adjust{R.resourceDir, R.extraArgs};
+  RefusedOptions Refused;
   auto AddJob = [&](const std::string &File, const std::string &Dir,
                     const std::vector<std::string> &Args,
                     const std::vector<std::string> &Secret = {}) {
     AdjustedCommand A = adjustCommand(Args, File, Adjust);
+    Refused.add(Plan.paths.display(File), A.refused);
     if (!A.dropped.empty()) {
       // Arguments from response files are counted, never echoed: they may hold secrets.
       std::string List;
@@ -408,6 +443,7 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       return inputError("no C or C++ source files under the given paths");
   }
 
+  Refused.warn(Plan.warnings);
   std::sort(Plan.jobs.begin(), Plan.jobs.end(),
             [](const TUJob &A, const TUJob &B) { return A.file < B.file; });
   Plan.jobs.erase(std::unique(Plan.jobs.begin(), Plan.jobs.end(),
