@@ -1,6 +1,7 @@
 // Hostile and unlucky input (issue 11): never a crash, a hang, a silent pass or a destroyed
 // file. Each test reproduces one reported case through the program as users run it.
 #include "TestSupport.h"
+#include "support/Hmac.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -11,7 +12,9 @@
 
 #include <map>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace sa;
@@ -686,6 +689,185 @@ TEST(Hostile, CompileDatabaseNeverMakesTheScanWriteAFile) {
   }
   EXPECT_EQ(readFile(Victim), "PRECIOUS DATA\n");
   EXPECT_EQ(readFile(Hook), "#!/bin/sh\necho original hook\n");
+}
+
+/// Sets the modification time of a file (not through a link) to `Days` days ago.
+void age(const std::string &Path, int Days) {
+  struct timespec Times[2];
+  clock_gettime(CLOCK_REALTIME, &Times[0]);
+  Times[0].tv_sec -= Days * 86400;
+  Times[1] = Times[0];
+  utimensat(AT_FDCWD, Path.c_str(), Times, AT_SYMLINK_NOFOLLOW);
+}
+
+// Issue 25, N42: --cache-dir naming a directory that holds other files (a build directory,
+// $HOME, /tmp) is refused, and nothing in it is removed; in the cache's own directory,
+// pruning removes only files named by its scheme, and never an old *.tmp of someone else.
+TEST(Hostile, CacheRemovesOnlyItsOwnFiles) {
+  TempDir T, B;
+  T.write("a.cpp", Source);
+  for (const char *F : {"compile_commands.json", "build.ninja", "CMakeCache.txt", "report.tmp"})
+    age(B.write(F, std::string(100000, 'x')), 2);
+  auto Before = treeState(B.path());
+  for (const char *Limit : {"1K", "5G"}) {
+    RunResult R = run({"scan", T.path(), "-q", "--cache-dir", B.path(), "--cache-max-size", Limit});
+    EXPECT_EQ(R.code, 2);
+    EXPECT_EQ(R.err, "state-audit: error: cannot use cache directory '" + B.path() +
+                         "': not a state-audit cache: it holds 'CMakeCache.txt' and no "
+                         "CACHEDIR.TAG, and the cache removes old files from its directory; give "
+                         "--cache-dir a directory of your own, or --no-cache\n");
+  }
+  EXPECT_EQ(changes(Before, treeState(B.path())), "");
+
+  // A cache of its own, with other files put into it afterwards.
+  TempDir C;
+  RunResult Cold = run({"scan", T.path(), "-q", "--cache-dir", C.path()});
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  EXPECT_TRUE(contains(readFile(C.file("CACHEDIR.TAG")), "created by state-audit")) << "marked";
+  std::vector<std::string> Foreign = {
+      C.write("report.tmp", "draft"), C.write("notes.txt", std::string(100000, 'n')),
+      C.write("v3/entry-123456.tmp", "x"), C.write("v3/entries/zz/not-a-key", "x"),
+      C.write("v3/objects/ab/cd00000000000000000000000000000000000000", "wrong directory"),
+      C.write("v3/elsewhere/ab/ab00000000000000000000000000000000000000", "not a kind"),
+      C.write("v2/ab/ab00000000000000000000000000000000000000.json", "other format")};
+  std::string Abandoned =
+      C.write("v3/entries/ab/ab00000000000000000000000000000000000000-1a2b3c.tmp", "partial");
+  std::string OldEntry =
+      C.write("v3/entries/ab/ab00000000000000000000000000000000000000", std::string(5000, 'o'));
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.path(), EC), End; It != End && !EC;
+       It.increment(EC))
+    age(It->path(), 3);
+  llvm::sys::fs::remove(C.file("last-prune"));
+  RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--cache-max-size", "1K"});
+  EXPECT_EQ(Warm.code, 1) << Warm.err;
+  EXPECT_TRUE(contains(Warm.err, "cache: removed 2 least recently used files")) << Warm.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(Abandoned));
+  EXPECT_FALSE(llvm::sys::fs::exists(OldEntry));
+  for (const std::string &F : Foreign)
+    EXPECT_TRUE(llvm::sys::fs::exists(F)) << F;
+}
+
+// Issue 25, N43: a cache directory or secret another user made, or that others may write, is
+// not trusted: whoever holds the secret can sign entries that hide findings.
+TEST(Hostile, CacheOfAnotherUserIsRefused) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  {
+    TempDir C;
+    chmod(C.path().c_str(), 0777);
+    RunResult R = run({"scan", T.path(), "-q", "--cache-dir", C.path()});
+    EXPECT_EQ(R.code, 2);
+    EXPECT_EQ(R.err, "state-audit: error: cannot use cache directory '" + C.path() +
+                         "': others may write it (mode 0777), and could plant entries there; "
+                         "give --cache-dir a directory of your own, or --no-cache\n");
+    chmod(C.path().c_str(), 0700);
+    ASSERT_EQ(run({"scan", T.path(), "-q", "--cache-dir", C.path()}).code, 1);
+    chmod(C.file("secret").c_str(), 0644);
+    RunResult Secret = run({"scan", T.path(), "-q", "--cache-dir", C.path()});
+    EXPECT_EQ(Secret.code, 2);
+    EXPECT_TRUE(contains(Secret.err, "others may read or write its 'secret' (mode 0644)"))
+        << Secret.err;
+  }
+  if (geteuid() != 0 || shell("command -v setpriv").code != 0)
+    GTEST_SKIP() << "making files of another user needs root and setpriv";
+  // As the case did: nobody scans first into a shared directory, then root scans with it.
+  TempDir Shared;
+  chmod(Shared.path().c_str(), 0777);
+  chmod(T.path().c_str(), 0755);
+  chmod(T.file("a.cpp").c_str(), 0644);
+  std::string C = Shared.file("sa-cache");
+  RunResult Nobody = shell("exec setpriv --reuid=65534 --regid=65534 --clear-groups \"$SA\" scan " +
+                           quote(T.path()) + " -q --cache-dir " + quote(C));
+  ASSERT_EQ(Nobody.code, 1) << Nobody.err;
+  ASSERT_TRUE(llvm::sys::fs::exists(C + "/secret"));
+  RunResult Root = run({"scan", T.path(), "-q", "--cache-dir", C});
+  EXPECT_EQ(Root.code, 2);
+  EXPECT_EQ(Root.err, "state-audit: error: cannot use cache directory '" + C +
+                          "': it belongs to another user (uid 65534), who could sign entries "
+                          "that hide findings; give --cache-dir a directory of your own, or "
+                          "--no-cache\n");
+  // A directory of root's own holding nobody's secret.
+  TempDir Mine;
+  ASSERT_EQ(run({"scan", T.path(), "-q", "--cache-dir", Mine.path()}).code, 1);
+  ASSERT_EQ(chown(Mine.file("secret").c_str(), 65534, 65534), 0);
+  RunResult Theirs = run({"scan", T.path(), "-q", "--cache-dir", Mine.path()});
+  EXPECT_EQ(Theirs.code, 2);
+  EXPECT_TRUE(contains(Theirs.err, "its 'secret' belongs to another user (uid 65534)"))
+      << Theirs.err;
+}
+
+// Issue 25, N47: symbolic links planted in the cache, for a directory of it or for a file,
+// are never followed: what they point to stays untouched and the scan's result is the same.
+TEST(Hostile, CacheFollowsNoSymlinkInsideIt) {
+  TempDir T, C, Victim;
+  T.write("a.cpp", Source);
+  RunResult Cold = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  // Every directory of the cache becomes a link to a directory elsewhere with a copy of it.
+  std::vector<std::string> Links;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(C.file("v3"), EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::sys::fs::is_directory(It->path()) &&
+        llvm::sys::path::filename(It->path()).size() == 2)
+      Links.push_back(It->path());
+  ASSERT_FALSE(Links.empty());
+  for (size_t I = 0; I < Links.size(); ++I) {
+    const std::string &L = Links[I];
+    std::string Target = Victim.file(std::to_string(I));
+    llvm::sys::fs::create_directories(Target);
+    for (llvm::sys::fs::directory_iterator It(L, EC), End; It != End && !EC; It.increment(EC))
+      llvm::sys::fs::copy_file(It->path(),
+                               Target + "/" + llvm::sys::path::filename(It->path()).str());
+    llvm::sys::fs::remove_directories(L);
+    ASSERT_EQ(symlink(Target.c_str(), L.c_str()), 0);
+  }
+  auto Before = treeState(Victim.path());
+  RunResult Linked = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Linked.code, 1) << Linked.err;
+  EXPECT_EQ(Linked.out, Cold.out);
+  EXPECT_EQ(changes(Before, treeState(Victim.path())), "");
+  for (const std::string &L : Links)
+    EXPECT_FALSE(isSymlink(L)) << L << " was replaced by a directory of the cache";
+  // The whole v3 as a link.
+  llvm::sys::fs::remove_directories(C.file("v3"));
+  ASSERT_EQ(symlink(Victim.path().c_str(), C.file("v3").c_str()), 0);
+  RunResult Top = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
+  EXPECT_EQ(Top.code, 1) << Top.err;
+  EXPECT_EQ(Top.out, Cold.out);
+  EXPECT_EQ(changes(Before, treeState(Victim.path())), "");
+  EXPECT_FALSE(isSymlink(C.file("v3")));
+}
+
+// Issue 25, N46: a linked result that verifies but cannot be read (nested too deeply) is
+// replaced by the scan that finds it, not relinked by every scan after.
+TEST(Hostile, UnreadableSignedLinkedResultIsReplaced) {
+  TempDir T, C;
+  T.write("a.cpp", Source);
+  std::string Secret = "0123456789abcdef0123456789abcdef-test";
+  std::string Env = "STATE_AUDIT_CACHE_SECRET=" + Secret + " ";
+  auto Scan = [&] {
+    return shell(Env + "\"$SA\" scan " + quote(T.path()) + " --cache-dir " + quote(C.path()) +
+                 " --format json");
+  };
+  RunResult Cold = Scan();
+  ASSERT_EQ(Cold.code, 1) << Cold.err;
+  std::vector<std::string> Links = cacheFiles(C.path(), "links");
+  ASSERT_EQ(Links.size(), 1u);
+  std::string Key = llvm::sys::path::filename(Links[0]).str();
+  std::string Deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string Body = std::to_string(Deep.size()) + "\n" + zstdCompress(Deep);
+  writeFile(Links[0], "state-audit-cache-hmac-sha256 " + hmacSha256(Secret, "links/" + Key + "\n" + Body) +
+                          "\n" + Body);
+  RunResult Relinked = Scan();
+  EXPECT_EQ(Relinked.code, 1) << Relinked.err;
+  EXPECT_EQ(Relinked.out, Cold.out);
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+  RunResult Warm = Scan();
+  EXPECT_EQ(Warm.code, 1) << Warm.err;
+  EXPECT_EQ(Warm.out, Cold.out);
+  EXPECT_FALSE(contains(Warm.err, "unreadable")) << Warm.err;
 }
 
 } // namespace

@@ -190,6 +190,11 @@ int runScanCommand(const ScanOptions &O) {
     std::string Dir = O.cacheDir.empty() ? defaultCacheDir(*Plan) : O.cacheDir;
     if (!Dir.empty())
       Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
+    if (Cache)
+      if (llvm::Error E = Cache->open()) {
+        reportError(llvm::toString(std::move(E)));
+        return 2;
+      }
   }
 
   // The linked result is cached when nothing needs the facts themselves.
@@ -235,9 +240,12 @@ int runScanCommand(const ScanOptions &O) {
             [](const TUSummary &A, const TUSummary &B) { return A.file < B.file; });
   std::optional<LinkedProgram> Linked;
   if (Scan.linked && !(Linked = linkedFromJSON(*Scan.linked))) {
-    // Signed by this cache but not readable by this build: link from the groups.
+    // Signed by this cache but not readable by this build: link from the groups, and
+    // replace it under the same key.
     Cache->countCorrupt();
+    std::string LinkKey = Scan.linkKey;
     Scan = runGroupedScan(*Plan, O.jobs, Extract, &*Cache);
+    Scan.linkKey = LinkKey;
   }
   std::optional<Program> Whole;
   if (!Linked) {
