@@ -963,7 +963,7 @@ TEST(CliPlan, MarkdownAndJson) {
   EXPECT_EQ(Md.code, 1) << Md.err;
   EXPECT_EQ(Md.out.rfind("# Migration plan", 0), 0u) << Md.out;
   EXPECT_NE(Md.out.find("## 1. What each session carries"), std::string::npos);
-  EXPECT_NE(Md.out.find("| handler 'login' (add_tool) | `server.cpp:10` | `g_sessions` |"), std::string::npos) << Md.out;
+  EXPECT_NE(Md.out.find("| handler 'login' (add\\_tool) | `server.cpp:10` | `g_sessions` |"), std::string::npos) << Md.out;
   EXPECT_NE(Md.out.find("### Step 1: Move the session store out of the process"), std::string::npos);
   EXPECT_NE(Md.out.find("session:{id}"), std::string::npos);
   RunResult Json = run({"scan", T.path(), "--root", T.path(), "--format", "plan-json"});

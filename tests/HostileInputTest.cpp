@@ -2,6 +2,7 @@
 // file. Each test reproduces one reported case through the program as users run it.
 #include "TestSupport.h"
 #include "support/Hmac.h"
+#include "support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -868,6 +869,100 @@ TEST(Hostile, UnreadableSignedLinkedResultIsReplaced) {
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
   EXPECT_FALSE(contains(Warm.err, "unreadable")) << Warm.err;
+}
+
+// Issue 25, N61: -o and --facts-out naming a header the project includes, or a response file
+// of the compile database, are refused like sources and the database are.
+TEST(Hostile, OutputNamingAHeaderOrAResponseFileIsRefused) {
+  TempDir T;
+  std::string Header = T.write("src/x.h", "#pragma once\nextern int g_x;\n");
+  T.write("src/a.cpp", std::string("#include \"x.h\"\n") + Source);
+  std::string Rsp = T.write("build/flags.rsp", "-DFLAG=1\n");
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \".\", \"file\": \"../src/a.cpp\", \"arguments\": [\"g++\", "
+          "\"@flags.rsp\", \"-c\", \"../src/a.cpp\"]}]");
+  for (const char *Option : {"-o", "--facts-out"}) {
+    RunResult H = run({"scan", T.file("src"), "-p", T.file("build"), "--root", T.path(), Option,
+                       Header});
+    EXPECT_EQ(H.code, 2);
+    EXPECT_EQ(H.err, "state-audit: error: " + std::string(Option) + " '" + Header +
+                         "' names a C or C++ source file 'src/x.h'; refusing to overwrite it\n");
+    RunResult R = run({"scan", T.file("src"), "-p", T.file("build"), "--root", T.path(), Option,
+                       Rsp});
+    EXPECT_EQ(R.code, 2);
+    EXPECT_EQ(R.err, "state-audit: error: " + std::string(Option) + " '" + Rsp +
+                         "' names a response file of the compile database 'build/flags.rsp'; "
+                         "refusing to overwrite it\n");
+  }
+  EXPECT_EQ(readFile(Header), "#pragma once\nextern int g_x;\n");
+  EXPECT_EQ(readFile(Rsp), "-DFLAG=1\n");
+}
+
+// Issue 25, N30: control characters from file names and source lines reach a terminal only
+// escaped, as clang shows them (<U+001B>): a repository cannot clear the screen, retitle the
+// terminal or write the clipboard of whoever reads the log. The same in `explain`.
+TEST(Hostile, TerminalOutputEscapesControlCharacters) {
+  TempDir T, O;
+  std::string Name = "x\x1b]0;PWNED\x07y.cpp";
+  T.write(Name, "#include <map>\n#include <string>\n"
+                "std::map<std::string, int> g_sessions; // \x1b[2J reason\n"
+                "int hit(const std::string &k) { return ++g_sessions[k]; }\n");
+  RunResult R = run({"scan", T.path(), "--no-cache", "-v"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_EQ(R.out.find('\x1b'), std::string::npos) << R.out;
+  EXPECT_EQ(R.out.find('\x07'), std::string::npos) << R.out;
+  EXPECT_EQ(R.err.find('\x1b'), std::string::npos) << R.err;
+  EXPECT_TRUE(contains(R.out, "x<U+001B>]0;PWNED<U+0007>y.cpp:3:28: error:")) << R.out;
+  // The caret stays under the name: one column per character shown.
+  EXPECT_TRUE(contains(R.out, "    3 | std::map<std::string, int> g_sessions; // <U+001B>[2J reason\n"
+                              "      |                            ^~~~~~~~~~\n"))
+      << R.out;
+  EXPECT_TRUE(contains(R.err, "x<U+001B>]0;PWNED<U+0007>y.cpp")) << R.err;
+
+  std::string Report = O.file("r.json");
+  ASSERT_EQ(run({"scan", T.path(), "--no-cache", "-q", "--format", "json", "-o", Report}).code, 1);
+  RunResult E = run({"explain", Name + ":3", "--report", Report});
+  EXPECT_EQ(E.code, 0) << E.err;
+  EXPECT_EQ(E.out.find('\x1b'), std::string::npos) << E.out;
+  EXPECT_TRUE(contains(E.out, "x<U+001B>]0;PWNED<U+0007>y.cpp:3:28: error:")) << E.out;
+  // Not UTF-8, and a C1 control (U+009B, CSI on some terminals).
+  EXPECT_EQ(printable("a\xff" "b\xc2\x9b" "c\xc3\xa9"), "a<FF>b<U+009B>c\xc3\xa9");
+}
+
+/// The columns of a markdown table row: its pipes that are not escaped, less one.
+size_t columns(llvm::StringRef Row) {
+  size_t Pipes = 0;
+  for (size_t I = 0; I < Row.size(); ++I)
+    if (Row[I] == '\\')
+      ++I;
+    else if (Row[I] == '|')
+      ++Pipes;
+  return Pipes - 1;
+}
+
+// Issue 25, N34: --format plan holds any file name: every table row keeps its columns, and the
+// name stays in one code span (its fence longer than the backticks in it).
+TEST(Hostile, PlanHoldsAnyFileName) {
+  TempDir T;
+  T.write("a|b`c<b>```d.cpp",
+          "#include <map>\n#include <string>\nstd::map<std::string, int> g_sessions;\n"
+          "struct Server { template <class F> void add_tool(const char *, F) {} };\n"
+          "void setup(Server &s) {\n"
+          "  s.add_tool(\"lo|<img src=x>\", [](const std::string &id) { g_sessions[id] = 1; });\n"
+          "}\n");
+  RunResult R = run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q", "--format", "plan"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  unsigned Rows = 0;
+  for (llvm::StringRef Line : llvm::split(R.out, '\n'))
+    if (Line.starts_with("|")) {
+      ++Rows;
+      EXPECT_EQ(columns(Line), 4u) << Line.str();
+    }
+  EXPECT_GE(Rows, 6u) << R.out;
+  EXPECT_TRUE(contains(R.out, "| handler 'lo\\|\\<img src=x\\>' (add\\_tool) | ````a\\|b`c<b>```d.cpp:6```` |"))
+      << R.out;
+  EXPECT_TRUE(contains(R.out, "(`std::map<std::string, int>`, ````a|b`c<b>```d.cpp:3````)")) << R.out;
+  EXPECT_FALSE(contains(R.out, "<img src=x>")) << R.out;
 }
 
 } // namespace

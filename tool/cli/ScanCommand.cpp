@@ -56,8 +56,9 @@ std::string scanIdentity(const ScanPlan &Plan, unsigned Shards) {
   return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), true);
 }
 
-/// An output must not overwrite what the scan reads: a source, the compile database, the
-/// configuration or the baseline.
+/// An output must not overwrite what the scan reads: a source or a header (any existing C or
+/// C++ file: which headers a TU includes is known only once it is parsed), the compile
+/// database and its response files, the configuration or the baseline.
 std::optional<std::string> clobbers(llvm::StringRef Output, llvm::StringRef Option,
                                     const ScanPlan &Plan, const ScanOptions &O,
                                     const Config &Conf) {
@@ -72,6 +73,14 @@ std::optional<std::string> clobbers(llvm::StringRef Output, llvm::StringRef Opti
       return Refuse("a scanned source file", J.file);
   if (!Plan.database.empty() && sameExistingFile(Output, Plan.database))
     return Refuse("the compile database", Plan.database);
+  for (const std::string &R : Plan.responseFiles)
+    if (sameExistingFile(Output, R))
+      return Refuse("a response file of the compile database", R);
+  if (llvm::sys::fs::is_regular_file(Output)) {
+    std::string Real = canonicalPath(Output);
+    if (isSourceFile(Real) || isHeaderFile(Real) || isSourceFile(Output) || isHeaderFile(Output))
+      return Refuse("a C or C++ source file", Real);
+  }
   if (!Conf.path.empty() && sameExistingFile(Output, Conf.path))
     return Refuse("the configuration file", Conf.path);
   if (!O.report.baseline.empty() && sameExistingFile(Output, O.report.baseline))
@@ -205,12 +214,13 @@ int runScanCommand(const ScanOptions &O) {
   auto OnDone = [&](const TUJob &Job, const TUSummary &F, double Seconds, bool FromCache) {
     if (F.status == TUStatus::CompileErrors) {
       Bar.interrupt();
-      llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
+      llvm::errs() << "state-audit: " << printable(F.file) << ": " << F.errorCount
                    << (F.errorCount == 1 ? " compile error" : " compile errors")
-                   << "; first: " << F.firstError << "\n";
+                   << "; first: " << printable(F.firstError) << "\n";
     } else if (F.status == TUStatus::Failed) {
       Bar.interrupt();
-      llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError << "\n";
+      llvm::errs() << "state-audit: " << printable(F.file) << ": not analysed: "
+                   << printable(F.firstError) << "\n";
     }
     Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
   };

@@ -37,6 +37,7 @@ struct ScanPlan {
   std::string database; // compile_commands.json used, empty when none
   std::vector<TUJob> jobs; // sorted by file
   std::vector<std::string> warnings; // one line each, for stderr
+  std::vector<std::string> responseFiles; // read for the jobs' commands (absolute, sorted)
   /// Sources that could not be listed (an unreadable directory) or read: the scan is
   /// incomplete (exit 3) even when every TU that was found is analysed.
   bool sourcesLost = false;

@@ -385,6 +385,8 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       std::string Shown = Plan.paths.display(C.file);
       for (const std::string &Problem : C.problems)
         Plan.warnings.push_back(Shown + ": " + Problem);
+      Plan.responseFiles.insert(Plan.responseFiles.end(), C.responseFiles.begin(),
+                                C.responseFiles.end());
       for (const std::string &R : C.responseFiles)
         if (!isWithin(R, Root) && !isWithin(R, DbDir) && !isWithin(R, C.directory))
           Plan.warnings.push_back(Shown + ": reads response file '" + R +
@@ -444,6 +446,9 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
   }
 
   Refused.warn(Plan.warnings);
+  std::sort(Plan.responseFiles.begin(), Plan.responseFiles.end());
+  Plan.responseFiles.erase(std::unique(Plan.responseFiles.begin(), Plan.responseFiles.end()),
+                           Plan.responseFiles.end());
   std::sort(Plan.jobs.begin(), Plan.jobs.end(),
             [](const TUJob &A, const TUJob &B) { return A.file < B.file; });
   Plan.jobs.erase(std::unique(Plan.jobs.begin(), Plan.jobs.end(),
