@@ -965,4 +965,93 @@ TEST(Hostile, PlanHoldsAnyFileName) {
   EXPECT_FALSE(contains(R.out, "<img src=x>")) << R.out;
 }
 
+// Issue 25, N37: shards scanned with configurations that decide extraction differently
+// (here: what is library code) would merge into a report matching neither; refused.
+TEST(Hostile, ShardsOfDifferentConfigurationsDoNotMerge) {
+  TempDir T, O;
+  for (int I = 0; I < 4; ++I)
+    T.write("src/mcp/tu" + std::to_string(I) + ".cpp",
+            "static int s_n" + std::to_string(I) + " = 0;\nint f" + std::to_string(I) +
+                "() { return ++s_n" + std::to_string(I) + "; }\n");
+  std::string Plain = O.write("plain.yaml", "fail-on: never\n");
+  std::string Vendored = O.write("vendored.yaml", "fail-on: never\nvendored: [default, src/mcp]\n");
+  auto Shard = [&](int K, const std::string &Config) {
+    std::string F = O.file("s" + std::to_string(K) + ".json");
+    RunResult S = run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q", "--config",
+                       Config, "--shard", std::to_string(K) + "/2", "--facts-out", F});
+    EXPECT_EQ(S.code, 0) << S.err;
+    return F;
+  };
+  std::string S1 = Shard(1, Plain), S2 = Shard(2, Vendored);
+  RunResult M = run({"merge", S1, S2, "--root", T.path()});
+  EXPECT_EQ(M.code, 2);
+  EXPECT_EQ(M.err, "state-audit: error: " + S2 + ": shard 2/2 was scanned with another "
+                   "configuration than " + S1 + " (exclude, vendored, knowledge, "
+                   "--no-skip-bodies or the arguments after --): the merged report would match "
+                   "neither; scan every shard with the same configuration\n");
+  EXPECT_EQ(M.out, "");
+  std::string Same = Shard(2, Plain);
+  EXPECT_EQ(run({"merge", S1, Same, "--root", T.path(), "--fail-on", "never"}).code, 0);
+}
+
+// Issue 25, M7: merge reads the sources for source lines and SARIF's line hashes; a --root
+// that does not hold them would drop both silently.
+TEST(Hostile, MergeRootMustHoldTheSources) {
+  TempDir T, O, Empty;
+  T.write("a.cpp", Source);
+  std::string F = O.file("facts.json");
+  ASSERT_EQ(run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q", "--facts-out", F}).code, 1);
+  RunResult Missing = run({"merge", F, "--root", "/nonexistent"});
+  EXPECT_EQ(Missing.code, 2);
+  EXPECT_EQ(Missing.err, "state-audit: error: --root '/nonexistent' is not a directory\n");
+  RunResult File = run({"merge", F, "--root", "/etc/passwd"});
+  EXPECT_EQ(File.code, 2);
+  EXPECT_EQ(File.err, "state-audit: error: --root '/etc/passwd' is not a directory\n");
+  RunResult Elsewhere = run({"merge", F, "--root", Empty.path(), "--format", "sarif"});
+  EXPECT_EQ(Elsewhere.code, 2);
+  EXPECT_EQ(Elsewhere.err, "state-audit: error: --root '" + Empty.path() +
+                               "' does not hold the scanned sources ('a.cpp' missing): the report "
+                               "would lose its source lines and SARIF line hashes\n");
+  EXPECT_EQ(Elsewhere.out, "");
+  RunResult Right = run({"merge", F, "--root", T.path(), "--format", "sarif"});
+  EXPECT_EQ(Right.code, 1) << Right.err;
+  EXPECT_TRUE(contains(Right.out, "primaryLocationLineHash"));
+}
+
+// Issue 25, N58: sources that are symbolic links to files outside the root. Whether the scan
+// finds them under a path, through the compile database, or both, they are located at their
+// real paths (outside the project) and the three say so alike.
+TEST(Hostile, SourcesLinkedFromOutsideTheRootAreNamedAlike) {
+  TempDir Proj, Outside;
+  ASSERT_EQ(shell("git -C " + quote(Proj.path()) + " init -q").code, 0);
+  for (const char *N : {"a", "b"}) {
+    std::string Real = Outside.write(std::string(N) + ".cpp", Source);
+    llvm::sys::fs::create_directories(Proj.file("src"));
+    ASSERT_EQ(symlink(Real.c_str(), Proj.file("src/" + std::string(N) + ".cpp").c_str()), 0);
+  }
+  std::string Expected =
+      "state-audit: error: 2 source files in the project resolve through symbolic links to "
+      "files outside the root '" + Proj.path() + "' (src/a.cpp -> " + Outside.file("a.cpp") +
+      ", src/b.cpp -> " + Outside.file("b.cpp") + "): they are not analysed; give --root a "
+      "directory that holds their targets\n";
+  RunResult Paths = run({"scan", "src", "--no-cache", "-q"}, Proj.path());
+  EXPECT_EQ(Paths.code, 2);
+  EXPECT_EQ(Paths.err, Expected);
+  Proj.write("compile_commands.json",
+             "[{\"directory\": \"" + Proj.path() + "\", \"file\": \"src/a.cpp\", \"arguments\": "
+             "[\"g++\", \"-c\", \"src/a.cpp\"]}, {\"directory\": \"" + Proj.path() + "\", "
+             "\"file\": \"src/b.cpp\", \"arguments\": [\"g++\", \"-c\", \"src/b.cpp\"]}]");
+  RunResult WithDb = run({"scan", "src", "-p", ".", "--no-cache", "-q"}, Proj.path());
+  EXPECT_EQ(WithDb.code, 2);
+  EXPECT_EQ(WithDb.err, Expected);
+  TempDir Elsewhere; // no git work tree here: the database's directory gives the root
+  RunResult DbOnly = run({"scan", "-p", Proj.path(), "--no-cache", "-q"}, Elsewhere.path());
+  EXPECT_EQ(DbOnly.code, 2);
+  EXPECT_EQ(DbOnly.err, Expected);
+  // With a root that holds the targets, they are analysed.
+  RunResult Wide = run({"scan", "-p", Proj.path(), "--root", "/", "--no-cache", "-q"},
+                       Elsewhere.path());
+  EXPECT_EQ(Wide.code, 1) << Wide.err;
+}
+
 } // namespace

@@ -38,6 +38,12 @@ std::optional<std::pair<unsigned, unsigned>> parseShard(llvm::StringRef S) {
   return std::make_pair(Kv, Nv);
 }
 
+/// 32 hex digits of the SHA-256 of `Text`: an identity recorded in facts files.
+std::string hashOf(llvm::StringRef Text) {
+  auto Digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(Text));
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), true);
+}
+
 /// The identity of a scan that shards share: the tool's version, the number of shards and
 /// the whole TU list before sharding (root-relative, so CI machines with different checkout
 /// paths agree).
@@ -123,6 +129,33 @@ void reportOutsideRoot(const std::vector<ScannedTU> &TUs, llvm::StringRef Root) 
                 (Files.size() == 1 ? " header" : " headers") + " outside the project root '" +
                 Root.str() + "' not analysed for state (" + List +
                 "); give --root a directory that holds them to analyse them");
+}
+
+/// Why the sources of merged facts are not under `Root`, or nullopt. The report reads them
+/// for source lines, columns and SARIF's line hashes (what keeps code-scanning alerts
+/// tracked): without them it would silently lose those.
+std::optional<std::string> sourcesMissing(const std::string &Root,
+                                          const std::vector<TUSummary> &TUs, bool Given) {
+  std::string Where = Given ? "--root '" + Root + "'" : "the root the shards were scanned under, '" +
+                                                            Root + "' (give --root)";
+  if (!llvm::sys::fs::is_directory(Root))
+    return Where + " is not a directory";
+  size_t Missing = 0;
+  std::string First;
+  for (const TUSummary &TU : TUs) {
+    llvm::SmallString<256> P(TU.file);
+    if (!llvm::sys::path::is_absolute(P)) {
+      P = Root;
+      llvm::sys::path::append(P, TU.file);
+    }
+    if (!llvm::sys::fs::exists(P) && Missing++ == 0)
+      First = TU.file;
+  }
+  if (!Missing)
+    return std::nullopt;
+  return Where + " does not hold the scanned sources ('" + First + "'" +
+         (Missing > 1 ? " and " + std::to_string(Missing - 1) + " more" : std::string()) +
+         " missing): the report would lose its source lines and SARIF line hashes";
 }
 
 } // namespace
@@ -237,6 +270,8 @@ int runScanCommand(const ScanOptions &O) {
     File.shard = Shard ? Shard->first : 1;
     File.shards = Shard ? Shard->second : 1;
     File.scan = ScanId;
+    File.extraction = hashOf(extractionSettings(*Plan, Extract) + "args=" +
+                             llvm::join(Request.extraArgs, "\n"));
     llvm::json::Value Doc = factsFileToJSON(File);
     File.tus.clear();
     if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
@@ -305,7 +340,7 @@ int runMergeCommand(const MergeOptions &O) {
         return 2;
       }
   // Shards of one scan: each of 1..N exactly once, all with the same identity.
-  std::string Scan, FirstPath;
+  std::string Scan, Extraction, FirstPath;
   unsigned Shards = 0;
   std::map<unsigned, std::string> Seen;
   for (const std::string &Path : O.factsFiles) {
@@ -331,11 +366,19 @@ int runMergeCommand(const MergeOptions &O) {
     if (Shards == 0) {
       Shards = File->shards;
       Scan = File->scan;
+      Extraction = File->extraction;
       FirstPath = Path;
     } else if (File->shards != Shards || File->scan != Scan) {
       reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
                   std::to_string(File->shards) + " of another scan than " + FirstPath +
                   " (a different TU list, shard count or state-audit version)");
+      return 2;
+    } else if (File->extraction != Extraction) {
+      reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
+                  std::to_string(File->shards) + " was scanned with another configuration "
+                  "than " + FirstPath + " (exclude, vendored, knowledge, --no-skip-bodies or "
+                  "the arguments after --): the merged report would match neither; scan every "
+                  "shard with the same configuration");
       return 2;
     }
     auto [It, New] = Seen.emplace(File->shard, Path);
@@ -375,6 +418,10 @@ int runMergeCommand(const MergeOptions &O) {
     return 3;
   }
   ProjectPaths Paths(O.root.empty() ? Root : canonicalPath(O.root), {});
+  if (std::optional<std::string> Why = sourcesMissing(Paths.root(), TUs, !O.root.empty())) {
+    reportError(*Why);
+    return 2;
+  }
   llvm::Expected<Config> Conf = effectiveConfig(O.report.configFile, Paths.root());
   if (!Conf) {
     reportError(llvm::toString(Conf.takeError()));

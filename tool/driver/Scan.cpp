@@ -333,19 +333,26 @@ std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsig
   return Mine;
 }
 
+std::string extractionSettings(const ScanPlan &Plan, const ExtractOptions &Options) {
+  std::string Settings;
+  for (const std::string &E : Plan.paths.excludedDirs())
+    Settings += "exclude=" + Plan.paths.display(E) + "\n";
+  for (const std::string &G : Plan.paths.excludedGlobs())
+    Settings += "glob=" + G + "\n";
+  Settings += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
+  Settings += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
+  if (Options.Library)
+    Settings += "library-code:\n" + Options.Library->fingerprint();
+  return Settings;
+}
+
 std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
                            llvm::StringRef ResourceDir) {
   std::string Salt = "root=" + Plan.paths.root() + "\n";
   for (const std::string &E : Plan.paths.excludedDirs())
     Salt += "exclude=" + E + "\n";
-  for (const std::string &G : Plan.paths.excludedGlobs())
-    Salt += "glob=" + G + "\n";
-  Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
   Salt += "resource-dir=" + ResourceDir.str() + "\n";
-  Salt += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
-  if (Options.Library)
-    Salt += "library-code:\n" + Options.Library->fingerprint();
-  return Salt;
+  return Salt + extractionSettings(Plan, Options);
 }
 
 } // namespace sa

@@ -119,6 +119,11 @@ std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsig
 std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
                            llvm::StringRef ResourceDir);
 
+/// The configuration that decides extraction, without the machine's paths: exclusions
+/// relative to the root, body skipping, library knowledge, library code. Shards of one scan
+/// agree on it wherever they ran.
+std::string extractionSettings(const ScanPlan &Plan, const ExtractOptions &Options);
+
 bool isSourceFile(llvm::StringRef Path);
 bool isHeaderFile(llvm::StringRef Path);
 

@@ -415,6 +415,7 @@ Value factsFileToJSON(const FactsFile &File) {
                 {"shard", static_cast<int64_t>(File.shard)},
                 {"shards", static_cast<int64_t>(File.shards)},
                 {"scan", File.scan},
+                {"extraction", File.extraction},
                 {"tus", std::move(A)}};
 }
 
@@ -444,6 +445,7 @@ llvm::Expected<FactsFile> factsFileFromJSON(const Value &V) {
   Out.shard = static_cast<unsigned>(*K);
   Out.shards = static_cast<unsigned>(*N);
   Out.scan = Scan->str();
+  Out.extraction = O->getString("extraction").value_or("").str();
   for (size_t I = 0; I < TUs->size(); ++I) {
     auto F = tuFactsFromJSON((*TUs)[I]);
     if (!F)

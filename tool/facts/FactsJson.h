@@ -37,6 +37,7 @@ struct FactsFile {
   unsigned shard = 1;  // K of `--shard K/N` (1/1 for a whole scan)
   unsigned shards = 1; // N
   std::string scan;    // identity of the scan the shards come from (see ScanCommand)
+  std::string extraction; // hash of the configuration that decided the facts ("" if unknown)
 };
 llvm::json::Value factsFileToJSON(const FactsFile &F);
 llvm::Expected<FactsFile> factsFileFromJSON(const llvm::json::Value &);
