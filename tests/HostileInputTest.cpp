@@ -1054,4 +1054,20 @@ TEST(Hostile, SourcesLinkedFromOutsideTheRootAreNamedAlike) {
   EXPECT_EQ(Wide.code, 1) << Wide.err;
 }
 
+// Issue 25, N63: each parsing thread reserves a 512 MB stack; under `ulimit -v` -j 8 aborted
+// with "pthread_create failed" and no report. Fewer TUs are parsed at once, and it is said.
+TEST(Hostile, LimitedAddressSpaceParsesFewerAtOnce) {
+  TempDir T;
+  for (int I = 0; I < 8; ++I)
+    T.write("tu" + std::to_string(I) + ".cpp", Source);
+  RunResult R = shell("ulimit -v 3000000 && exec \"$SA\" scan " + quote(T.path()) +
+                      " -q --no-cache -j 8 --format json");
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_TRUE(bool(llvm::json::parse(R.out))) << R.out;
+  EXPECT_TRUE(contains(R.err, "state-audit: warning: the address space is limited (ulimit -v) and "
+                              "each parsing thread reserves a 512 MB stack: at most "))
+      << R.err;
+  EXPECT_FALSE(contains(R.err, "not analysed")) << R.err;
+}
+
 } // namespace

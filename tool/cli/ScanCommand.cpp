@@ -260,6 +260,13 @@ int runScanCommand(const ScanOptions &O) {
   GroupedScan Scan =
       runGroupedScan(*Plan, O.jobs, Extract, Cache ? &*Cache : nullptr, OnDone, LinkSalt);
   double Seconds = Bar.elapsed();
+  if (Scan.parsingThreadsReducedTo) {
+    Bar.interrupt();
+    reportWarning("the address space is limited (ulimit -v) and each parsing thread reserves a " +
+                  std::to_string(tuStackBytes() >> 20) + " MB stack: at most " +
+                  std::to_string(*Scan.parsingThreadsReducedTo) +
+                  " TUs were parsed at a time, fewer than -j asked for");
+  }
   reportOutsideRoot(Scan.tus, Plan->paths.root());
   size_t FromCache = Bar.fromCache();
 

@@ -8,7 +8,9 @@
 
 #include "llvm/Support/Error.h"
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +75,8 @@ struct GroupedScan {
   /// The linked result cached under `linkKey`, when the scan asked for one and it was found.
   std::optional<std::string> linked;
   std::string linkKey;
+  /// Set when the parsing threads' stacks did not all fit (ulimit -v): how many ran at once.
+  std::optional<unsigned> parsingThreadsReducedTo;
 
   std::vector<TUSummary> summaries() const;
   /// The distinct groups with the number of TUs that have each, for linkGroups.
@@ -104,6 +108,30 @@ std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractO
 
 /// Stack size of the thread each TU is parsed on.
 inline constexpr unsigned TUStackBytes = 512u << 20;
+/// TUStackBytes, or STATE_AUDIT_TU_STACK_KB (for tests of the crash containment).
+unsigned tuStackBytes();
+
+/// Runs functions on threads with a stack of a given size, each inside a crash-recovery
+/// context, `Wanted` at once. Every stack is reserved in full, so under a limited address
+/// space (`ulimit -v`) fewer run at once: as many as fit in half of what is left (the parses
+/// need the rest), and when a thread still cannot be made, it waits for a running one and
+/// runs fewer from then on; with none running, on the calling thread. `reducedTo` says how
+/// many ran at once when that was fewer than wanted, for a warning.
+class StackThreads {
+public:
+  StackThreads(size_t Bytes, unsigned Wanted);
+  /// False when `Fn` crashed.
+  bool run(const std::function<void()> &Fn);
+  std::optional<unsigned> reducedTo() const;
+
+private:
+  size_t Bytes;
+  mutable std::mutex Mutex;
+  std::condition_variable Free;
+  unsigned Running = 0;
+  unsigned Wanted;
+  unsigned Limit;
+};
 
 /// Lets crash recovery catch a stack overflow: the signal handler must run on an alternate
 /// stack. Called once from main after CrashRecoveryContext::Enable(); each TU thread installs
