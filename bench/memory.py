@@ -4,6 +4,12 @@ huge SARIF baseline.
 
     python3 bench/memory.py [--mb 1 5] [--tool build/bin/state-audit] [--max-factor 3]
     python3 bench/memory.py --mb --baseline-mb 4 16
+    python3 bench/memory.py --mb --shapes funcs:80000 lambdas:2000 chain:300000
+
+--shapes generates the shapes of the hostile-input cases: N one-line functions, N lambdas each
+called in place inside the one before, and `a = a = ... = a` N deep. Each is measured (time and
+peak RSS) with `clang++-19 -fsyntax-only` (with an unlimited stack, which clang needs for deep
+nesting; state-audit parses on a 512 MB stack of its own) and `state-audit scan -j1 --no-cache`.
 
 For each --mb size, writes `const unsigned char g_blob[] = {0x01, ...};` (plus a mutable global
 so there is a finding) and measures the peak RSS of `clang++-19 -fsyntax-only` and of
@@ -26,18 +32,22 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 
 
 LIMIT_MB = 16384
 
 
-def peak_rss_kib(cmd, cwd):
+def peak_rss_kib(cmd, cwd, unlimited_stack=False):
     """Runs cmd in a child and returns (exit code, its peak RSS in KiB)."""
     pid = os.fork()
     if pid == 0:
         os.chdir(cwd)
         limit = LIMIT_MB << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if unlimited_stack:
+            hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+            resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -120,12 +130,50 @@ def measure_baselines(tool, sizes):
                       f"{with_baseline / 1024:.0f} | {extra / real_mb:.0f} |")
 
 
+def write_shape(path, shape, n):
+    with open(path, "w") as f:
+        if shape == "funcs":
+            f.write("int g_calls = 0;\n")
+            for i in range(n):
+                f.write(f"int f{i}(int x) {{ ++g_calls; return x + {i}; }}\n")
+        elif shape == "lambdas":
+            f.write("int g_hits = 0;\nint main() { return " + "[]{ return " * n + "++g_hits" +
+                    ";}()" * n + "; }\n")
+        elif shape == "chain":
+            f.write("int a;\nvoid f() { a" + " = a" * n + "; }\n")
+        else:
+            raise ValueError(f"unknown shape {shape} (funcs, lambdas, chain)")
+
+
+def measure_shapes(tool, clang, shapes):
+    print("| shape | clang s | clang MiB | state-audit s | state-audit MiB | time factor | memory factor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    flags = ["-fbracket-depth=100000"]
+    for spec in shapes:
+        shape, n = spec.split(":")
+        with tempfile.TemporaryDirectory() as d:
+            write_shape(os.path.join(d, "shape.cpp"), shape, int(n))
+            start = time.monotonic()
+            _, clang_kib = peak_rss_kib([clang, "-fsyntax-only", "-std=c++17", *flags,
+                                         "shape.cpp"], d, unlimited_stack=True)
+            clang_s = time.monotonic() - start
+            start = time.monotonic()
+            code, sa_kib = peak_rss_kib([tool, "scan", "shape.cpp", "--root", ".", "-q", "-j1",
+                                         "--no-cache", "--fail-on", "never", "--", *flags], d)
+            sa_s = time.monotonic() - start
+            status = "" if code == 0 else f" (exit {code})"
+            print(f"| {spec}{status} | {clang_s:.1f} | {clang_kib / 1024:.0f} | {sa_s:.1f} | "
+                  f"{sa_kib / 1024:.0f} | {sa_s / clang_s:.1f} | {sa_kib / clang_kib:.1f} |")
+
+
 def main():
     global LIMIT_MB
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, nargs="*", default=[1, 5])
     ap.add_argument("--baseline-mb", type=int, nargs="*", default=[])
+    ap.add_argument("--shapes", nargs="*", default=[],
+                    help="SHAPE:N with SHAPE funcs, lambdas or chain")
     ap.add_argument("--limit-mb", type=int, default=LIMIT_MB,
                     help="address-space limit of every measured process")
     ap.add_argument("--tool", default=os.path.join(here, "..", "build", "bin", "state-audit"))
@@ -136,6 +184,8 @@ def main():
     tool = os.path.abspath(args.tool)
     if args.baseline_mb:
         measure_baselines(tool, args.baseline_mb)
+    if args.shapes:
+        measure_shapes(tool, args.clang, args.shapes)
     if not args.mb:
         return 0
     worst = 0.0

@@ -1070,4 +1070,30 @@ TEST(Hostile, LimitedAddressSpaceParsesFewerAtOnce) {
   EXPECT_FALSE(contains(R.err, "not analysed")) << R.err;
 }
 
+// Issue 25, N53: lambdas nested 2 000 deep took minutes: each immediately called lambda was
+// recorded as a callable handed to its own call operator, named by clang's qualified name of
+// that operator, which spells every enclosing scope (and clang walks them all again for each).
+// A lambda called in place is a call (its call edge), not a callable handed to anything; the
+// facts stay linear in the nesting. (Time and memory: bench/memory.py --shapes.)
+TEST(Hostile, LambdasCalledInPlaceAreCallsNotHandedCallables) {
+  TempDir T, O;
+  std::string Src = "int g_hits = 0;\nint main() { return ";
+  for (int I = 0; I < 300; ++I)
+    Src += "[]{ return ";
+  Src += "++g_hits";
+  for (int I = 0; I < 300; ++I)
+    Src += ";}()";
+  T.write("deep.cpp", Src + "; }\n");
+  std::string Facts = O.file("facts.json");
+  RunResult R = run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q", "--format", "json",
+                     "--facts-out", Facts, "--", "-fbracket-depth=2000"});
+  EXPECT_EQ(R.code, 0) << R.err;
+  EXPECT_TRUE(contains(R.out, "g_hits")) << "the write in the innermost lambda is seen";
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(readFile(Facts));
+  ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
+  const llvm::json::Object *TU = (*Doc->getAsObject()->getArray("tus"))[0].getAsObject();
+  EXPECT_EQ(TU->getArray("callables")->size(), 0u);
+  EXPECT_EQ(TU->getArray("calls")->size(), 300u);
+}
+
 } // namespace

@@ -401,9 +401,9 @@ int runMergeCommand(const MergeOptions &O) {
     }
     Root = File->root;
     // Header groups shared by TUs, within and across shards, are kept once.
-    for (const TUFacts &F : File->tus) {
+    for (TUFacts &F : File->tus) {
       TUs.push_back({F.file, F.status, F.firstError, F.errorCount});
-      for (FactGroup &G : splitByFile(F)) {
+      for (FactGroup &G : splitByFile(std::move(F))) {
         ++Uses[G.hash];
         Groups.add(G.hash, std::move(G.facts));
       }

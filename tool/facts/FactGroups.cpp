@@ -19,7 +19,9 @@ std::string groupHash(llvm::StringRef Json) {
 
 std::string groupJson(const TUFacts &Facts) {
   std::string Text;
-  llvm::raw_string_ostream(Text) << toJSON(Facts);
+  llvm::raw_string_ostream OS(Text);
+  writeFactsJson(OS, Facts);
+  OS.flush();
   return Text;
 }
 
@@ -38,7 +40,14 @@ constexpr auto AllLists = std::tuple_cat(
     LocatedLists, std::make_tuple(&TUFacts::instantiated, &TUFacts::creations));
 } // namespace
 
-std::vector<FactGroup> splitByFile(const TUFacts &TU) {
+std::vector<FactGroup> splitByFile(TUFacts TU) {
+  // Creations go with the function they are in (read before the functions move). The
+  // functions are sorted by id, then location: the first of an id is the one at its smallest
+  // location.
+  std::map<std::string, std::string> FunctionFile;
+  for (const FunctionFact &F : TU.functions)
+    FunctionFile.emplace(F.id, F.loc.file);
+
   std::map<std::string, TUFacts> Groups;
   auto In = [&](const std::string &File) -> TUFacts & {
     const std::string &Name = File.empty() ? TU.file : File;
@@ -50,18 +59,13 @@ std::vector<FactGroup> splitByFile(const TUFacts &TU) {
   std::apply(
       [&](auto... List) {
         auto ByLocation = [&](auto Member) {
-          for (const auto &Fact : TU.*Member)
-            (In(Fact.loc.file).*Member).push_back(Fact);
+          for (auto &Fact : TU.*Member)
+            (In(Fact.loc.file).*Member).push_back(std::move(Fact));
         };
         (ByLocation(List), ...);
       },
       LocatedLists);
 
-  // Creations go with the function they are in. The functions are sorted by id, then
-  // location: the first of an id is the one at its smallest location.
-  std::map<std::string, std::string> FunctionFile;
-  for (const FunctionFact &F : TU.functions)
-    FunctionFile.emplace(F.id, F.loc.file);
   std::map<std::string, std::set<std::string>> CreatedIn; // record -> files
   for (const Creation &C : TU.creations) {
     auto It = FunctionFile.find(C.function);

@@ -34,7 +34,7 @@ struct FactGroup {
 
 /// The TU's facts split by file, sorted by file, each with its canonical JSON and hash.
 /// `TU` must be normalised (extraction normalises).
-std::vector<FactGroup> splitByFile(const TUFacts &TU);
+std::vector<FactGroup> splitByFile(TUFacts TU); // moved from: a TU's facts are not copied
 
 /// The content hash groups are named by: SHA-256 of the canonical JSON, 40 hex digits.
 std::string groupHash(llvm::StringRef Json);
