@@ -5,6 +5,7 @@ huge SARIF baseline.
     python3 bench/memory.py [--mb 1 5] [--tool build/bin/state-audit] [--max-factor 3]
     python3 bench/memory.py --mb --baseline-mb 4 16
     python3 bench/memory.py --mb --shapes funcs:80000 lambdas:2000 chain:300000
+    python3 bench/memory.py --mb --report-mb 63
 
 --shapes generates the shapes of the hostile-input cases: N one-line functions, N lambdas each
 called in place inside the one before, and `a = a = ... = a` N deep. Each is measured (time and
@@ -70,19 +71,26 @@ def write_blob(path, megabytes):
         f.write("0x01};\n")
 
 
-def write_baseline(d, tool, megabytes):
-    """A state-audit SARIF log of about `megabytes` MB, and the project it was made from."""
+def scan_one(d, tool, source, fmt):
+    """Scans a one-TU project made of `source` in d/project; returns the project and the
+    report (format `fmt`) as parsed JSON."""
     project = os.path.join(d, "project")
     os.makedirs(project)
     with open(os.path.join(project, "a.cpp"), "w") as f:
-        f.write("int g_counter = 0;\nint bump() { return ++g_counter; }\n")
-    one = os.path.join(d, "one.sarif")
+        f.write(source)
+    one = os.path.join(d, "one." + fmt)
     code, _ = peak_rss_kib([tool, "scan", "a.cpp", "-q", "--no-cache", "--fail-on", "never",
-                            "--format", "sarif", "-o", one], project)
+                            "--format", fmt, "-o", one], project)
     if code != 0:
         raise RuntimeError(f"state-audit exited {code} writing {one}")
     with open(one) as f:
-        log = json.load(f)
+        return project, json.load(f)
+
+
+def write_baseline(d, tool, megabytes):
+    """A state-audit SARIF log of about `megabytes` MB, and the project it was made from."""
+    project, log = scan_one(d, tool, "int g_counter = 0;\nint bump() { return ++g_counter; }\n",
+                            "sarif")
     run = log["runs"][0]
     result = run["results"][0]
 
@@ -107,6 +115,41 @@ def write_baseline(d, tool, megabytes):
     with open(path, "w") as f:
         json.dump(log, f, indent=2, ensure_ascii=False)
     return project, path, count
+
+
+def write_report(d, tool, megabytes):
+    """A state-audit JSON report of about `megabytes` MB: one finding, with its path and
+    evidence, repeated with distinct fingerprints."""
+    _, report = scan_one(d, tool, "#include <map>\n#include <string>\n"
+                         "std::map<std::string, int> g_sessions;\n"
+                         "void hit(const std::string &k) { ++g_sessions[k]; }\n"
+                         "void serve(const std::string &k) { hit(k); }\n", "json")
+    finding = report["findings"][0]
+    per = len(json.dumps(finding, indent=2).encode())
+    count = max(1, (megabytes << 20) // per)
+    findings = []
+    for i in range(count):
+        f = copy.deepcopy(finding)
+        f["fingerprint"] = f"{i:016x}"
+        findings.append(f)
+    report["findings"] = findings
+    path = os.path.join(d, "report.json")
+    with open(path, "w") as f:
+        json.dump(report, f, indent=2)
+    return path, count
+
+
+def measure_explain(tool, sizes):
+    print("| report MB | findings | explain MiB | MiB per report MB |")
+    print("|---:|---:|---:|---:|")
+    for mb in sizes:
+        with tempfile.TemporaryDirectory() as d:
+            path, count = write_report(d, tool, mb)
+            real_mb = os.path.getsize(path) / (1 << 20)
+            code, used = peak_rss_kib([tool, "explain", f"{count - 1:016x}", "--report", path], d)
+            status = "" if code == 0 else f" (exit {code})"
+            print(f"| {real_mb:.0f}{status} | {count} | {used / 1024:.0f} | "
+                  f"{used / 1024 / real_mb:.1f} |")
 
 
 def measure_baselines(tool, sizes):
@@ -172,6 +215,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, nargs="*", default=[1, 5])
     ap.add_argument("--baseline-mb", type=int, nargs="*", default=[])
+    ap.add_argument("--report-mb", type=int, nargs="*", default=[],
+                    help="sizes of a JSON report to run `explain --report` on")
     ap.add_argument("--shapes", nargs="*", default=[],
                     help="SHAPE:N with SHAPE funcs, lambdas or chain")
     ap.add_argument("--limit-mb", type=int, default=LIMIT_MB,
@@ -186,6 +231,8 @@ def main():
         measure_baselines(tool, args.baseline_mb)
     if args.shapes:
         measure_shapes(tool, args.clang, args.shapes)
+    if args.report_mb:
+        measure_explain(tool, args.report_mb)
     if not args.mb:
         return 0
     worst = 0.0
