@@ -9,6 +9,10 @@ packages=(
   llvm-19-dev libclang-19-dev clang-19 clang-tidy-19
   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
   libclang-rt-19-dev
+  # libc++ 19, for scanning projects built with -stdlib=libc++. They put the C++ runtime's
+  # headers (cxxabi.h) into LLVM's include directory; the build searches that directory after
+  # the standard library's (tests/check_include_order.py), and CI proves it with them present.
+  libc++-19-dev libc++abi-19-dev
   # libraries
   libcli11-dev libgtest-dev libgmock-dev
   # packaging (CPack's .deb: dpkg-shlibdeps, scripts/package.sh)
