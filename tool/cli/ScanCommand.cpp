@@ -403,7 +403,7 @@ int runMergeCommand(const MergeOptions &O) {
     // Header groups shared by TUs, within and across shards, are kept once.
     for (TUFacts &F : File->tus) {
       TUs.push_back({F.file, F.status, F.firstError, F.errorCount});
-      for (FactGroup &G : splitByFile(std::move(F))) {
+      for (FactGroup &G : splitByFile(std::move(F), /*KeepJson=*/false)) {
         ++Uses[G.hash];
         Groups.add(G.hash, std::move(G.facts));
       }

@@ -350,7 +350,7 @@ GroupedScan runGroupedScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOpt
     TU = ScannedTU(); // what the entry said (a hit whose group was lost) is not kept
     TU.summary = {Facts.file, Facts.status, Facts.firstError, Facts.errorCount};
     TU.outsideRoot = Facts.outsideRoot;
-    std::vector<FactGroup> Groups = splitByFile(std::move(Facts));
+    std::vector<FactGroup> Groups = splitByFile(std::move(Facts), /*KeepJson=*/Cache != nullptr);
     Facts = TUFacts();
     // A crash is not a property of the inputs: try again next time.
     if (Cache && !Crashed && TU.summary.status != TUStatus::Failed)
