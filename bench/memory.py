@@ -4,6 +4,13 @@ huge SARIF baseline.
 
     python3 bench/memory.py [--mb 1 5] [--tool build/bin/state-audit] [--max-factor 3]
     python3 bench/memory.py --mb --baseline-mb 4 16
+    python3 bench/memory.py --mb --shapes funcs:80000 lambdas:2000 chain:300000
+    python3 bench/memory.py --mb --report-mb 63
+
+--shapes generates the shapes of the hostile-input cases: N one-line functions, N lambdas each
+called in place inside the one before, and `a = a = ... = a` N deep. Each is measured (time and
+peak RSS) with `clang++-19 -fsyntax-only` (with an unlimited stack, which clang needs for deep
+nesting; state-audit parses on a 512 MB stack of its own) and `state-audit scan -j1 --no-cache`.
 
 For each --mb size, writes `const unsigned char g_blob[] = {0x01, ...};` (plus a mutable global
 so there is a finding) and measures the peak RSS of `clang++-19 -fsyntax-only` and of
@@ -26,18 +33,22 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 
 
 LIMIT_MB = 16384
 
 
-def peak_rss_kib(cmd, cwd):
+def peak_rss_kib(cmd, cwd, unlimited_stack=False):
     """Runs cmd in a child and returns (exit code, its peak RSS in KiB)."""
     pid = os.fork()
     if pid == 0:
         os.chdir(cwd)
         limit = LIMIT_MB << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if unlimited_stack:
+            hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+            resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -60,19 +71,26 @@ def write_blob(path, megabytes):
         f.write("0x01};\n")
 
 
-def write_baseline(d, tool, megabytes):
-    """A state-audit SARIF log of about `megabytes` MB, and the project it was made from."""
+def scan_one(d, tool, source, fmt):
+    """Scans a one-TU project made of `source` in d/project; returns the project and the
+    report (format `fmt`) as parsed JSON."""
     project = os.path.join(d, "project")
     os.makedirs(project)
     with open(os.path.join(project, "a.cpp"), "w") as f:
-        f.write("int g_counter = 0;\nint bump() { return ++g_counter; }\n")
-    one = os.path.join(d, "one.sarif")
+        f.write(source)
+    one = os.path.join(d, "one." + fmt)
     code, _ = peak_rss_kib([tool, "scan", "a.cpp", "-q", "--no-cache", "--fail-on", "never",
-                            "--format", "sarif", "-o", one], project)
+                            "--format", fmt, "-o", one], project)
     if code != 0:
         raise RuntimeError(f"state-audit exited {code} writing {one}")
     with open(one) as f:
-        log = json.load(f)
+        return project, json.load(f)
+
+
+def write_baseline(d, tool, megabytes):
+    """A state-audit SARIF log of about `megabytes` MB, and the project it was made from."""
+    project, log = scan_one(d, tool, "int g_counter = 0;\nint bump() { return ++g_counter; }\n",
+                            "sarif")
     run = log["runs"][0]
     result = run["results"][0]
 
@@ -99,6 +117,41 @@ def write_baseline(d, tool, megabytes):
     return project, path, count
 
 
+def write_report(d, tool, megabytes):
+    """A state-audit JSON report of about `megabytes` MB: one finding, with its path and
+    evidence, repeated with distinct fingerprints."""
+    _, report = scan_one(d, tool, "#include <map>\n#include <string>\n"
+                         "std::map<std::string, int> g_sessions;\n"
+                         "void hit(const std::string &k) { ++g_sessions[k]; }\n"
+                         "void serve(const std::string &k) { hit(k); }\n", "json")
+    finding = report["findings"][0]
+    per = len(json.dumps(finding, indent=2).encode())
+    count = max(1, (megabytes << 20) // per)
+    findings = []
+    for i in range(count):
+        f = copy.deepcopy(finding)
+        f["fingerprint"] = f"{i:016x}"
+        findings.append(f)
+    report["findings"] = findings
+    path = os.path.join(d, "report.json")
+    with open(path, "w") as f:
+        json.dump(report, f, indent=2)
+    return path, count
+
+
+def measure_explain(tool, sizes):
+    print("| report MB | findings | explain MiB | MiB per report MB |")
+    print("|---:|---:|---:|---:|")
+    for mb in sizes:
+        with tempfile.TemporaryDirectory() as d:
+            path, count = write_report(d, tool, mb)
+            real_mb = os.path.getsize(path) / (1 << 20)
+            code, used = peak_rss_kib([tool, "explain", f"{count - 1:016x}", "--report", path], d)
+            status = "" if code == 0 else f" (exit {code})"
+            print(f"| {real_mb:.0f}{status} | {count} | {used / 1024:.0f} | "
+                  f"{used / 1024 / real_mb:.1f} |")
+
+
 def measure_baselines(tool, sizes):
     print("| baseline MB | results | scan MiB | scan --baseline MiB | MiB per baseline MB |")
     print("|---:|---:|---:|---:|---:|")
@@ -120,12 +173,52 @@ def measure_baselines(tool, sizes):
                       f"{with_baseline / 1024:.0f} | {extra / real_mb:.0f} |")
 
 
+def write_shape(path, shape, n):
+    with open(path, "w") as f:
+        if shape == "funcs":
+            f.write("int g_calls = 0;\n")
+            for i in range(n):
+                f.write(f"int f{i}(int x) {{ ++g_calls; return x + {i}; }}\n")
+        elif shape == "lambdas":
+            f.write("int g_hits = 0;\nint main() { return " + "[]{ return " * n + "++g_hits" +
+                    ";}()" * n + "; }\n")
+        elif shape == "chain":
+            f.write("int a;\nvoid f() { a" + " = a" * n + "; }\n")
+        else:
+            raise ValueError(f"unknown shape {shape} (funcs, lambdas, chain)")
+
+
+def measure_shapes(tool, clang, shapes):
+    print("| shape | clang s | clang MiB | state-audit s | state-audit MiB | time factor | memory factor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    flags = ["-fbracket-depth=100000"]
+    for spec in shapes:
+        shape, n = spec.split(":")
+        with tempfile.TemporaryDirectory() as d:
+            write_shape(os.path.join(d, "shape.cpp"), shape, int(n))
+            start = time.monotonic()
+            _, clang_kib = peak_rss_kib([clang, "-fsyntax-only", "-std=c++17", *flags,
+                                         "shape.cpp"], d, unlimited_stack=True)
+            clang_s = time.monotonic() - start
+            start = time.monotonic()
+            code, sa_kib = peak_rss_kib([tool, "scan", "shape.cpp", "--root", ".", "-q", "-j1",
+                                         "--no-cache", "--fail-on", "never", "--", *flags], d)
+            sa_s = time.monotonic() - start
+            status = "" if code == 0 else f" (exit {code})"
+            print(f"| {spec}{status} | {clang_s:.1f} | {clang_kib / 1024:.0f} | {sa_s:.1f} | "
+                  f"{sa_kib / 1024:.0f} | {sa_s / clang_s:.1f} | {sa_kib / clang_kib:.1f} |")
+
+
 def main():
     global LIMIT_MB
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, nargs="*", default=[1, 5])
     ap.add_argument("--baseline-mb", type=int, nargs="*", default=[])
+    ap.add_argument("--report-mb", type=int, nargs="*", default=[],
+                    help="sizes of a JSON report to run `explain --report` on")
+    ap.add_argument("--shapes", nargs="*", default=[],
+                    help="SHAPE:N with SHAPE funcs, lambdas or chain")
     ap.add_argument("--limit-mb", type=int, default=LIMIT_MB,
                     help="address-space limit of every measured process")
     ap.add_argument("--tool", default=os.path.join(here, "..", "build", "bin", "state-audit"))
@@ -136,6 +229,10 @@ def main():
     tool = os.path.abspath(args.tool)
     if args.baseline_mb:
         measure_baselines(tool, args.baseline_mb)
+    if args.shapes:
+        measure_shapes(tool, args.clang, args.shapes)
+    if args.report_mb:
+        measure_explain(tool, args.report_mb)
     if not args.mb:
         return 0
     worst = 0.0

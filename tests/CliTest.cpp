@@ -495,12 +495,15 @@ TEST(CliCache, PruningRemovesTheLeastRecentlyUsedAndKeepsWhatTheScanUses) {
   RunResult Cold = Scan();
   ASSERT_EQ(Cold.code, 1) << Cold.err;
   EXPECT_EQ(Cold.err.find("least recently used"), std::string::npos) << "under the default limit";
-  // Everything is old now; add an old file of another format and a temporary file abandoned
-  // by a crashed scan, and let pruning run again.
+  // Everything is old now; add an old entry of another build of the tool and a temporary file
+  // abandoned by a crashed scan (both named as the cache names its files: pruning removes
+  // nothing else), and let pruning run again.
   ageFiles(C.path(), 10);
-  std::string Junk = C.file("v2/objects/00/0000");
-  C.write("v2/objects/00/0000", std::string(300000, 'x'));
-  C.write("v3/entry-123456.tmp", std::string(300000, 'x'));
+  std::string Junk = C.file("v3/entries/00/0000000000000000000000000000000000000000");
+  C.write("v3/entries/00/0000000000000000000000000000000000000000", std::string(300000, 'x'));
+  std::string Abandoned = C.file("v3/objects/00/0000000000000000000000000000000000000000-12a4b6.tmp");
+  C.write("v3/objects/00/0000000000000000000000000000000000000000-12a4b6.tmp",
+          std::string(300000, 'x'));
   // Not the cache's: a link planted in it to a folder outside, and one to a file.
   TempDir Outside;
   Outside.write("keep/precious.txt", std::string(300000, 'p'));
@@ -517,7 +520,7 @@ TEST(CliCache, PruningRemovesTheLeastRecentlyUsedAndKeepsWhatTheScanUses) {
   EXPECT_NE(Warm.err.find("cache: removed 2 least recently used files (0.6 MB)"), std::string::npos)
       << Warm.err;
   EXPECT_FALSE(llvm::sys::fs::exists(Junk));
-  EXPECT_FALSE(llvm::sys::fs::exists(C.file("v3/entry-123456.tmp")));
+  EXPECT_FALSE(llvm::sys::fs::exists(Abandoned));
   EXPECT_TRUE(llvm::sys::fs::exists(Outside.file("keep/precious.txt")));
   // The objects the warm scan did not read are still there: changing one TU re-links the
   // program from the others' cached facts.
@@ -960,7 +963,7 @@ TEST(CliPlan, MarkdownAndJson) {
   EXPECT_EQ(Md.code, 1) << Md.err;
   EXPECT_EQ(Md.out.rfind("# Migration plan", 0), 0u) << Md.out;
   EXPECT_NE(Md.out.find("## 1. What each session carries"), std::string::npos);
-  EXPECT_NE(Md.out.find("| handler 'login' (add_tool) | `server.cpp:10` | `g_sessions` |"), std::string::npos) << Md.out;
+  EXPECT_NE(Md.out.find("| handler 'login' (add\\_tool) | `server.cpp:10` | `g_sessions` |"), std::string::npos) << Md.out;
   EXPECT_NE(Md.out.find("### Step 1: Move the session store out of the process"), std::string::npos);
   EXPECT_NE(Md.out.find("session:{id}"), std::string::npos);
   RunResult Json = run({"scan", T.path(), "--root", T.path(), "--format", "plan-json"});

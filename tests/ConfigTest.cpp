@@ -96,7 +96,27 @@ TEST(Config, BadValuesAreErrors) {
       errorOf(parseConfig("entry-points:\n  functions: [\"re:^api::(handle\"]\n", "c.yaml"));
   EXPECT_NE(Pattern.find("c.yaml:"), std::string::npos) << Pattern;
   EXPECT_NE(Pattern.find("bad regular expression"), std::string::npos) << Pattern;
+  // A bad pattern is placed where it is written, not at its section's key.
+  EXPECT_EQ(errorOf(parseConfig("entry-points:\n  functions:\n    - ok\n    - \"re:^api::(handle\"\n",
+                                "c.yaml")),
+            "c.yaml:4:8: entry-points: bad regular expression '^api::(handle': parentheses "
+            "not balanced");
+  std::string Knowledge = errorOf(parseConfig(
+      "knowledge:\n  entry-points:\n    registration-calls: [\"a\", \"re:b(\"]\n", "c.yaml"));
+  EXPECT_EQ(Knowledge.rfind("c.yaml:3:", 0), 0u) << Knowledge;
   EXPECT_FALSE(bool(parseConfig("entry-points:\n  long-lived-classes: [\"[unclosed\"]\n", "c.yaml")));
+}
+
+// A configuration is small: a file over 1 MB (200 000 `exclude` entries) is refused before it
+// is read, as docs/configuration.md says.
+TEST(Config, LargerThanOneMegabyteIsRefused) {
+  TempDir T;
+  std::string Entries = "exclude:\n";
+  while (Entries.size() <= (1u << 20))
+    Entries += "  - generated/some/long/path/to/exclude/*.cpp\n";
+  std::string Path = T.write("big.yaml", Entries);
+  EXPECT_EQ(errorOf(loadConfig(Path)), Path + ": too large for a configuration file (over 1 MB)");
+  ASSERT_TRUE(bool(parseConfig(Entries, "big.yaml"))); // the size, not the entries
 }
 
 TEST(Config, FoundUpwardAndDumped) {

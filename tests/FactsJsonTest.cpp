@@ -99,6 +99,26 @@ TEST(FactsJson, RoundTripsEveryField) {
   EXPECT_EQ(Back->status, TUStatus::CompileErrors);
 }
 
+// The facts are written member by member (holding one element's JSON at a time): the text is
+// exactly what printing the whole object gives, so a member added to one and not the other,
+// or out of key order, shows here.
+TEST(FactsJson, WrittenTextIsThePrintedObject) {
+  TUFacts F = sample();
+  F.instantiated = {"c:@S@Impl"};
+  F.outsideRoot = {"/usr/include/x.h"};
+  F.creations.push_back({});
+  std::string Printed, Written;
+  llvm::raw_string_ostream(Printed) << toJSON(F);
+  llvm::raw_string_ostream W(Written);
+  writeFactsJson(W, F);
+  W.flush();
+  EXPECT_EQ(Written, Printed);
+  for (std::string Key : {std::string("\"instantiated\":[\"c:@S@Impl\"]"),
+                          std::string("\"creations\":[{"),
+                          "\"version\":" + std::to_string(FactsFormatVersion) + "}"})
+    EXPECT_NE(Written.find(Key), std::string::npos) << Key;
+}
+
 TEST(FactsJson, RejectsOtherVersionsAndBadValues) {
   llvm::json::Value V = toJSON(sample());
   V.getAsObject()->find("version")->second = FactsFormatVersion + 1;

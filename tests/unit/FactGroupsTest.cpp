@@ -83,6 +83,29 @@ TEST(FactGroups, SplitByFileAndJoinedBackIsTheTU) {
   EXPECT_EQ(json(Joined), json(A.TU));
 }
 
+// Without a cache only the hash of a group's text is needed: it is the same hash, and the
+// text is not kept. A TU whose facts are all in one file keeps them all, in order.
+TEST(FactGroups, HashWithoutKeepingTheText) {
+  FactsBuilder A = tuIncludingShared("a.cpp");
+  std::vector<FactGroup> Kept = splitByFile(A.TU), Hashed = splitByFile(A.TU, false);
+  ASSERT_EQ(Kept.size(), Hashed.size());
+  for (size_t I = 0; I < Kept.size(); ++I) {
+    EXPECT_EQ(Hashed[I].hash, Kept[I].hash);
+    EXPECT_TRUE(Hashed[I].json.empty());
+    EXPECT_EQ(json(Hashed[I].facts), Kept[I].json);
+  }
+  TUFacts One = A.TU;
+  One.decls.erase(std::remove_if(One.decls.begin(), One.decls.end(),
+                                 [](const StateDecl &D) { return D.loc.file != "a.cpp"; }),
+                  One.decls.end());
+  std::vector<FactGroup> Single = splitByFile(One, false);
+  ASSERT_FALSE(Single.empty());
+  const std::vector<StateDecl> &Moved = groupOf(Single, "a.cpp")->facts.decls;
+  ASSERT_EQ(Moved.size(), One.decls.size());
+  for (size_t I = 0; I < Moved.size(); ++I)
+    EXPECT_EQ(Moved[I].id, One.decls[I].id);
+}
+
 TEST(FactGroups, AHeaderSeenAlikeIsOneGroupAndEachVariantItsOwn) {
   FactsBuilder A = tuIncludingShared("a.cpp"), B = tuIncludingShared("b.cpp");
   FactsBuilder Wide = tuIncludingShared("c.cpp", TypeShape::Floating); // other -D flags

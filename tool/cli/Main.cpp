@@ -3,6 +3,8 @@
 #include "Commands.h"
 #include "Version.h"
 
+#include "support/Output.h"
+
 #include "CLI/CLI.hpp"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/raw_ostream.h"
@@ -13,10 +15,10 @@ using namespace sa;
 
 namespace sa {
 void reportError(const std::string &Message) {
-  llvm::errs() << "state-audit: error: " << Message << "\n";
+  llvm::errs() << "state-audit: error: " << printable(Message, /*KeepNewlines=*/true) << "\n";
 }
 void reportWarning(const std::string &Message) {
-  llvm::errs() << "state-audit: warning: " << Message << "\n";
+  llvm::errs() << "state-audit: warning: " << printable(Message, /*KeepNewlines=*/true) << "\n";
 }
 } // namespace sa
 

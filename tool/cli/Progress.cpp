@@ -1,5 +1,7 @@
 #include "Progress.h"
 
+#include "support/Output.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Process.h"
@@ -47,7 +49,7 @@ void Progress::done(llvm::StringRef File, double Seconds, bool FromCache) {
   ++Done;
   Cached += FromCache;
   if (M == Mode::Verbose) {
-    OS << "state-audit: [" << Done << "/" << Total << "] " << File << " "
+    OS << "state-audit: [" << Done << "/" << Total << "] " << printable(File) << " "
        << (FromCache ? std::string("(cache)") : llvm::formatv("{0:F2} s", Seconds).str()) << "\n";
     return;
   }
@@ -55,7 +57,7 @@ void Progress::done(llvm::StringRef File, double Seconds, bool FromCache) {
     return;
   double Elapsed = elapsed();
   double Eta = Done ? Elapsed / Done * (Total - Done) : 0;
-  std::string Name = File.str();
+  std::string Name = printable(File);
   if (Name.size() > 48)
     Name = "…" + Name.substr(Name.size() - 47);
   OS << "\r\x1b[K[" << Done << "/" << Total << "] " << Name << "  elapsed " << clockTime(Elapsed)

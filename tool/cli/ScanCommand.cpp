@@ -39,6 +39,12 @@ std::optional<std::pair<unsigned, unsigned>> parseShard(llvm::StringRef S) {
   return std::make_pair(Kv, Nv);
 }
 
+/// 32 hex digits of the SHA-256 of `Text`: an identity recorded in facts files.
+std::string hashOf(llvm::StringRef Text) {
+  auto Digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(Text));
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), true);
+}
+
 /// The identity of a scan that shards share: the tool's version, the number of shards and
 /// the whole TU list before sharding (root-relative, so CI machines with different checkout
 /// paths agree).
@@ -57,8 +63,9 @@ std::string scanIdentity(const ScanPlan &Plan, unsigned Shards) {
   return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), true);
 }
 
-/// An output must not overwrite what the scan reads: a source, the compile database, the
-/// configuration or the baseline.
+/// An output must not overwrite what the scan reads: a source or a header (any existing C or
+/// C++ file: which headers a TU includes is known only once it is parsed), the compile
+/// database and its response files, the configuration or the baseline.
 std::optional<std::string> clobbers(llvm::StringRef Output, llvm::StringRef Option,
                                     const ScanPlan &Plan, const ScanOptions &O,
                                     const Config &Conf) {
@@ -73,6 +80,14 @@ std::optional<std::string> clobbers(llvm::StringRef Output, llvm::StringRef Opti
       return Refuse("a scanned source file", J.file);
   if (!Plan.database.empty() && sameExistingFile(Output, Plan.database))
     return Refuse("the compile database", Plan.database);
+  for (const std::string &R : Plan.responseFiles)
+    if (sameExistingFile(Output, R))
+      return Refuse("a response file of the compile database", R);
+  if (llvm::sys::fs::is_regular_file(Output)) {
+    std::string Real = canonicalPath(Output);
+    if (isSourceFile(Real) || isHeaderFile(Real) || isSourceFile(Output) || isHeaderFile(Output))
+      return Refuse("a C or C++ source file", Real);
+  }
   if (!Conf.path.empty() && sameExistingFile(Output, Conf.path))
     return Refuse("the configuration file", Conf.path);
   if (!O.report.baseline.empty() && sameExistingFile(Output, O.report.baseline))
@@ -132,6 +147,33 @@ void reportOutsideRoot(const std::vector<ScannedTU> &TUs, llvm::StringRef Root,
                 (Files.size() == 1 ? " header" : " headers") + " outside the project root '" +
                 Root.str() + "' not analysed for state (" + List +
                 "); give --root a directory that holds them to analyse them");
+}
+
+/// Why the sources of merged facts are not under `Root`, or nullopt. The report reads them
+/// for source lines, columns and SARIF's line hashes (what keeps code-scanning alerts
+/// tracked): without them it would silently lose those.
+std::optional<std::string> sourcesMissing(const std::string &Root,
+                                          const std::vector<TUSummary> &TUs, bool Given) {
+  std::string Where = Given ? "--root '" + Root + "'" : "the root the shards were scanned under, '" +
+                                                            Root + "' (give --root)";
+  if (!llvm::sys::fs::is_directory(Root))
+    return Where + " is not a directory";
+  size_t Missing = 0;
+  std::string First;
+  for (const TUSummary &TU : TUs) {
+    llvm::SmallString<256> P(TU.file);
+    if (!llvm::sys::path::is_absolute(P)) {
+      P = Root;
+      llvm::sys::path::append(P, TU.file);
+    }
+    if (!llvm::sys::fs::exists(P) && Missing++ == 0)
+      First = TU.file;
+  }
+  if (!Missing)
+    return std::nullopt;
+  return Where + " does not hold the scanned sources ('" + First + "'" +
+         (Missing > 1 ? " and " + std::to_string(Missing - 1) + " more" : std::string()) +
+         " missing): the report would lose its source lines and SARIF line hashes";
 }
 
 } // namespace
@@ -208,6 +250,11 @@ int runScanCommand(const ScanOptions &O) {
     std::string Dir = O.cacheDir.empty() ? defaultCacheDir(*Plan) : O.cacheDir;
     if (!Dir.empty())
       Cache.emplace(Dir, extractionSalt(*Plan, Extract, Request.resourceDir));
+    if (Cache)
+      if (llvm::Error E = Cache->open()) {
+        reportError(llvm::toString(std::move(E)));
+        return 2;
+      }
   }
 
   // The linked result is cached when nothing needs the facts themselves.
@@ -218,18 +265,26 @@ int runScanCommand(const ScanOptions &O) {
   auto OnDone = [&](const TUJob &Job, const TUSummary &F, double Seconds, bool FromCache) {
     if (F.status == TUStatus::CompileErrors) {
       Bar.interrupt();
-      llvm::errs() << "state-audit: " << F.file << ": " << F.errorCount
+      llvm::errs() << "state-audit: " << printable(F.file) << ": " << F.errorCount
                    << (F.errorCount == 1 ? " compile error" : " compile errors")
-                   << "; first: " << F.firstError << "\n";
+                   << "; first: " << printable(F.firstError) << "\n";
     } else if (F.status == TUStatus::Failed) {
       Bar.interrupt();
-      llvm::errs() << "state-audit: " << F.file << ": not analysed: " << F.firstError << "\n";
+      llvm::errs() << "state-audit: " << printable(F.file) << ": not analysed: "
+                   << printable(F.firstError) << "\n";
     }
     Bar.done(Plan->paths.display(Job.file), Seconds, FromCache);
   };
   GroupedScan Scan =
       runGroupedScan(*Plan, O.jobs, Extract, Cache ? &*Cache : nullptr, OnDone, LinkSalt);
   double Seconds = Bar.elapsed();
+  if (Scan.parsingThreadsReducedTo) {
+    Bar.interrupt();
+    reportWarning("the address space is limited (ulimit -v) and each parsing thread reserves a " +
+                  std::to_string(tuStackBytes() >> 20) + " MB stack: at most " +
+                  std::to_string(*Scan.parsingThreadsReducedTo) +
+                  " TUs were parsed at a time, fewer than -j asked for");
+  }
   reportOutsideRoot(Scan.tus, Plan->paths.root(),
                     installationPrefixes(*Plan, Request.resourceDir), O.verbose);
   size_t FromCache = Bar.fromCache();
@@ -241,6 +296,8 @@ int runScanCommand(const ScanOptions &O) {
     File.shard = Shard ? Shard->first : 1;
     File.shards = Shard ? Shard->second : 1;
     File.scan = ScanId;
+    File.extraction = hashOf(extractionSettings(*Plan, Extract) + "args=" +
+                             llvm::join(Request.extraArgs, "\n"));
     llvm::json::Value Doc = factsFileToJSON(File);
     File.tus.clear();
     if (llvm::Error E = writeOutput(O.factsOut, [&](llvm::raw_ostream &OS) { OS << Doc; })) {
@@ -254,9 +311,12 @@ int runScanCommand(const ScanOptions &O) {
             [](const TUSummary &A, const TUSummary &B) { return A.file < B.file; });
   std::optional<LinkedProgram> Linked;
   if (Scan.linked && !(Linked = linkedFromJSON(*Scan.linked))) {
-    // Signed by this cache but not readable by this build: link from the groups.
+    // Signed by this cache but not readable by this build: link from the groups, and
+    // replace it under the same key.
     Cache->countCorrupt();
+    std::string LinkKey = Scan.linkKey;
     Scan = runGroupedScan(*Plan, O.jobs, Extract, &*Cache);
+    Scan.linkKey = LinkKey;
   }
   std::optional<Program> Whole;
   if (!Linked) {
@@ -306,7 +366,7 @@ int runMergeCommand(const MergeOptions &O) {
         return 2;
       }
   // Shards of one scan: each of 1..N exactly once, all with the same identity.
-  std::string Scan, FirstPath;
+  std::string Scan, Extraction, FirstPath;
   unsigned Shards = 0;
   std::map<unsigned, std::string> Seen;
   for (const std::string &Path : O.factsFiles) {
@@ -332,11 +392,19 @@ int runMergeCommand(const MergeOptions &O) {
     if (Shards == 0) {
       Shards = File->shards;
       Scan = File->scan;
+      Extraction = File->extraction;
       FirstPath = Path;
     } else if (File->shards != Shards || File->scan != Scan) {
       reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
                   std::to_string(File->shards) + " of another scan than " + FirstPath +
                   " (a different TU list, shard count or state-audit version)");
+      return 2;
+    } else if (File->extraction != Extraction) {
+      reportError(Path + ": shard " + std::to_string(File->shard) + "/" +
+                  std::to_string(File->shards) + " was scanned with another configuration "
+                  "than " + FirstPath + " (exclude, vendored, knowledge, --no-skip-bodies or "
+                  "the arguments after --): the merged report would match neither; scan every "
+                  "shard with the same configuration");
       return 2;
     }
     auto [It, New] = Seen.emplace(File->shard, Path);
@@ -352,9 +420,9 @@ int runMergeCommand(const MergeOptions &O) {
     }
     Root = File->root;
     // Header groups shared by TUs, within and across shards, are kept once.
-    for (const TUFacts &F : File->tus) {
+    for (TUFacts &F : File->tus) {
       TUs.push_back(F.summary());
-      for (FactGroup &G : splitByFile(F)) {
+      for (FactGroup &G : splitByFile(std::move(F), /*KeepJson=*/false)) {
         ++Uses[G.hash];
         Groups.add(G.hash, std::move(G.facts));
       }
@@ -376,6 +444,10 @@ int runMergeCommand(const MergeOptions &O) {
     return 3;
   }
   ProjectPaths Paths(O.root.empty() ? Root : canonicalPath(O.root), {});
+  if (std::optional<std::string> Why = sourcesMissing(Paths.root(), TUs, !O.root.empty())) {
+    reportError(*Why);
+    return 2;
+  }
   llvm::Expected<Config> Conf = effectiveConfig(O.report.configFile, Paths.root());
   if (!Conf) {
     reportError(llvm::toString(Conf.takeError()));

@@ -44,6 +44,18 @@ static std::string note(std::string Message, std::string Needle) {
   return {};
 }
 
+/// The first pattern of `List` that does not compile: its error, and the pattern itself, by
+/// which the message is placed at the pattern's line rather than at the section's.
+static std::optional<std::pair<std::string, std::string>>
+firstBadPattern(const std::vector<std::string> &List) {
+  for (const std::string &P : List) {
+    sa::NamePatterns One({P});
+    if (!One.errors().empty())
+      return std::make_pair(One.errors().front(), P);
+  }
+  return std::nullopt;
+}
+
 LLVM_YAML_IS_SEQUENCE_VECTOR(sa::Downstream)
 
 namespace llvm {
@@ -82,9 +94,8 @@ template <> struct MappingTraits<EntryPointConfig> {
   static std::string validate(IO &, EntryPointConfig &E) {
     for (const auto *List : {&E.registrationCalls, &E.backgroundCalls, &E.excludedCalls,
                              &E.handlerMethods, &E.functions, &E.longLivedClasses}) {
-      sa::NamePatterns Compiled(*List);
-      if (!Compiled.errors().empty())
-        return note("entry-points: " + Compiled.errors().front(), "entry-points");
+      if (auto Bad = firstBadPattern(*List))
+        return note("entry-points: " + Bad->first, Bad->second);
     }
     return {};
   }
@@ -166,9 +177,8 @@ template <> struct MappingTraits<Config> {
                       G.empty() ? std::string("vendored") : G);
       }
     for (const std::vector<std::string> *List : C.knowledge.entryPoints.lists()) {
-      sa::NamePatterns Compiled(*List);
-      if (!Compiled.errors().empty())
-        return note("knowledge: " + Compiled.errors().front(), "knowledge");
+      if (auto Bad = firstBadPattern(*List))
+        return note("knowledge: " + Bad->first, Bad->second);
     }
     for (const sa::LibrarySignature &L : C.knowledge.libraries)
       for (const std::string &G : L.includeGuards)

@@ -123,6 +123,7 @@ llvm::Expected<std::vector<CompileCommand>> parseCompileDatabase(llvm::StringRef
     // A relative directory is relative to the database's own location.
     C.directory = canonicalPath(*Dir, DbDir);
     C.file = canonicalPath(*File, C.directory);
+    C.spelledFile = spelledPath(*File, C.directory);
 
     if (const llvm::json::Array *Args = E->getArray("arguments")) {
       for (const llvm::json::Value &A : *Args) {

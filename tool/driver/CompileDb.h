@@ -14,6 +14,7 @@ namespace sa {
 struct CompileCommand {
   std::string directory; // absolute, canonical
   std::string file;      // absolute, canonical
+  std::string spelledFile; // absolute, as the entry spells it (symlinks not resolved)
   std::vector<std::string> arguments; // argv[0] first, response files expanded
   std::vector<std::string> responseFiles; // absolute paths of the response files read
   /// Arguments that came out of response files: never echoed in messages (they may hold

@@ -1,8 +1,10 @@
 #include "driver/FactsCache.h"
 
 #include "Version.h"
+#include "driver/CacheDirectory.h"
 #include "facts/FactGroups.h"
 #include "facts/FactsJson.h"
+#include "support/Hmac.h"
 #include "support/Output.h"
 #include "support/Untrusted.h"
 
@@ -23,9 +25,9 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <functional>
 #include <tuple>
 #include <unistd.h>
-#include <utime.h>
 
 namespace sa {
 
@@ -82,32 +84,6 @@ const std::string &toolFingerprint() {
 
 constexpr llvm::StringLiteral MacPrefix = "state-audit-cache-hmac-sha256 ";
 
-/// HMAC-SHA256 (RFC 2104) of `Message` under `Key`, as hex.
-std::string hmacSha256(llvm::StringRef Key, llvm::StringRef Message) {
-  std::array<uint8_t, 64> K{};
-  if (Key.size() > K.size()) {
-    auto D = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
-        reinterpret_cast<const uint8_t *>(Key.data()), Key.size()));
-    std::copy(D.begin(), D.end(), K.begin());
-  } else {
-    std::copy(Key.begin(), Key.end(), K.begin());
-  }
-  std::array<uint8_t, 64> Inner, Outer;
-  for (size_t I = 0; I < K.size(); ++I) {
-    Inner[I] = K[I] ^ 0x36;
-    Outer[I] = K[I] ^ 0x5c;
-  }
-  llvm::SHA256 H1;
-  H1.update(Inner);
-  H1.update(Message);
-  auto InnerDigest = H1.final();
-  llvm::SHA256 H2;
-  H2.update(Outer);
-  H2.update(InnerDigest);
-  auto Digest = H2.final();
-  return llvm::toHex(Digest, true);
-}
-
 /// SHA-256 over NUL-terminated parts: the cache's keys, 40 hex digits.
 class KeyHash {
 public:
@@ -137,6 +113,16 @@ bool constantTimeEqual(llvm::StringRef A, llvm::StringRef B) {
 
 FactsCache::FactsCache(std::string D, std::string S) : Dir(std::move(D)), Salt(std::move(S)) {}
 
+llvm::Error FactsCache::open() {
+  if (llvm::Error E = claimCacheDirectory(Dir))
+    return E;
+  if (const char *Env = std::getenv("STATE_AUDIT_CACHE_SECRET"); Env && *Env)
+    return llvm::Error::success();
+  llvm::SmallString<256> P(Dir);
+  llvm::sys::path::append(P, "secret");
+  return checkCacheSecret(std::string(P));
+}
+
 const std::string &FactsCache::secret() {
   std::call_once(SecretOnce, [&] {
     if (const char *Env = std::getenv("STATE_AUDIT_CACHE_SECRET"); Env && *Env) {
@@ -146,19 +132,13 @@ const std::string &FactsCache::secret() {
     llvm::SmallString<256> P(Dir);
     llvm::sys::path::append(P, "secret");
     auto Read = [&]() -> bool {
-      llvm::sys::fs::file_status St;
-      if (llvm::sys::fs::status(P, St, /*follow=*/false) ||
-          St.type() != llvm::sys::fs::file_type::regular_file)
+      std::unique_ptr<llvm::MemoryBuffer> B = readCacheFile(std::string(P));
+      if (!B || B->getBufferSize() < 32)
         return false;
-      auto B = llvm::MemoryBuffer::getFile(P, /*IsText=*/false);
-      if (!B || (*B)->getBufferSize() < 32)
-        return false;
-      Secret = (*B)->getBuffer().str();
+      Secret = B->getBuffer().str();
       return true;
     };
     if (Read())
-      return;
-    if (llvm::sys::fs::create_directories(Dir))
       return;
     uint8_t Bytes[32];
     if (llvm::getRandomBytes(Bytes, sizeof Bytes))
@@ -204,10 +184,28 @@ std::string FactsCache::key(llvm::StringRef Directory,
   return H.hex();
 }
 
+std::vector<std::string> FactsCache::directoriesOf(llvm::StringRef Kind,
+                                                   const std::string &Name) const {
+  return {"v" + std::to_string(CacheFormat), Kind.str(), Name.substr(0, 2)};
+}
+
 std::string FactsCache::path(llvm::StringRef Kind, const std::string &Name) const {
   llvm::SmallString<256> P(Dir);
-  llvm::sys::path::append(P, "v" + std::to_string(CacheFormat), Kind, Name.substr(0, 2), Name);
+  for (const std::string &D : directoriesOf(Kind, Name))
+    llvm::sys::path::append(P, D);
+  llvm::sys::path::append(P, Name);
   return std::string(P);
+}
+
+std::unique_ptr<llvm::MemoryBuffer> FactsCache::read(llvm::StringRef Kind,
+                                                     const std::string &Name) const {
+  if (!areCacheDirectories(Dir, directoriesOf(Kind, Name)))
+    return nullptr; // a link in place of a directory is a miss, and replaced when writing
+  return readCacheFile(path(Kind, Name));
+}
+
+bool FactsCache::prepare(llvm::StringRef Kind, const std::string &Name) const {
+  return makeCacheDirectories(Dir, directoriesOf(Kind, Name));
 }
 
 std::string FactsCache::contentHash(const std::string &Path) {
@@ -236,15 +234,13 @@ std::string FactsCache::contentHash(const std::string &Path) {
 // parsed, and a signed file copied under another key does not verify. A file edited by anyone
 // without the secret (a poisoned CI cache) fails here.
 std::optional<std::string> FactsCache::readSigned(llvm::StringRef Kind, const std::string &Key) {
-  std::string Path = path(Kind, Key);
   const std::string &Secret = secret();
   if (Secret.empty())
     return std::nullopt;
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  std::unique_ptr<llvm::MemoryBuffer> Buffer = read(Kind, Key);
   if (!Buffer)
     return std::nullopt; // not cached yet
-  auto [Header, Body] = (*Buffer)->getBuffer().split('\n');
+  auto [Header, Body] = Buffer->getBuffer().split('\n');
   auto [SizeText, Compressed] = Body.split('\n');
   uint64_t Size = 0;
   std::optional<std::string> Text;
@@ -255,19 +251,19 @@ std::optional<std::string> FactsCache::readSigned(llvm::StringRef Kind, const st
   if (!Text)
     ++Corrupt;
   else
-    renew(Path);
+    renew(Kind, Key);
   return Text;
 }
 
-void FactsCache::renew(const std::string &Path) {
-  // Best effort: a read-only cache is still usable, it only ages.
-  (void)::utime(Path.c_str(), nullptr);
+void FactsCache::renew(llvm::StringRef Kind, const std::string &Name) {
+  if (areCacheDirectories(Dir, directoriesOf(Kind, Name)))
+    touchCacheFile(path(Kind, Name));
 }
 
 void FactsCache::writeSigned(llvm::StringRef Kind, const std::string &Key, llvm::StringRef Text) {
   const std::string &Secret = secret();
   std::string Path = path(Kind, Key);
-  if (Secret.empty() || llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
+  if (Secret.empty() || !prepare(Kind, Key))
     return; // an unwritable cache slows the next scan down, nothing more
   std::string Body = std::to_string(Text.size()) + "\n" + compress(Text);
   std::string File =
@@ -327,7 +323,7 @@ std::optional<CachedTU> FactsCache::lookup(const std::string &Key) {
       if (!Renewed.insert(G.hash).second)
         continue;
     }
-    renew(path("objects", G.hash));
+    renew("objects", G.hash);
   }
   return TU;
 }
@@ -339,12 +335,11 @@ std::optional<TUFacts> FactsCache::loadGroup(const GroupRef &Ref) {
     Rejected.insert(Ref.hash);
     return std::nullopt;
   };
-  auto Buffer = llvm::MemoryBuffer::getFile(path("objects", Ref.hash), /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  std::unique_ptr<llvm::MemoryBuffer> Buffer = read("objects", Ref.hash);
   if (!Buffer)
     return Reject();
   // The signed entry named this hash: content that hashes to it is what was stored.
-  std::optional<std::string> Text = decompress((*Buffer)->getBuffer(), Ref.size);
+  std::optional<std::string> Text = decompress(Buffer->getBuffer(), Ref.size);
   if (!Text || groupHash(*Text) != Ref.hash)
     return Reject();
   llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(*Text);
@@ -386,14 +381,15 @@ void FactsCache::store(const std::string &Key, const TUSummary &Summary,
       std::lock_guard<std::mutex> Lock(Mutex);
       if (Written.count(G.hash))
         continue;
-      if (!Rejected.count(G.hash) && llvm::sys::fs::exists(Object)) {
+      if (!Rejected.count(G.hash) && areCacheDirectories(Dir, directoriesOf("objects", G.hash)) &&
+          isCacheFile(Object)) {
         Written.insert(G.hash);
         if (Renewed.insert(G.hash).second)
-          renew(Object);
+          touchCacheFile(Object);
         continue;
       }
     }
-    if (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Object)))
+    if (!prepare("objects", G.hash))
       return;
     if (llvm::Error E = writeFileAtomically(Object, compress(G.json))) {
       llvm::consumeError(std::move(E));
@@ -440,61 +436,115 @@ void FactsCache::storeLinked(const std::string &Key, llvm::StringRef Text) {
   writeSigned("links", Key, Text);
 }
 
-FactsCache::Pruned FactsCache::prune(uint64_t MaxBytes, std::chrono::seconds Interval) {
+namespace {
+
+/// The regular files of one directory whose names `Own` accepts; symbolic links and
+/// directories are neither followed nor listed.
+void listOwnFiles(const std::string &Dir, const std::function<bool(llvm::StringRef)> &Own,
+                  bool Temporary, std::vector<CacheFile> &Out) {
   namespace fs = llvm::sys::fs;
+  std::error_code EC;
+  for (fs::directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End; It != End && !EC;
+       It.increment(EC)) {
+    fs::file_status St;
+    if (!Own(llvm::sys::path::filename(It->path())) || fs::status(It->path(), St, false) ||
+        St.type() != fs::file_type::regular_file)
+      continue;
+    Out.push_back({St.getLastModificationTime(), St.getSize(), It->path(), Temporary});
+  }
+}
+
+/// Subdirectories of `Dir` (not symbolic links) whose names `Own` accepts.
+std::vector<std::string> ownDirectories(const std::string &Dir,
+                                        const std::function<bool(llvm::StringRef)> &Own) {
+  namespace fs = llvm::sys::fs;
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (fs::directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End; It != End && !EC;
+       It.increment(EC))
+    if (Own(llvm::sys::path::filename(It->path())) &&
+        areCacheDirectories(std::string(llvm::sys::path::parent_path(It->path())),
+                            {std::string(llvm::sys::path::filename(It->path()))}))
+      Out.push_back(It->path());
+  return Out;
+}
+
+bool isTwoHexDigits(llvm::StringRef Name) {
+  return Name.size() == 2 && Name.find_first_not_of("0123456789abcdef") == llvm::StringRef::npos;
+}
+
+} // namespace
+
+std::vector<CacheFile> FactsCache::ownFiles() const {
+  std::vector<CacheFile> Files;
+  // Temporary files of the files at the top (secret, last-prune, CACHEDIR.TAG).
+  listOwnFiles(Dir, [](llvm::StringRef Name) {
+    return isCacheTempName(Name, "secret") || isCacheTempName(Name, "last-prune") ||
+           isCacheTempName(Name, "CACHEDIR.TAG");
+  }, /*Temporary=*/true, Files);
+  std::string Version = "v" + std::to_string(CacheFormat);
+  if (!areCacheDirectories(Dir, {Version}))
+    return Files;
+  llvm::SmallString<256> Top(Dir);
+  llvm::sys::path::append(Top, Version);
+  for (const std::string &Kind : ownDirectories(std::string(Top), [](llvm::StringRef Name) {
+         return Name == "entries" || Name == "objects" || Name == "links";
+       }))
+    for (const std::string &Sub : ownDirectories(Kind, isTwoHexDigits)) {
+      llvm::StringRef Prefix = llvm::sys::path::filename(Sub);
+      listOwnFiles(Sub, [&](llvm::StringRef Name) { return isCacheKeyName(Name, Prefix); },
+                   /*Temporary=*/false, Files);
+      listOwnFiles(Sub, [&](llvm::StringRef Name) {
+        return isCacheKeyName(Name.take_front(40), Prefix) &&
+               isCacheTempName(Name, Name.take_front(40));
+      }, /*Temporary=*/true, Files);
+    }
+  return Files;
+}
+
+FactsCache::Pruned FactsCache::prune(uint64_t MaxBytes, std::chrono::seconds Interval) {
   Pruned Result;
-  if (MaxBytes == 0 || !fs::is_directory(Dir))
+  if (MaxBytes == 0 || !areCacheDirectories(Dir, {}))
     return Result;
   // One scan in an interval walks the cache: on a large one the walk costs more than a warm
   // scan. The stamp's time says when the last walk started.
   llvm::SmallString<256> Stamp(Dir);
   llvm::sys::path::append(Stamp, "last-prune");
-  fs::file_status St;
+  llvm::sys::fs::file_status St;
   auto Now = std::chrono::system_clock::now();
-  if (!fs::status(Stamp, St) && Now - St.getLastModificationTime() < Interval)
+  if (isCacheFile(std::string(Stamp)) && !llvm::sys::fs::status(Stamp, St, false) &&
+      Now - St.getLastModificationTime() < Interval)
     return Result;
   if (llvm::Error E = writeFileAtomically(std::string(Stamp), ""))
     llvm::consumeError(std::move(E));
   Result.ran = true;
 
-  struct File {
-    std::chrono::system_clock::time_point time;
-    uint64_t size;
-    std::string path;
-  };
-  std::vector<File> Files;
+  // Only files named by the cache's own scheme: whatever else is in the directory (it may be
+  // a build directory given by mistake) is not the cache's to remove.
+  std::vector<CacheFile> Files, Old;
   uint64_t Total = 0;
-  std::error_code EC;
-  // Symbolic links are neither followed nor removed: only the cache's own files go.
-  for (fs::recursive_directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
-       It != End && !EC; It.increment(EC)) {
-    if (fs::status(It->path(), St, /*follow=*/false) || St.type() != fs::file_type::regular_file)
-      continue;
-    llvm::StringRef Name = llvm::sys::path::filename(It->path());
-    if (Name == "secret" || Name == "last-prune")
-      continue;
-    auto Time = St.getLastModificationTime();
+  for (CacheFile &F : ownFiles()) {
     // Written beside a file and renamed into place: one left for a day was abandoned.
-    if (Name.ends_with(".tmp")) {
-      if (Now - Time > std::chrono::hours(24) && !fs::remove(It->path())) {
+    if (F.temporary) {
+      if (Now - F.time > std::chrono::hours(24) && !llvm::sys::fs::remove(F.path)) {
         ++Result.files;
-        Result.bytes += St.getSize();
+        Result.bytes += F.size;
       }
       continue;
     }
-    Total += St.getSize();
-    if (Time < Started)
-      Files.push_back({Time, St.getSize(), It->path()});
+    Total += F.size;
+    if (F.time < Started)
+      Old.push_back(std::move(F));
   }
   if (Total > MaxBytes) {
-    std::sort(Files.begin(), Files.end(), [](const File &A, const File &B) {
+    std::sort(Old.begin(), Old.end(), [](const CacheFile &A, const CacheFile &B) {
       return std::tie(A.time, A.path) < std::tie(B.time, B.path);
     });
     uint64_t Target = MaxBytes / 10 * 9;
-    for (const File &F : Files) {
+    for (const CacheFile &F : Old) {
       if (Total <= Target)
         break;
-      if (fs::remove(F.path))
+      if (llvm::sys::fs::remove(F.path))
         continue;
       Total -= F.size;
       ++Result.files;

@@ -31,10 +31,13 @@
 #include "facts/Facts.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -51,6 +54,14 @@ struct GroupRef {
   uint64_t size = 0;
 };
 
+/// A file of the cache that pruning may remove.
+struct CacheFile {
+  std::chrono::system_clock::time_point time;
+  uint64_t size;
+  std::string path;
+  bool temporary; // written beside a file and renamed into place
+};
+
 /// What a cache entry says about a TU without its facts.
 struct CachedTU {
   TUSummary summary;
@@ -62,6 +73,10 @@ class FactsCache {
 public:
   /// `Salt` is everything besides the command that changes what extraction produces.
   FactsCache(std::string Dir, std::string Salt);
+
+  /// Makes the directory, or checks that it may be used (driver/CacheDirectory.h), and the
+  /// secret file. An error says why not: a usage error, the scan does not start.
+  llvm::Error open();
 
   std::string key(llvm::StringRef Directory, const std::vector<std::string> &Arguments) const;
   /// The entry under `Key` when it verifies and every input is unchanged; its groups are not
@@ -99,9 +114,17 @@ public:
   void countCorrupt() { ++Corrupt; }
 
 private:
+  /// v3/<Kind>/<first two of Name>, where a file of a kind lives.
+  std::vector<std::string> directoriesOf(llvm::StringRef Kind, const std::string &Name) const;
   std::string path(llvm::StringRef Kind, const std::string &Name) const;
+  /// A file of the cache, never through a symbolic link; null when there is none.
+  std::unique_ptr<llvm::MemoryBuffer> read(llvm::StringRef Kind, const std::string &Name) const;
+  /// Makes the directories of a file of the cache; false when they cannot be made.
+  bool prepare(llvm::StringRef Kind, const std::string &Name) const;
+  /// The files prune may remove: those named by the cache's own scheme.
+  std::vector<CacheFile> ownFiles() const;
   /// Marks a file as used by this scan (its modification time: now).
-  void renew(const std::string &Path);
+  void renew(llvm::StringRef Kind, const std::string &Name);
   /// The key entries are signed with; empty when there is none (the cache is then unused).
   const std::string &secret();
   /// Content hash of a file, once per scan; empty when it cannot be read.

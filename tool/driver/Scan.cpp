@@ -20,7 +20,10 @@
 #include <optional>
 #include <set>
 
+#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -102,21 +105,89 @@ void forEach(size_t Count, unsigned Workers, const std::function<void(size_t)> &
   Pool.wait();
 }
 
+} // namespace
+
+/// Bytes of address space left under `ulimit -v`; nullopt when it is not limited.
+static std::optional<uint64_t> addressSpaceLeft() {
+  struct rlimit L;
+  if (getrlimit(RLIMIT_AS, &L) != 0 || L.rlim_cur == RLIM_INFINITY)
+    return std::nullopt;
+  uint64_t Used = 0;
+  if (FILE *F = std::fopen("/proc/self/statm", "r")) {
+    unsigned long Pages = 0;
+    if (std::fscanf(F, "%lu", &Pages) == 1)
+      Used = uint64_t(Pages) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    std::fclose(F);
+  }
+  return L.rlim_cur > Used ? L.rlim_cur - Used : 0;
+}
+
+StackThreads::StackThreads(size_t Bytes, unsigned Wanted)
+    : Bytes(Bytes), Wanted(std::max(Wanted, 1u)), Limit(this->Wanted) {
+  if (std::optional<uint64_t> Left = addressSpaceLeft())
+    Limit = static_cast<unsigned>(
+        std::clamp<uint64_t>(*Left / 2 / std::max<size_t>(Bytes, 1), 1, this->Wanted));
+}
+
+bool StackThreads::run(const std::function<void()> &Fn) {
+  struct Call {
+    const std::function<void()> *fn;
+    bool safe = false;
+  } C{&Fn};
+  auto Body = [](void *Arg) -> void * {
+    auto *C = static_cast<Call *>(Arg);
+    llvm::CrashRecoveryContext Recovery;
+    C->safe = Recovery.RunSafely(*C->fn);
+    return nullptr;
+  };
+  std::unique_lock<std::mutex> Lock(Mutex);
+  for (;;) {
+    Free.wait(Lock, [&] { return Running < Limit; });
+    ++Running;
+    Lock.unlock();
+    pthread_attr_t Attr;
+    pthread_attr_init(&Attr);
+    pthread_attr_setstacksize(&Attr, Bytes);
+    pthread_t Thread;
+    int Error = pthread_create(&Thread, &Attr, Body, &C);
+    pthread_attr_destroy(&Attr);
+    if (Error == 0)
+      pthread_join(Thread, nullptr);
+    Lock.lock();
+    --Running;
+    Free.notify_all();
+    if (Error == 0)
+      return C.safe;
+    // The address space (ulimit -v) or the thread limit is reached: fewer at once from now
+    // on, and when not even one can be made, the calling thread's own stack.
+    Limit = std::max(Running, 1u);
+    if (Running == 0) {
+      Lock.unlock();
+      Body(&C);
+      return C.safe;
+    }
+  }
+}
+
+std::optional<unsigned> StackThreads::reducedTo() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Limit < Wanted ? std::optional<unsigned>(Limit) : std::nullopt;
+}
+
+namespace {
+
 /// Parses one TU on a thread of its own with a large stack: deeply nested code (20 000
 /// chained `=`) recurses in clang far past a normal thread's 8 MB. A crash that still happens
 /// is contained by the recovery context, with the signal handled on an alternate stack.
 TUFacts extractContained(const TUJob &Job, const ScanPlan &Plan, const ExtractOptions &Options,
-                         std::vector<std::string> *Inputs, bool &Crashed) {
+                         std::vector<std::string> *Inputs, StackThreads &Threads, bool &Crashed) {
   TUFacts Extracted;
   bool Completed = false;
-  llvm::CrashRecoveryContext Recovery;
-  bool Safe = Recovery.RunSafelyOnThread(
-      [&] {
-        AltStack Guard;
-        Extracted = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options, Inputs);
-        Completed = true;
-      },
-      tuStackBytes());
+  bool Safe = Threads.run([&] {
+    AltStack Guard;
+    Extracted = extractTU(Job.file, Job.directory, Job.arguments, Plan.paths, Options, Inputs);
+    Completed = true;
+  });
   Crashed = !Safe && !Completed;
   if (Crashed) {
     Extracted = TUFacts();
@@ -265,18 +336,21 @@ GroupedScan runGroupedScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOpt
 
   // 3. Parse the rest; each TU's groups are interned as it finishes.
   bool Reparsed = !ToParse.empty();
+  StackThreads Threads(tuStackBytes(),
+                       static_cast<unsigned>(std::min<size_t>(Workers, ToParse.size())));
   forEach(ToParse.size(), Workers, [&](size_t K) {
     size_t I = ToParse[K];
     const TUJob &Job = Plan.jobs[I];
     auto Start = Clock::now();
     std::vector<std::string> Inputs;
     bool Crashed = false;
-    TUFacts Facts = extractContained(Job, Plan, Options, Cache ? &Inputs : nullptr, Crashed);
+    TUFacts Facts =
+        extractContained(Job, Plan, Options, Cache ? &Inputs : nullptr, Threads, Crashed);
     ScannedTU &TU = R.tus[I];
     TU = ScannedTU(); // what the entry said (a hit whose group was lost) is not kept
     TU.summary = Facts.summary();
     TU.outsideRoot = Facts.outsideRoot;
-    std::vector<FactGroup> Groups = splitByFile(Facts);
+    std::vector<FactGroup> Groups = splitByFile(std::move(Facts), /*KeepJson=*/Cache != nullptr);
     Facts = TUFacts();
     // A crash is not a property of the inputs: try again next time.
     if (Cache && !Crashed && TU.summary.status != TUStatus::Failed)
@@ -292,6 +366,7 @@ GroupedScan runGroupedScan(const ScanPlan &Plan, unsigned Jobs, const ExtractOpt
     malloc_trim(0);
     Done(I, SecondsSince(Start));
   });
+  R.parsingThreadsReducedTo = Threads.reducedTo();
 
   // 4. A TU parsed again may have given the same facts (a comment edited): the linked
   // result may still be there.
@@ -333,19 +408,26 @@ std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsig
   return Mine;
 }
 
+std::string extractionSettings(const ScanPlan &Plan, const ExtractOptions &Options) {
+  std::string Settings;
+  for (const std::string &E : Plan.paths.excludedDirs())
+    Settings += "exclude=" + Plan.paths.display(E) + "\n";
+  for (const std::string &G : Plan.paths.excludedGlobs())
+    Settings += "glob=" + G + "\n";
+  Settings += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
+  Settings += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
+  if (Options.Library)
+    Settings += "library-code:\n" + Options.Library->fingerprint();
+  return Settings;
+}
+
 std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
                            llvm::StringRef ResourceDir) {
   std::string Salt = "root=" + Plan.paths.root() + "\n";
   for (const std::string &E : Plan.paths.excludedDirs())
     Salt += "exclude=" + E + "\n";
-  for (const std::string &G : Plan.paths.excludedGlobs())
-    Salt += "glob=" + G + "\n";
-  Salt += "skip-bodies=" + std::to_string(Options.SkipForeignBodies) + "\n";
   Salt += "resource-dir=" + ResourceDir.str() + "\n";
-  Salt += "knowledge=" + Options.Libraries.extractionPart().toYaml() + "\n";
-  if (Options.Library)
-    Salt += "library-code:\n" + Options.Library->fingerprint();
-  return Salt;
+  return Salt + extractionSettings(Plan, Options);
 }
 
 } // namespace sa

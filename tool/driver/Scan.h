@@ -8,7 +8,9 @@
 
 #include "llvm/Support/Error.h"
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +39,7 @@ struct ScanPlan {
   std::string database; // compile_commands.json used, empty when none
   std::vector<TUJob> jobs; // sorted by file
   std::vector<std::string> warnings; // one line each, for stderr
+  std::vector<std::string> responseFiles; // read for the jobs' commands (absolute, sorted)
   /// Sources that could not be listed (an unreadable directory) or read: the scan is
   /// incomplete (exit 3) even when every TU that was found is analysed.
   bool sourcesLost = false;
@@ -79,6 +82,8 @@ struct GroupedScan {
   /// The linked result cached under `linkKey`, when the scan asked for one and it was found.
   std::optional<std::string> linked;
   std::string linkKey;
+  /// Set when the parsing threads' stacks did not all fit (ulimit -v): how many ran at once.
+  std::optional<unsigned> parsingThreadsReducedTo;
 
   std::vector<TUSummary> summaries() const;
   /// The distinct groups with the number of TUs that have each, for linkGroups.
@@ -110,6 +115,30 @@ std::vector<TUFacts> runScan(const ScanPlan &Plan, unsigned Jobs, const ExtractO
 
 /// Stack size of the thread each TU is parsed on.
 inline constexpr unsigned TUStackBytes = 512u << 20;
+/// TUStackBytes, or STATE_AUDIT_TU_STACK_KB (for tests of the crash containment).
+unsigned tuStackBytes();
+
+/// Runs functions on threads with a stack of a given size, each inside a crash-recovery
+/// context, `Wanted` at once. Every stack is reserved in full, so under a limited address
+/// space (`ulimit -v`) fewer run at once: as many as fit in half of what is left (the parses
+/// need the rest), and when a thread still cannot be made, it waits for a running one and
+/// runs fewer from then on; with none running, on the calling thread. `reducedTo` says how
+/// many ran at once when that was fewer than wanted, for a warning.
+class StackThreads {
+public:
+  StackThreads(size_t Bytes, unsigned Wanted);
+  /// False when `Fn` crashed.
+  bool run(const std::function<void()> &Fn);
+  std::optional<unsigned> reducedTo() const;
+
+private:
+  size_t Bytes;
+  mutable std::mutex Mutex;
+  std::condition_variable Free;
+  unsigned Running = 0;
+  unsigned Wanted;
+  unsigned Limit;
+};
 
 /// Lets crash recovery catch a stack overflow: the signal handler must run on an alternate
 /// stack. Called once from main after CrashRecoveryContext::Enable(); each TU thread installs
@@ -124,6 +153,11 @@ std::vector<TUJob> selectShard(const std::vector<TUJob> &Jobs, unsigned K, unsig
 /// What besides a TU's command decides its facts: the cache's salt.
 std::string extractionSalt(const ScanPlan &Plan, const ExtractOptions &Options,
                            llvm::StringRef ResourceDir);
+
+/// The configuration that decides extraction, without the machine's paths: exclusions
+/// relative to the root, body skipping, library knowledge, library code. Shards of one scan
+/// agree on it wherever they ran.
+std::string extractionSettings(const ScanPlan &Plan, const ExtractOptions &Options);
 
 bool isSourceFile(llvm::StringRef Path);
 bool isHeaderFile(llvm::StringRef Path);

@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <chrono>
+#include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 
@@ -61,7 +63,8 @@ const char *typeName(fs::file_type T) {
   }
 }
 
-/// C and C++ sources under a directory, recursively, sorted. What is not a regular file (a
+/// C and C++ sources under a directory, recursively, sorted, as spelled below it (a linked
+/// source is not resolved here). What is not a regular file (a
 /// FIFO named x.cpp would block the parser forever) is skipped with a warning; a directory
 /// that cannot be read is named and marks the scan incomplete.
 std::vector<std::string> sourcesUnder(llvm::StringRef Dir, const std::vector<std::string> &Ex,
@@ -105,7 +108,7 @@ std::vector<std::string> sourcesUnder(llvm::StringRef Dir, const std::vector<std
                                 ", not a regular file");
         continue;
       }
-      Out.push_back(canonicalPath(P));
+      Out.push_back(P);
     }
     if (EC) {
       Plan.warnings.push_back("cannot read directory '" + Paths.display(D) + "': " +
@@ -222,6 +225,61 @@ std::string chooseRoot(const std::vector<std::string> &Files,
 }
 
 
+/// Sources whose path lies in the project but that resolve through a symbolic link to a file
+/// outside it: facts are located at real paths, so they are not the project's code. Said in
+/// one message, whichever way the scan found them.
+class LinkedOutside {
+public:
+  void add(const std::string &Spelled, const std::string &Real) { Files.push_back({Spelled, Real}); }
+  bool empty() const { return Files.empty(); }
+  std::string message(const ProjectPaths &Paths) const {
+    std::string List;
+    for (size_t I = 0; I < Files.size() && I < Shown; ++I)
+      List += (I ? ", " : "") + Paths.display(Files[I].first) + " -> " + Files[I].second;
+    if (Files.size() > Shown)
+      List += ", ...";
+    return std::to_string(Files.size()) + " source file" + (Files.size() == 1 ? "" : "s") +
+           " in the project resolve through symbolic links to files outside the root '" +
+           Paths.root() + "' (" + List + "): they are not analysed; give --root a directory "
+           "that holds their targets";
+  }
+
+private:
+  static constexpr size_t Shown = 3;
+  std::vector<std::pair<std::string, std::string>> Files;
+};
+
+/// Options of the compile commands that were refused, one warning each for the whole scan:
+/// a database that asks every TU for the same thing says so once.
+class RefusedOptions {
+public:
+  void add(const std::string &TU, const std::vector<RefusedOption> &Options) {
+    for (const RefusedOption &O : Options) {
+      auto [It, New] = Seen.try_emplace(O.option, Use{TU, O.why, {}});
+      if (!New && It->second.firstTU != TU)
+        It->second.otherTUs.insert(TU);
+    }
+  }
+  void warn(std::vector<std::string> &Warnings) const {
+    for (const auto &[Option, U] : Seen) {
+      std::string W = U.firstTU + ": ignoring '" + Option + "' from the compile database: " +
+                      describe(U.why);
+      if (!U.otherTUs.empty())
+        W += " (also in " + std::to_string(U.otherTUs.size()) + " other translation unit" +
+             (U.otherTUs.size() == 1 ? ")" : "s)");
+      Warnings.push_back(W);
+    }
+  }
+
+private:
+  struct Use {
+    std::string firstTU;
+    RefusedBecause why;
+    std::set<std::string> otherTUs;
+  };
+  std::map<std::string, Use> Seen;
+};
+
 } // namespace
 
 bool isHeaderFile(llvm::StringRef P) {
@@ -265,14 +323,21 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       return Loaded.takeError();
     Commands = std::move(*Loaded);
   }
-  auto Selected = [&](const std::string &File) {
+  // A TU is selected by where its file is, or where its entry says it is (a source linked
+  // from elsewhere is selected by the directory it is linked into).
+  auto Selected = [&](const std::string &File, const std::string &Spelled = {}) {
     if (Paths.empty())
       return true;
-    return std::any_of(Paths.begin(), Paths.end(),
-                       [&](const std::string &P) { return isWithin(File, P); });
+    return std::any_of(Paths.begin(), Paths.end(), [&](const std::string &P) {
+      return isWithin(File, P) || (!Spelled.empty() && isWithin(Spelled, P));
+    });
   };
 
+  // Where the root is looked for: the first path, else the current directory, else (outside
+  // any git work tree) the database's, so that `scan -p DIR` from elsewhere finds DIR's.
   std::string Start = !Paths.empty() ? Paths.front() : Cwd;
+  if (Paths.empty() && !Plan.database.empty() && !gitWorkTree(Cwd))
+    Start = std::string(path::parent_path(Plan.database));
   std::string Root;
   if (!R.root.empty()) {
     Root = canonicalPath(R.root);
@@ -286,7 +351,7 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     std::vector<std::string> Files, IncludeDirs;
     if (Commands) {
       for (const CompileCommand &C : *Commands)
-        if (Selected(C.file)) {
+        if (Selected(C.file, C.spelledFile)) {
           Files.push_back(C.file);
           for (std::string &D : userIncludeDirs(C))
             IncludeDirs.push_back(std::move(D));
@@ -319,10 +384,13 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
   };
 
   AdjustOptions Adjust{R.resourceDir, R.extraArgs};
+  RefusedOptions Refused;
+  LinkedOutside Linked;
   auto AddJob = [&](const std::string &File, const std::string &Dir,
                     const std::vector<std::string> &Args,
                     const std::vector<std::string> &Secret = {}) {
     AdjustedCommand A = adjustCommand(Args, File, Adjust);
+    Refused.add(Plan.paths.display(File), A.refused);
     if (!A.dropped.empty()) {
       // Arguments from response files are counted, never echoed: they may hold secrets.
       std::string List;
@@ -356,16 +424,20 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
     std::string DbDir = std::string(path::parent_path(Plan.database));
     unsigned ExcludedTUs = 0;
     for (const CompileCommand &C : *Commands) {
-      if (!Selected(C.file))
+      if (!Selected(C.file, C.spelledFile))
         continue;
       if (!InProject(C.file)) {
         ++ExcludedTUs;
+        if (C.spelledFile != C.file && InProject(C.spelledFile))
+          Linked.add(C.spelledFile, C.file);
         continue;
       }
       Covered.insert(C.file);
       std::string Shown = Plan.paths.display(C.file);
       for (const std::string &Problem : C.problems)
         Plan.warnings.push_back(Shown + ": " + Problem);
+      Plan.responseFiles.insert(Plan.responseFiles.end(), C.responseFiles.begin(),
+                                C.responseFiles.end());
       for (const std::string &R : C.responseFiles)
         if (!isWithin(R, Root) && !isWithin(R, DbDir) && !isWithin(R, C.directory))
           Plan.warnings.push_back(Shown + ": reads response file '" + R +
@@ -393,6 +465,8 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
                                 "; analysing with -std=c++17 and the extra arguments");
         AddJob(P, Cwd, DefaultCommand(P));
       }
+    if (Plan.jobs.empty() && !Linked.empty())
+      return inputError(Linked.message(Plan.paths));
     if (Plan.jobs.empty() && ExcludedTUs)
       return inputError("all " + std::to_string(ExcludedTUs) + " translation units of the given "
                         "paths in '" + Plan.paths.display(Plan.database) +
@@ -408,14 +482,19 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       std::vector<std::string> Files = fs::is_directory(P)
                                            ? sourcesUnder(P, Excluded, Plan.paths, Plan)
                                            : std::vector<std::string>{P};
-      for (const std::string &F : Files) {
+      for (const std::string &Spelled : Files) {
+        std::string F = canonicalPath(Spelled);
         if (fs::is_directory(P) && !InProject(F)) {
           ++ExcludedFiles;
+          if (Spelled != F && InProject(Spelled))
+            Linked.add(Spelled, F);
           continue;
         }
         AddJob(F, Cwd, DefaultCommand(F));
       }
     }
+    if (Plan.jobs.empty() && !Linked.empty())
+      return inputError(Linked.message(Plan.paths));
     if (Plan.jobs.empty() && ExcludedFiles)
       return inputError("all " + std::to_string(ExcludedFiles) + " source files under the given "
                         "paths are excluded (--exclude, the configuration's exclude, or outside "
@@ -424,6 +503,12 @@ llvm::Expected<ScanPlan> planScan(const ScanRequest &R) {
       return inputError("no C or C++ source files under the given paths");
   }
 
+  Refused.warn(Plan.warnings);
+  if (!Linked.empty())
+    Plan.warnings.push_back(Linked.message(Plan.paths));
+  std::sort(Plan.responseFiles.begin(), Plan.responseFiles.end());
+  Plan.responseFiles.erase(std::unique(Plan.responseFiles.begin(), Plan.responseFiles.end()),
+                           Plan.responseFiles.end());
   std::sort(Plan.jobs.begin(), Plan.jobs.end(),
             [](const TUJob &A, const TUJob &B) { return A.file < B.file; });
   Plan.jobs.erase(std::unique(Plan.jobs.begin(), Plan.jobs.end(),

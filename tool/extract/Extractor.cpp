@@ -14,6 +14,7 @@
 #include "clang/Basic/FileManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -207,6 +208,59 @@ std::vector<std::string> libraryFiles(const std::vector<std::string> &Read,
   return Out;
 }
 
+/// Runs the action on the invocation the driver made, after taking out of it everything that
+/// would write a file or load one as code: whatever reached the driver, the parse reads
+/// sources and headers only. (The command adjuster already keeps only options that shape the
+/// parse; this holds even for an option it let through by mistake.)
+class ReadOnlyAction : public tooling::FrontendActionFactory {
+public:
+  ReadOnlyAction(ExtractContext &Ctx, const ExtractOptions &Options)
+      : Ctx(Ctx), Options(Options) {}
+
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<ExtractAction>(Ctx, Options);
+  }
+
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation, FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    makeReadOnly(*Invocation);
+    return FrontendActionFactory::runInvocation(std::move(Invocation), Files,
+                                                std::move(PCHContainerOps), DiagConsumer);
+  }
+
+private:
+  static void makeReadOnly(CompilerInvocation &CI) {
+    CI.getDependencyOutputOpts() = DependencyOutputOptions(); // -MD, -MF, -H to a file, ...
+    DiagnosticOptions &Diags = CI.getDiagnosticOpts();
+    Diags.DiagnosticSerializationFile.clear();
+    Diags.DiagnosticLogFile.clear();
+    FrontendOptions &Front = CI.getFrontendOpts();
+    Front.OutputFile.clear();
+    Front.StatsFile.clear();
+    Front.TimeTracePath.clear();
+    Front.Plugins.clear();
+    Front.ActionName.clear();
+    Front.AddPluginActions.clear();
+    Front.PluginArgs.clear();
+    Front.LLVMArgs.clear();
+    Front.ASTMergeFiles.clear();
+    Front.ModuleFiles.clear();
+    Front.ModuleOutputPath.clear();
+    // Clang modules would be built into a module cache; headers are read textually instead.
+    CI.getLangOpts().Modules = false;
+    CI.getLangOpts().ImplicitModules = false;
+    CI.getHeaderSearchOpts().ModuleCachePath.clear();
+    CI.getHeaderSearchOpts().PrebuiltModuleFiles.clear();
+    CI.getHeaderSearchOpts().PrebuiltModulePaths.clear();
+    CI.getHeaderSearchOpts().VFSOverlayFiles.clear();
+    CI.getPreprocessorOpts().ImplicitPCHInclude.clear();
+  }
+
+  ExtractContext &Ctx;
+  const ExtractOptions &Options;
+};
+
 } // namespace
 
 TUFacts extractTU(const std::string &File, const std::string &Directory,
@@ -223,9 +277,9 @@ TUFacts extractTU(const std::string &File, const std::string &Directory,
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = llvm::vfs::createPhysicalFileSystem();
     FS->setCurrentWorkingDirectory(Directory);
     llvm::IntrusiveRefCntPtr<FileManager> Files(new FileManager(FileSystemOptions(), FS));
-    tooling::ToolInvocation Invocation(CommandLine,
-                                       std::make_unique<ExtractAction>(Ctx, Options),
-                                       Files.get());
+    ReadOnlyAction Action(Ctx, Options);
+    tooling::ToolInvocation Invocation(CommandLine, &Action, Files.get(),
+                                       std::make_shared<PCHContainerOperations>());
     Invocation.setDiagnosticConsumer(&Errors);
     bool Ok = Invocation.run();
     std::vector<std::string> Read = filesRead(*Files);

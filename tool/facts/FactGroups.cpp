@@ -6,6 +6,7 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -17,9 +18,42 @@ std::string groupHash(llvm::StringRef Json) {
   return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
 }
 
+namespace {
+/// Hashes what is written to it as groupHash does, keeping the text only when asked: a
+/// group's hash is needed on every scan, its text only by the cache.
+class HashingStream : public llvm::raw_ostream {
+public:
+  explicit HashingStream(std::string *Keep) : Keep(Keep) {
+    // JSON is printed a character at a time: unbuffered, each would be a call.
+    SetBufferSize(1 << 16);
+  }
+  ~HashingStream() override { flush(); }
+  std::string hash() {
+    flush();
+    auto Digest = Hasher.final();
+    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+  }
+
+private:
+  void write_impl(const char *Ptr, size_t Size) override {
+    Hasher.update(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Ptr), Size));
+    if (Keep)
+      Keep->append(Ptr, Size);
+    Written += Size;
+  }
+  uint64_t current_pos() const override { return Written; }
+
+  llvm::SHA256 Hasher;
+  std::string *Keep;
+  uint64_t Written = 0;
+};
+} // namespace
+
 std::string groupJson(const TUFacts &Facts) {
   std::string Text;
-  llvm::raw_string_ostream(Text) << toJSON(Facts);
+  HashingStream OS(&Text);
+  writeFactsJson(OS, Facts);
+  OS.flush();
   return Text;
 }
 
@@ -38,7 +72,33 @@ constexpr auto AllLists = std::tuple_cat(
     LocatedLists, std::make_tuple(&TUFacts::instantiated, &TUFacts::creations));
 } // namespace
 
-std::vector<FactGroup> splitByFile(const TUFacts &TU) {
+/// Moves the facts of one list to the groups of their files. All in one file (a TU without
+/// project headers, or a generated one with 80 000 functions) the list moves whole.
+template <typename List, typename InFn> static void moveByLocation(List &From, InFn &&In) {
+  if (From.empty())
+    return;
+  const std::string &First = From.front().loc.file;
+  bool OneFile = std::all_of(From.begin(), From.end(),
+                             [&](const auto &Fact) { return Fact.loc.file == First; });
+  if (OneFile) {
+    List &Into = In(First);
+    if (Into.empty()) {
+      Into = std::move(From);
+      return;
+    }
+  }
+  for (auto &Fact : From)
+    In(Fact.loc.file).push_back(std::move(Fact));
+}
+
+std::vector<FactGroup> splitByFile(TUFacts TU, bool KeepJson) {
+  // Creations go with the function they are in (read before the functions move). The
+  // functions are sorted by id, then location: the first of an id is the one at its smallest
+  // location.
+  std::map<std::string, std::string> FunctionFile;
+  for (const FunctionFact &F : TU.functions)
+    FunctionFile.emplace(F.id, F.loc.file);
+
   std::map<std::string, TUFacts> Groups;
   auto In = [&](const std::string &File) -> TUFacts & {
     const std::string &Name = File.empty() ? TU.file : File;
@@ -50,18 +110,13 @@ std::vector<FactGroup> splitByFile(const TUFacts &TU) {
   std::apply(
       [&](auto... List) {
         auto ByLocation = [&](auto Member) {
-          for (const auto &Fact : TU.*Member)
-            (In(Fact.loc.file).*Member).push_back(Fact);
+          moveByLocation(TU.*Member,
+                         [&](const std::string &File) -> auto & { return In(File).*Member; });
         };
         (ByLocation(List), ...);
       },
       LocatedLists);
 
-  // Creations go with the function they are in. The functions are sorted by id, then
-  // location: the first of an id is the one at its smallest location.
-  std::map<std::string, std::string> FunctionFile;
-  for (const FunctionFact &F : TU.functions)
-    FunctionFile.emplace(F.id, F.loc.file);
   std::map<std::string, std::set<std::string>> CreatedIn; // record -> files
   for (const Creation &C : TU.creations) {
     auto It = FunctionFile.find(C.function);
@@ -84,8 +139,11 @@ std::vector<FactGroup> splitByFile(const TUFacts &TU) {
   for (auto &[File, Facts] : Groups) {
     normalize(Facts); // already in order (subsequences of sorted lists); cheap, and certain
     FactGroup G;
-    G.json = groupJson(Facts);
-    G.hash = groupHash(G.json);
+    {
+      HashingStream OS(KeepJson ? &G.json : nullptr);
+      writeFactsJson(OS, Facts);
+      G.hash = OS.hash();
+    }
     G.facts = std::move(Facts);
     Out.push_back(std::move(G));
   }

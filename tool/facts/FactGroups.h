@@ -28,13 +28,14 @@ namespace sa {
 /// (status, errors, outsideRoot) stay empty: they belong to the TU.
 struct FactGroup {
   std::string hash; // content hash of `json`: the group's identity
-  std::string json; // canonical serialisation (toJSON of `facts`)
+  std::string json; // canonical serialisation (toJSON of `facts`); empty unless kept
   TUFacts facts;
 };
 
-/// The TU's facts split by file, sorted by file, each with its canonical JSON and hash.
-/// `TU` must be normalised (extraction normalises).
-std::vector<FactGroup> splitByFile(const TUFacts &TU);
+/// The TU's facts split by file, sorted by file, each with its hash, and with its canonical
+/// JSON when `KeepJson` (what a cache stores; without one the text is only hashed).
+/// `TU` must be normalised (extraction normalises); it is moved from, never copied.
+std::vector<FactGroup> splitByFile(TUFacts TU, bool KeepJson = true);
 
 /// The content hash groups are named by: SHA-256 of the canonical JSON, 40 hex digits.
 std::string groupHash(llvm::StringRef Json);

@@ -187,7 +187,11 @@ auto key(const SuppressionComment &S) { return std::tie(S.loc, S.kind, S.rules, 
 auto key(const Creation &C) { return std::tie(C.record, C.function, C.once); }
 
 template <typename T> void sortUnique(std::vector<T> &V) {
-  std::sort(V.begin(), V.end(), [](const T &A, const T &B) { return key(A) < key(B); });
+  auto Less = [](const T &A, const T &B) { return key(A) < key(B); };
+  // Facts are normalised again after every split and join, mostly already in order: a
+  // sort of 80 000 sorted facts still compares n log n times.
+  if (!std::is_sorted(V.begin(), V.end(), Less))
+    std::sort(V.begin(), V.end(), Less);
   V.erase(std::unique(V.begin(), V.end(),
                       [](const T &A, const T &B) { return key(A) == key(B); }),
           V.end());

@@ -297,25 +297,58 @@ template <typename T> static Value list(const std::vector<T> &V) {
   return A;
 }
 
+/// The members of a TUFacts document in key order, to `Member(Key, Value)` where a value is a
+/// vector (an array of its elements' JSON) or a scalar. toJSON builds the object from them;
+/// writeFactsJson writes them one by one, in the order printing the object gives (json
+/// prints keys sorted), so the text is the same without ever holding the whole tree.
+template <typename Fn> static void members(const TUFacts &F, Fn &&Member) {
+  Member("accesses", F.accesses);
+  Member("callables", F.callables);
+  Member("calls", F.calls);
+  Member("creations", F.creations);
+  Member("decls", F.decls);
+  Member("errorCount", F.errorCount);
+  Member("file", F.file);
+  Member("fileOps", F.fileOps);
+  Member("firstError", F.firstError);
+  Member("functions", F.functions);
+  Member("instantiated", F.instantiated);
+  Member("libraryCode", F.libraryCode);
+  Member("outsideRoot", F.outsideRoot);
+  Member("pools", F.pools);
+  Member("records", F.records);
+  Member("status", toString(F.status));
+  Member("suppressions", F.suppressions);
+  Member("version", FactsFormatVersion);
+}
+
+template <typename T> static Value memberValue(const std::vector<T> &V) { return list(V); }
+static Value memberValue(const std::vector<std::string> &V) { return strings(V); }
+template <typename T> static Value memberValue(const T &Scalar) { return Scalar; }
+template <typename T> static Value element(const T &E) { return toJSON(E); }
+static Value element(const std::string &S) { return S; }
+
 Value toJSON(const TUFacts &F) {
-  return Object{{"version", FactsFormatVersion},
-                {"file", F.file},
-                {"status", toString(F.status)},
-                {"firstError", F.firstError},
-                {"errorCount", F.errorCount},
-                {"decls", list(F.decls)},
-                {"records", list(F.records)},
-                {"functions", list(F.functions)},
-                {"accesses", list(F.accesses)},
-                {"calls", list(F.calls)},
-                {"callables", list(F.callables)},
-                {"fileOps", list(F.fileOps)},
-                {"pools", list(F.pools)},
-                {"suppressions", list(F.suppressions)},
-                {"instantiated", strings(F.instantiated)},
-                {"creations", list(F.creations)},
-                {"outsideRoot", strings(F.outsideRoot)},
-                {"libraryCode", strings(F.libraryCode)}};
+  Object O;
+  members(F, [&](llvm::StringRef Key, const auto &V) { O[Key] = memberValue(V); });
+  return O;
+}
+
+template <typename T>
+static void writeMember(llvm::json::OStream &J, llvm::StringRef Key, const std::vector<T> &V) {
+  J.attributeArray(Key, [&] {
+    for (const T &E : V)
+      J.value(element(E)); // one element's tree at a time
+  });
+}
+template <typename T>
+static void writeMember(llvm::json::OStream &J, llvm::StringRef Key, const T &Scalar) {
+  J.attribute(Key, Scalar);
+}
+
+void writeFactsJson(llvm::raw_ostream &OS, const TUFacts &F) {
+  llvm::json::OStream J(OS);
+  J.object([&] { members(F, [&](llvm::StringRef Key, const auto &V) { writeMember(J, Key, V); }); });
 }
 
 static bool fromJSON(const Value &V, TUFacts &F, Path P) {
@@ -421,6 +454,7 @@ Value factsFileToJSON(const FactsFile &File) {
                 {"shard", static_cast<int64_t>(File.shard)},
                 {"shards", static_cast<int64_t>(File.shards)},
                 {"scan", File.scan},
+                {"extraction", File.extraction},
                 {"tus", std::move(A)}};
 }
 
@@ -450,6 +484,7 @@ llvm::Expected<FactsFile> factsFileFromJSON(const Value &V) {
   Out.shard = static_cast<unsigned>(*K);
   Out.shards = static_cast<unsigned>(*N);
   Out.scan = Scan->str();
+  Out.extraction = O->getString("extraction").value_or("").str();
   for (size_t I = 0; I < TUs->size(); ++I) {
     auto F = tuFactsFromJSON((*TUs)[I]);
     if (!F)

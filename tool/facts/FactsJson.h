@@ -6,6 +6,7 @@
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace sa {
 
@@ -14,6 +15,9 @@ inline constexpr int FactsFormatVersion = 6; // 2: typed access operations; 3: p
 
 llvm::json::Value toJSON(const SourceLoc &);
 llvm::json::Value toJSON(const TUFacts &);
+/// The text of toJSON(F), written without building it: a TU with 80 000 functions held as one
+/// JSON tree took some 8 KB a function.
+void writeFactsJson(llvm::raw_ostream &OS, const TUFacts &F);
 
 /// Reads facts written by toJSON. Errors name the offending path inside the document.
 llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &);
@@ -37,6 +41,7 @@ struct FactsFile {
   unsigned shard = 1;  // K of `--shard K/N` (1/1 for a whole scan)
   unsigned shards = 1; // N
   std::string scan;    // identity of the scan the shards come from (see ScanCommand)
+  std::string extraction; // hash of the configuration that decided the facts ("" if unknown)
 };
 llvm::json::Value factsFileToJSON(const FactsFile &F);
 llvm::Expected<FactsFile> factsFileFromJSON(const llvm::json::Value &);

@@ -20,7 +20,7 @@ llvm::Error fail(llvm::StringRef Path, const llvm::Twine &Why) {
                                  (Path + ": " + Why).str());
 }
 
-constexpr const char *TooLargeWhy = "reading it takes up to 60 times its size in memory";
+constexpr const char *TooLargeWhy = "some 8,000 results; a baseline lists accepted findings";
 
 std::string percentDecode(llvm::StringRef S) {
   std::string Out;
@@ -74,72 +74,96 @@ llvm::Expected<std::vector<BaselineResult>> loadBaseline(llvm::StringRef Path,
   return parseBaseline((*Buffer)->getBuffer(), Path, Warnings);
 }
 
+namespace {
+
+/// A result of a state-audit run, or the reason it is not one.
+llvm::Expected<BaselineResult> baselineResult(const llvm::json::Object &R, llvm::StringRef Path,
+                                              size_t Number) {
+  BaselineResult B;
+  B.rule = R.getString("ruleId").value_or("").str();
+  if (std::optional<Level> L = parseLevel(R.getString("level").value_or("warning")))
+    B.level = *L;
+  if (const llvm::json::Object *M = R.getObject("message"))
+    B.message = M->getString("text").value_or("").str();
+  if (const llvm::json::Object *F = R.getObject("fingerprints"))
+    B.fingerprint = F->getString("stateAudit/v1").value_or("").str();
+  if (const llvm::json::Object *P = R.getObject("properties"))
+    B.symbol = P->getString("symbol").value_or("").str();
+  const llvm::json::Array *Locs = R.getArray("locations");
+  if (Locs && !Locs->empty())
+    if (const llvm::json::Object *PL = (*Locs)[0].getAsObject()
+                                           ? (*Locs)[0].getAsObject()->getObject("physicalLocation")
+                                           : nullptr) {
+      if (const llvm::json::Object *A = PL->getObject("artifactLocation"))
+        B.loc.file = percentDecode(A->getString("uri").value_or(""));
+      if (const llvm::json::Object *Reg = PL->getObject("region")) {
+        B.loc.line = static_cast<unsigned>(Reg->getInteger("startLine").value_or(0));
+        B.loc.column = static_cast<unsigned>(Reg->getInteger("startColumn").value_or(0));
+        B.loc.endLine = static_cast<unsigned>(Reg->getInteger("endLine").value_or(B.loc.line));
+        B.loc.endColumn = static_cast<unsigned>(Reg->getInteger("endColumn").value_or(0));
+      }
+    }
+  if (B.rule.empty() || B.fingerprint.empty())
+    return fail(Path, "result " + llvm::Twine(Number) +
+                          " has no ruleId or stateAudit/v1 fingerprint; is this a "
+                          "state-audit SARIF report?");
+  return B;
+}
+
+} // namespace
+
 llvm::Expected<std::vector<BaselineResult>> parseBaseline(llvm::StringRef Content,
                                                           llvm::StringRef Path,
                                                           std::vector<std::string> *Warnings) {
-  llvm::Expected<llvm::json::Value> Doc = parseUntrustedJson(Content);
-  if (!Doc)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   (Path + ":" + llvm::toString(Doc.takeError())).str());
-  const llvm::json::Object *Root = Doc->getAsObject();
-  const llvm::json::Array *Runs = Root ? Root->getArray("runs") : nullptr;
-  if (!Runs)
-    return fail(Path, "not a SARIF log (no \"runs\")");
+  // The results are read one by one (parseJsonInParts): the log is never held as one tree.
   std::vector<BaselineResult> Out;
-  unsigned Ours = 0, RunNo = 0;
-  for (const llvm::json::Value &RunV : *Runs) {
-    ++RunNo;
-    const llvm::json::Object *Run = RunV.getAsObject();
-    const llvm::json::Object *Driver =
-        Run && Run->getObject("tool") ? Run->getObject("tool")->getObject("driver") : nullptr;
-    std::optional<llvm::StringRef> Name = Driver ? Driver->getString("name") : std::nullopt;
-    if (Name != llvm::StringRef("state-audit")) {
-      if (Warnings) {
+  std::vector<std::string> Notes;
+  std::vector<bool> OursAt; // per run: is it state-audit's
+  unsigned Ours = 0;
+  bool Refused = false; // an error of ours, with the file's name, not a JSON one
+  auto OnLog = [&](const llvm::json::Value &Doc) -> llvm::Error {
+    Out.clear();
+    Notes.clear();
+    OursAt.clear();
+    Ours = 0;
+    const llvm::json::Object *Root = Doc.getAsObject();
+    const llvm::json::Array *Runs = Root ? Root->getArray("runs") : nullptr;
+    if (!Runs)
+      return Refused = true, fail(Path, "not a SARIF log (no \"runs\")");
+    for (const llvm::json::Value &RunV : *Runs) {
+      const llvm::json::Object *Run = RunV.getAsObject();
+      const llvm::json::Object *Driver =
+          Run && Run->getObject("tool") ? Run->getObject("tool")->getObject("driver") : nullptr;
+      std::optional<llvm::StringRef> Name = Driver ? Driver->getString("name") : std::nullopt;
+      OursAt.push_back(Name == llvm::StringRef("state-audit"));
+      Ours += OursAt.back();
+      if (!OursAt.back()) {
         std::string Who = Name ? "'" + Name->take_front(80).str() + "'" : "an unnamed tool";
-        Warnings->push_back(Path.str() + ": run " + std::to_string(RunNo) + " is from " + Who +
-                            ", not state-audit; its results are not used");
+        Notes.push_back(Path.str() + ": run " + std::to_string(OursAt.size()) + " is from " +
+                        Who + ", not state-audit; its results are not used");
       }
-      continue;
     }
-    ++Ours;
-    const llvm::json::Array *Results = Run->getArray("results");
-    if (!Results)
-      continue;
-    for (const llvm::json::Value &RV : *Results) {
-      const llvm::json::Object *R = RV.getAsObject();
-      if (!R || R->getString("baselineState") == llvm::StringRef("absent"))
-        continue;
-      BaselineResult B;
-      B.rule = R->getString("ruleId").value_or("").str();
-      if (std::optional<Level> L = parseLevel(R->getString("level").value_or("warning")))
-        B.level = *L;
-      if (const llvm::json::Object *M = R->getObject("message"))
-        B.message = M->getString("text").value_or("").str();
-      if (const llvm::json::Object *F = R->getObject("fingerprints"))
-        B.fingerprint = F->getString("stateAudit/v1").value_or("").str();
-      if (const llvm::json::Object *P = R->getObject("properties"))
-        B.symbol = P->getString("symbol").value_or("").str();
-      const llvm::json::Array *Locs = R->getArray("locations");
-      if (Locs && !Locs->empty())
-        if (const llvm::json::Object *PL = (*Locs)[0].getAsObject()
-                                               ? (*Locs)[0].getAsObject()->getObject("physicalLocation")
-                                               : nullptr) {
-          if (const llvm::json::Object *A = PL->getObject("artifactLocation"))
-            B.loc.file = percentDecode(A->getString("uri").value_or(""));
-          if (const llvm::json::Object *Reg = PL->getObject("region")) {
-            B.loc.line = static_cast<unsigned>(Reg->getInteger("startLine").value_or(0));
-            B.loc.column = static_cast<unsigned>(Reg->getInteger("startColumn").value_or(0));
-            B.loc.endLine = static_cast<unsigned>(Reg->getInteger("endLine").value_or(B.loc.line));
-            B.loc.endColumn = static_cast<unsigned>(Reg->getInteger("endColumn").value_or(0));
-          }
-        }
-      if (B.rule.empty() || B.fingerprint.empty())
-        return fail(Path, "result " + llvm::Twine(Out.size() + 1) +
-                              " has no ruleId or stateAudit/v1 fingerprint; is this a "
-                              "state-audit SARIF report?");
-      Out.push_back(std::move(B));
-    }
-  }
+    return llvm::Error::success();
+  };
+  auto OnResult = [&](llvm::ArrayRef<size_t> Run, const llvm::json::Value &RV) -> llvm::Error {
+    const llvm::json::Object *R = RV.getAsObject();
+    if (Run.empty() || Run[0] >= OursAt.size() || !OursAt[Run[0]] || !R ||
+        R->getString("baselineState") == llvm::StringRef("absent"))
+      return llvm::Error::success();
+    llvm::Expected<BaselineResult> B = baselineResult(*R, Path, Out.size() + 1);
+    if (!B)
+      return Refused = true, B.takeError();
+    Out.push_back(std::move(*B));
+    return llvm::Error::success();
+  };
+  llvm::Error E = parseJsonInParts(Content, {"runs", "*", "results"}, OnLog, OnResult);
+  if (E && !Refused)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (Path + ":" + llvm::toString(std::move(E))).str());
+  if (Warnings)
+    Warnings->insert(Warnings->end(), Notes.begin(), Notes.end());
+  if (E)
+    return std::move(E);
   if (Ours == 0)
     return fail(Path, "has no state-audit run: not a baseline of this tool");
   return Out;

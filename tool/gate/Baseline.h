@@ -25,10 +25,9 @@ struct BaselineResult {
 
 /// Reads the results of a SARIF file written by state-audit (other tools' results and results
 /// already `absent` are skipped). Errors name the file and the problem.
-/// Baselines larger than this are refused: the SARIF's JSON DOM takes 30 to 60 times the
-/// file's size (each small object is a hash map of 64 buckets), so 32 MB (some 8,000 results;
-/// the largest server of the development set has about 400) costs up to about 1.5 GB
-/// (bench/memory.py --baseline-mb).
+/// Baselines larger than this are refused: 32 MB is some 8,000 results, where the largest
+/// server of the development set has about 400. The log is read result by result, never as one
+/// JSON tree, so it costs about its own size in memory (bench/memory.py --baseline-mb).
 inline constexpr uint64_t MaxBaselineBytes = 32ull << 20;
 
 /// Reads this tool's results from a SARIF log. Runs of other tools are skipped with a line in

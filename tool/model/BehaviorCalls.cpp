@@ -50,6 +50,11 @@ static bool onlyQueries(llvm::StringRef Sql) {
 }
 
 void BehaviorVisitor::databaseStatement(const CallExpr *CE, const FunctionDecl *FD) {
+  // A function declared in a function (a lambda's call operator) is no library's API; and
+  // clang prints every enclosing scope of its name again, which for lambdas nested 2 000
+  // deep cost minutes.
+  if (FD->getParentFunctionOrMethod())
+    return;
   std::string Qualified = FD->getQualifiedNameAsString();
   const StoreStatement *S = nullptr;
   for (const StoreStatement &Candidate : Ctx.statements())
@@ -297,6 +302,9 @@ void BehaviorVisitor::handleArguments(const FunctionDecl *FD, llvm::ArrayRef<con
     }
     if (FD && CallableFinder::isCallableWrapper(FD))
       continue; // the call that receives the wrapper sees the callable through it
+    if (I < ParamOffset)
+      continue; // the object of a member operator call receives the call, it is not handed
+                // to it: a lambda called in place (its call edge says so)
     for (const Handed &H : Callables.callablesIn(A, enclosingMethod()))
       addCallable(H, FD ? calleeName(FD) : std::string(),
                   FD ? calleeQualifiedName(FD) : std::string(), Label, false,

@@ -131,7 +131,7 @@ void BehaviorVisitor::record(const Chain &C, AccessKind Kind, const Expr *At, co
   if (C.rebindable && (Kind == AccessKind::Assign || Kind == AccessKind::CompoundAssign ||
                        Kind == AccessKind::IncDec))
     return; // ++it, p = next: the alias moves, the state does not change
-  std::optional<SourceLoc> Loc = Ctx.projectRange(At->getSourceRange());
+  std::optional<SourceLoc> Loc = Ctx.projectRange(At);
   if (!Loc)
     return;
   if (Loc->endLine != Loc->line) {

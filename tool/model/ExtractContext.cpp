@@ -81,6 +81,44 @@ std::optional<SourceLoc> ExtractContext::projectLoc(SourceLocation Loc) {
   return L;
 }
 
+std::optional<SourceLoc> ExtractContext::projectRange(const Stmt *S) {
+  return projectRange(SourceRange(chainLoc(S, /*First=*/true), chainLoc(S, /*First=*/false)));
+}
+
+/// The operand an operator's start (`First`) or end comes from, when clang takes it from an
+/// operand: binary and conditional operators, unary operators, implicit casts, overloaded
+/// infix operators.
+static const Stmt *rangeOperand(const Stmt *S, bool First) {
+  if (const auto *B = dyn_cast<BinaryOperator>(S))
+    return First ? B->getLHS() : B->getRHS();
+  if (const auto *C = dyn_cast<ConditionalOperator>(S))
+    return First ? C->getCond() : C->getFalseExpr();
+  if (const auto *U = dyn_cast<UnaryOperator>(S))
+    return U->isPostfix() == First ? U->getSubExpr() : nullptr;
+  if (const auto *I = dyn_cast<ImplicitCastExpr>(S))
+    return I->getSubExpr();
+  if (const auto *O = dyn_cast<CXXOperatorCallExpr>(S))
+    if (O->isInfixBinaryOp() && O->getOperator() != OO_PlusPlus &&
+        O->getOperator() != OO_MinusMinus)
+      return O->getArg(First ? 0 : 1);
+  return nullptr;
+}
+
+SourceLocation ExtractContext::chainLoc(const Stmt *S, bool First) {
+  const Stmt *Operand = rangeOperand(S, First);
+  if (!Operand)
+    return First ? S->getBeginLoc() : S->getEndLoc();
+  llvm::DenseMap<const Stmt *, SourceLocation> &Known = First ? Begins : Ends;
+  auto It = Known.find(S);
+  if (It != Known.end())
+    return It->second;
+  SourceLocation L = chainLoc(Operand, First);
+  if (L.isInvalid())
+    L = First ? S->getBeginLoc() : S->getEndLoc(); // an operand without a location: clang's
+  Known[S] = L;
+  return L;
+}
+
 std::optional<SourceLoc> ExtractContext::projectRange(SourceRange R) {
   std::optional<SourceLoc> L = projectLoc(R.getBegin());
   if (!L)
@@ -188,42 +226,126 @@ std::string ExtractContext::recordId(const CXXRecordDecl *RD) {
   return declId(RD);
 }
 
+PrintingPolicy ExtractContext::namePolicy() const {
+  PrintingPolicy Policy(Ctx->getLangOpts());
+  Policy.SuppressUnwrittenScope = false;
+  return Policy;
+}
+
+/// How clang names one enclosing context in a qualified name (the loop body of
+/// NamedDecl::printNestedNameSpecifier), with its "::"; nothing for an unscoped enum.
+static void printScopeSegment(llvm::raw_ostream &OS, const DeclContext *DC,
+                              const PrintingPolicy &P, const PrintingPolicy &Names) {
+  auto Name = [&](const NamedDecl *ND) { ND->printName(OS, Names); };
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(DC)) {
+    OS << Spec->getName();
+    printTemplateArgumentList(OS, Spec->getTemplateArgs().asArray(), P,
+                              Spec->getSpecializedTemplate()->getTemplateParameters());
+  } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+    if (!RD->getIdentifier())
+      OS << "(anonymous " << RD->getKindName() << ')';
+    else
+      Name(RD);
+  } else if (const auto *FD = dyn_cast<FunctionDecl>(DC)) {
+    const FunctionProtoType *FT = nullptr;
+    if (FD->hasWrittenPrototype())
+      FT = dyn_cast<FunctionProtoType>(FD->getType()->castAs<FunctionType>());
+    Name(FD);
+    OS << '(';
+    if (FT) {
+      for (unsigned I = 0; I < FD->getNumParams(); ++I)
+        OS << (I ? ", " : "") << FD->getParamDecl(I)->getType().stream(P);
+      if (FT->isVariadic())
+        OS << (FD->getNumParams() ? ", ..." : "...");
+    }
+    OS << ')';
+  } else if (const auto *ED = dyn_cast<EnumDecl>(DC)) {
+    if (!ED->isScoped())
+      return;
+    Name(ED);
+  } else {
+    Name(cast<NamedDecl>(DC));
+  }
+  OS << "::";
+}
+
+const std::string &ExtractContext::localScopePrefix(const DeclContext *DC) {
+  auto It = ScopePrefixes.find(DC);
+  if (It != ScopePrefixes.end())
+    return It->second;
+  std::string Prefix;
+  llvm::raw_string_ostream OS(Prefix);
+  PrintingPolicy P = namePolicy();
+  const DeclContext *Up = DC->getParent();
+  while (Up && !isa<NamedDecl>(Up) && !Up->isFileContext())
+    Up = Up->getParent(); // a block, a captured statement: not named, not printed
+  if (Up && !Up->isFileContext())
+    OS << localScopePrefix(Up);
+  else
+    cast<NamedDecl>(DC)->printNestedNameSpecifier(OS, P); // namespaces, as clang prints them
+  printScopeSegment(OS, DC, P, Ctx->getPrintingPolicy());
+  OS.flush();
+  return ScopePrefixes[DC] = std::move(Prefix);
+}
+
 std::string ExtractContext::qualifiedName(const NamedDecl *D) {
   if (const auto *VD = dyn_cast<VarDecl>(D))
     if (const FunctionDecl *Owner = enclosingFunction(VD))
       return scopeName(Owner) + "::" + VD->getNameAsString();
-  PrintingPolicy Policy(Ctx->getLangOpts());
-  Policy.SuppressUnwrittenScope = false;
+  PrintingPolicy Policy = namePolicy();
   std::string S;
   llvm::raw_string_ostream OS(S);
+  // A member of a class defined in a function (a lambda's call operator): clang prints every
+  // enclosing scope again for each name, walking up to the translation unit for each, which
+  // took minutes for lambdas nested 2 000 deep. The scopes are printed once each instead,
+  // the same way. (Elsewhere the scopes are namespaces and classes, and few.)
+  const DeclContext *DC = D->getDeclContext();
+  if (isa<RecordDecl>(DC) && cast<Decl>(DC)->getParentFunctionOrMethod() && D->getDeclName()) {
+    OS << localScopePrefix(DC);
+    D->printName(OS, Ctx->getPrintingPolicy());
+    return OS.str();
+  }
   D->printQualifiedName(OS, Policy);
   return OS.str();
 }
 
 std::string ExtractContext::scopeName(const FunctionDecl *FD) {
   FD = pattern(FD);
-  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-    if (MD->getParent()->isLambda()) {
-      const FunctionDecl *Outer = enclosingFunction(MD->getParent());
-      return (Outer ? scopeName(Outer) + "::" : std::string()) + "(lambda)";
-    }
-  return qualifiedName(FD);
+  auto It = ScopeNames.find(FD);
+  if (It != ScopeNames.end())
+    return It->second;
+  std::string Name;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (MD && MD->getParent()->isLambda()) {
+    const FunctionDecl *Outer = enclosingFunction(MD->getParent());
+    Name = (Outer ? scopeName(Outer) + "::" : std::string()) + "(lambda)";
+  } else {
+    Name = qualifiedName(FD);
+  }
+  return ScopeNames[FD] = Name;
 }
 
 std::string ExtractContext::functionName(const FunctionDecl *FD) {
   if (!FD)
     return {};
   FD = pattern(FD);
-  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
-    if (MD->getParent()->isLambda()) {
-      const FunctionDecl *Outer = enclosingFunction(MD->getParent());
-      if (Outer)
-        return "lambda in " + functionName(Outer);
+  auto It = FunctionNames.find(FD);
+  if (It != FunctionNames.end())
+    return It->second;
+  std::string Name;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (MD && MD->getParent()->isLambda()) {
+    // Names of lambdas nested in lambdas are built on their enclosing one's, each once.
+    if (const FunctionDecl *Outer = enclosingFunction(MD->getParent())) {
+      Name = "lambda in " + functionName(Outer);
+    } else {
       std::optional<SourceLoc> L = projectLoc(MD->getParent()->getLocation());
-      return L ? "lambda at " + L->file + ":" + std::to_string(L->line) : "lambda";
+      Name = L ? "lambda at " + L->file + ":" + std::to_string(L->line) : "lambda";
     }
+  } else {
+    Name = qualifiedName(FD);
   }
-  return qualifiedName(FD);
+  return FunctionNames[FD] = Name;
 }
 
 std::string ExtractContext::typeName(QualType T) const {

@@ -73,6 +73,10 @@ public:
   /// column is exclusive.
   std::optional<SourceLoc> projectLoc(clang::SourceLocation Loc);
   std::optional<SourceLoc> projectRange(clang::SourceRange R);
+  /// The same for an expression's range, found without asking clang per operator: clang
+  /// finds the start and end of `a = a = ... = a` by walking its operands, so asking for each
+  /// of 300 000 nested operators was quadratic. Starts and ends of operator chains are kept.
+  std::optional<SourceLoc> projectRange(const clang::Stmt *S);
   bool isProjectCode(clang::SourceLocation Loc);
 
   /// Facts id of a declaration: its USR, qualified by file for internal linkage (two `static
@@ -133,6 +137,11 @@ public:
 
 private:
   std::optional<std::string> projectFile(clang::FileID FID);
+  /// Where `S` starts (First) or ends, remembered for operator chains.
+  clang::SourceLocation chainLoc(const clang::Stmt *S, bool First);
+  clang::PrintingPolicy namePolicy() const;
+  /// "main()::(anonymous class)::" for a context inside a function, built once per context.
+  const std::string &localScopePrefix(const clang::DeclContext *DC);
   std::string lambdaId(const clang::CXXRecordDecl *Closure);
 
   const ProjectPaths &Paths;
@@ -144,6 +153,10 @@ private:
   clang::ASTContext *Ctx = nullptr;
   clang::Preprocessor *PP = nullptr;
   llvm::DenseMap<clang::FileID, std::optional<std::string>> FileCache;
+  llvm::DenseMap<const clang::Stmt *, clang::SourceLocation> Begins, Ends; // of operator chains
+  // Names, once per declaration: a lambda's is built on its enclosing function's.
+  llvm::DenseMap<const clang::DeclContext *, std::string> ScopePrefixes;
+  llvm::DenseMap<const clang::FunctionDecl *, std::string> FunctionNames, ScopeNames;
   llvm::DenseSet<const clang::Decl *> NotedFunctions;
   llvm::DenseMap<llvm::StringRef, size_t> FunctionIndex; // id -> index in Facts.functions
   std::deque<std::string> FunctionIds;                    // owns the keys of FunctionIndex

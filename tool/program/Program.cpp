@@ -96,6 +96,24 @@ void sortUnique(std::vector<std::string> &V) {
 }
 } // namespace
 
+/// Room in `All` for every group's lists, so that concatenating them copies each fact once.
+static void reserveFor(TUFacts &All, const std::vector<GroupUse> &Groups) {
+  auto Lists = std::make_tuple(&TUFacts::creations, &TUFacts::accesses, &TUFacts::calls,
+                               &TUFacts::callables, &TUFacts::fileOps, &TUFacts::pools,
+                               &TUFacts::suppressions);
+  std::apply(
+      [&](auto... List) {
+        auto Reserve = [&](auto Member) {
+          size_t Size = 0;
+          for (const GroupUse &G : Groups)
+            Size += (G.facts->*Member).size();
+          (All.*Member).reserve(Size);
+        };
+        (Reserve(List), ...);
+      },
+      Lists);
+}
+
 Program linkGroups(std::vector<TUSummary> TUs, const std::vector<GroupUse> &Groups) {
   Program P;
   P.tus = std::move(TUs);
@@ -103,6 +121,7 @@ Program linkGroups(std::vector<TUSummary> TUs, const std::vector<GroupUse> &Grou
   // A record or function met more than once (in several TUs, or twice in one) has its lists
   // merged: the union, sorted. Met once, they stay as extracted (in declaration order).
   std::map<std::string, size_t> RecordsMet, FunctionsMet;
+  reserveFor(All, Groups);
   for (const GroupUse &G : Groups) {
     const TUFacts &TU = *G.facts;
     for (const StateDecl &D : TU.decls)

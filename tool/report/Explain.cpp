@@ -4,6 +4,7 @@
 
 #include "rules/Registry.h"
 #include "rules/RuleDocs.h"
+#include "support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -12,7 +13,7 @@ namespace sa {
 namespace {
 
 void writeLoc(llvm::raw_ostream &OS, const SourceLoc &L) {
-  OS << L.file << ":" << L.line << ":" << L.column;
+  OS << printable(L.file) << ":" << L.line << ":" << L.column;
 }
 
 bool isHex(llvm::StringRef S) {
@@ -80,13 +81,16 @@ std::vector<const Finding *> selectFindings(const std::vector<Finding> &Findings
 
 void writeExplanation(llvm::raw_ostream &OS, const Finding &F) {
   writeLoc(OS, F.loc);
-  OS << ": " << toString(F.level) << ": " << F.message << " [" << F.rule << "]\n";
+  OS << ": " << toString(F.level) << ": " << printable(F.message) << " [" << printable(F.rule)
+     << "]\n";
   if (!F.symbol.empty())
-    OS << "  state: " << F.symbol << (F.type.empty() ? "" : " (" + F.type + ")") << "\n";
-  OS << "  fingerprint: " << F.fingerprint << "\n";
+    OS << "  state: " << printable(F.symbol)
+       << (F.type.empty() ? "" : " (" + printable(F.type) + ")") << "\n";
+  OS << "  fingerprint: " << printable(F.fingerprint) << "\n";
   if (F.suppressed)
     OS << "  suppressed in source"
-       << (F.suppressionReason.empty() ? std::string() : ": " + F.suppressionReason) << "\n";
+       << (F.suppressionReason.empty() ? std::string() : ": " + printable(F.suppressionReason))
+       << "\n";
   if (!F.flow.empty()) {
     OS << "\nPath to the write:\n";
     unsigned N = 0;
@@ -96,7 +100,7 @@ void writeExplanation(llvm::raw_ostream &OS, const Finding &F) {
         writeLoc(OS, E.loc);
         OS << ": ";
       }
-      OS << E.message << "\n";
+      OS << printable(E.message) << "\n";
     }
   }
   if (!F.evidence.empty()) {
@@ -107,11 +111,11 @@ void writeExplanation(llvm::raw_ostream &OS, const Finding &F) {
         writeLoc(OS, E.loc);
         OS << ": ";
       }
-      OS << E.message << "\n";
+      OS << printable(E.message) << "\n";
     }
   }
   if (!F.hint.empty())
-    OS << "\nFix: " << F.hint << "\n";
+    OS << "\nFix: " << printable(F.hint) << "\n";
   if (const RuleInfo *Rule = findRule(F.rule))
     OS << "\nWhy it matters (" << Rule->id << "): " << Rule->description
        << "\nThe rule's page: state-audit explain " << Rule->id << ", or " << ruleHelpUri(Rule->id)

@@ -192,19 +192,20 @@ std::vector<Evidence> readSteps(const llvm::json::Object &O, llvm::StringRef Key
 } // namespace
 
 llvm::Expected<std::vector<Finding>> readJsonReport(llvm::StringRef Text) {
-  auto Doc = parseUntrustedJson(Text);
-  if (!Doc)
-    return Doc.takeError();
-  const llvm::json::Object *Top = Doc->getAsObject();
-  const llvm::json::Array *List = Top ? Top->getArray("findings") : nullptr;
-  if (!Top || Top->getInteger("version") != 1 || !List)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "not a state-audit JSON report (--format json, version 1)");
+  // The findings are read one by one (parseJsonInParts): a large report is never one tree.
   std::vector<Finding> Out;
-  for (const llvm::json::Value &V : *List) {
+  auto OnReport = [&](const llvm::json::Value &Doc) -> llvm::Error {
+    Out.clear();
+    const llvm::json::Object *Top = Doc.getAsObject();
+    if (!Top || Top->getInteger("version") != 1 || !Top->getArray("findings"))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "not a state-audit JSON report (--format json, version 1)");
+    return llvm::Error::success();
+  };
+  auto OnFinding = [&](llvm::ArrayRef<size_t>, const llvm::json::Value &V) -> llvm::Error {
     const llvm::json::Object *O = V.getAsObject();
     if (!O)
-      continue;
+      return llvm::Error::success();
     Finding F;
     auto Str = [&](llvm::StringRef Key) {
       auto S = O->getString(Key);
@@ -223,7 +224,10 @@ llvm::Expected<std::vector<Finding>> readJsonReport(llvm::StringRef Text) {
     F.suppressed = O->getBoolean("suppressed").value_or(false);
     F.suppressionReason = Str("suppressionReason");
     Out.push_back(std::move(F));
-  }
+    return llvm::Error::success();
+  };
+  if (llvm::Error E = parseJsonInParts(Text, {"findings"}, OnReport, OnFinding))
+    return std::move(E);
   return Out;
 }
 

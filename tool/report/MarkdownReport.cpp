@@ -3,6 +3,7 @@
 // collapsed, as far as the size limit allows; what is left out is counted, with a pointer to
 // the full report.
 #include "report/Report.h"
+#include "report/MarkdownText.h"
 #include "rules/Registry.h"
 
 #include <algorithm>
@@ -12,48 +13,14 @@ namespace sa {
 
 namespace {
 
-std::string escape(llvm::StringRef S) {
-  std::string Out;
-  for (char C : S) {
-    if (C == '\n' || C == '\r' || C == '\t') {
-      Out += ' '; // a line break would end the list item
-      continue;
-    }
-    if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
-      continue;
-    if (C == '|' || C == '<' || C == '>' || C == '*' || C == '_' || C == '`' || C == '[' ||
-        C == ']' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out;
-}
-
-/// A code span that holds any text: the fence is one backtick longer than the longest run of
-/// backticks inside (CommonMark), padded when the text starts or ends with one, and line
-/// breaks become spaces. A file named "a`b.cpp" cannot break out of it.
-std::string codeSpan(llvm::StringRef S) {
-  std::string Text;
-  for (char C : S)
-    Text += (C == '\n' || C == '\r' || static_cast<unsigned char>(C) < 0x20) ? ' ' : C;
-  size_t Longest = 0, Run = 0;
-  for (char C : Text) {
-    Run = C == '`' ? Run + 1 : 0;
-    Longest = std::max(Longest, Run);
-  }
-  std::string Fence(Longest + 1, '`');
-  bool Pad = !Text.empty() && (Text.front() == '`' || Text.back() == '`' || Text.front() == ' ');
-  return Fence + (Pad ? " " : "") + Text + (Pad ? " " : "") + Fence;
-}
-
 std::string item(const Finding &F) {
   std::string Out;
   llvm::raw_string_ostream OS(Out);
   OS << "- **" << toString(F.level) << "** "
-     << codeSpan(F.loc.file + ":" + std::to_string(F.loc.line)) << " [["
-     << F.rule << "](" << ruleHelpUri(F.rule) << ")] " << escape(F.message) << "\n";
+     << markdownCode(F.loc.file + ":" + std::to_string(F.loc.line)) << " [["
+     << F.rule << "](" << ruleHelpUri(F.rule) << ")] " << markdownText(F.message) << "\n";
   if (!F.hint.empty())
-    OS << "  - hint: " << escape(F.hint) << "\n";
+    OS << "  - hint: " << markdownText(F.hint) << "\n";
   return Out;
 }
 
@@ -96,13 +63,13 @@ private:
 
 } // namespace
 
-void writeBudgetTable(llvm::raw_ostream &OS, const std::vector<DownstreamBudget> &Budgets,
-                      std::string (*Cell)(llvm::StringRef)) {
+void writeBudgetTable(llvm::raw_ostream &OS, const std::vector<DownstreamBudget> &Budgets) {
   OS << "| downstream | pools (size per instance) | max-instances × per instance vs limit | "
         "largest safe size per pool |\n|---|---|---|---|\n";
   for (const DownstreamBudget &B : Budgets)
-    OS << "| " << codeSpan(B.name) << " (" << B.source << ") | " << Cell(budgetPools(B))
-       << " | " << Cell(budgetVerdict(B)) << " | " << Cell(budgetSafeSizes(B)) << " |\n";
+    OS << "| " << markdownCodeInCell(B.name) << " (" << markdownText(B.source) << ") | "
+       << markdownText(budgetPools(B)) << " | " << markdownText(budgetVerdict(B)) << " | "
+       << markdownText(budgetSafeSizes(B)) << " |\n";
   OS << "\n";
 }
 
@@ -154,7 +121,7 @@ void writeMarkdown(llvm::raw_ostream &Out, const ScanReport &R, const MarkdownOp
   }
   if (!R.budgets.empty()) {
     OS << "Connection budget per downstream:\n\n";
-    writeBudgetTable(OS, R.budgets, escape);
+    writeBudgetTable(OS, R.budgets);
   }
   if (R.gate.suppressed || R.gate.baselined || !R.absent.empty())
     OS << R.gate.suppressed << " suppressed in source, " << R.gate.baselined
@@ -188,10 +155,10 @@ void writeMarkdown(llvm::raw_ostream &Out, const ScanReport &R, const MarkdownOp
        << " bytes to fit a pull-request comment. The full report: "
        << (O.fullReport.empty() ? std::string("the SARIF or JSON report of this run "
                                               "(`--format sarif` / `--format json`)")
-                                : escape(O.fullReport))
+                                : markdownText(O.fullReport))
        << ".\n\n";
   } else if (!O.fullReport.empty()) {
-    OS << "The full report: " << escape(O.fullReport) << ".\n\n";
+    OS << "The full report: " << markdownText(O.fullReport) << ".\n\n";
   }
   unsigned Broken = 0;
   for (const TUSummary &T : R.tus)

@@ -1,6 +1,7 @@
 #include "report/Plan.h"
 
 #include "program/Model.h"
+#include "report/MarkdownText.h"
 #include "rules/common/Hints.h"
 #include "rules/Registry.h"
 
@@ -265,21 +266,27 @@ MigrationPlan buildPlan(const Program &P, const EntryPointOptions &Entries, cons
 
 namespace {
 
-std::string where(const SourceLoc &L) { return L.file + ":" + std::to_string(L.line); }
+// Everything below comes from the scanned code: plain text goes through markdownText, code
+// through markdownCode, or markdownCodeInCell inside a table (docs/formats: any file name).
+
+/// "src/a.cpp:12" as code for a table cell.
+std::string where(const SourceLoc &L) {
+  return markdownCodeInCell(L.file + ":" + std::to_string(L.line));
+}
 
 std::string places(const std::vector<PlanPlace> &V) {
   std::string Out;
   for (const PlanPlace &P : V)
-    Out += (Out.empty() ? "" : ", ") + P.function + " (`" + where(P.loc) + "`)";
+    Out += (Out.empty() ? "" : ", ") + markdownText(P.function) + " (" + where(P.loc) + ")";
   return Out.empty() ? "—" : Out;
 }
 
-/// Table cells hold no pipes or line breaks.
-std::string cell(llvm::StringRef S) {
+/// Names as code spans in a table cell, or a dash.
+std::string codeList(const std::vector<std::string> &V) {
   std::string Out;
-  for (char C : S)
-    Out += C == '|' ? std::string("\\|") : C == '\n' ? std::string(" ") : std::string(1, C);
-  return Out;
+  for (const std::string &S : V)
+    Out += (Out.empty() ? "" : ", ") + markdownCodeInCell(S);
+  return Out.empty() ? std::string("—") : Out;
 }
 
 void writeLocJson(llvm::json::OStream &J, const SourceLoc &L) {
@@ -309,13 +316,15 @@ void writePlanMarkdown(llvm::raw_ostream &OS, const MigrationPlan &Plan) {
   if (Plan.sessions.empty())
     OS << "No per-session state was found in the process.\n\n";
   for (const SessionInventory &S : Plan.sessions) {
-    OS << "`" << S.state << "` (`" << cell(S.type) << "`, `" << where(S.loc) << "`)";
+    OS << markdownCode(S.state) << " (" << markdownCode(S.type) << ", "
+       << markdownCode(S.loc.file + ":" + std::to_string(S.loc.line)) << ")";
     if (!S.element.empty())
-      OS << " holds one `" << S.element << "` per session";
+      OS << " holds one " << markdownCode(S.element) << " per session";
     OS << ":\n\n| field | type | written in | read in |\n|---|---|---|---|\n";
     for (const PlanField &F : S.fields)
-      OS << "| `" << F.name << "` | " << (F.type.empty() ? "—" : "`" + cell(F.type) + "`")
-         << " | " << cell(places(F.writtenIn)) << " | " << cell(places(F.readIn)) << " |\n";
+      OS << "| " << markdownCodeInCell(F.name) << " | "
+         << (F.type.empty() ? "—" : markdownCodeInCell(F.type)) << " | " << places(F.writtenIn)
+         << " | " << places(F.readIn) << " |\n";
     OS << "\n";
   }
   OS << "## 2. Requests that break under round-robin\n\n";
@@ -323,16 +332,9 @@ void writePlanMarkdown(llvm::raw_ostream &OS, const MigrationPlan &Plan) {
     OS << "No request entry point writes or reads per-instance state.\n\n";
   else {
     OS << "| request | at | writes | reads |\n|---|---|---|---|\n";
-    for (const BreakingRequest &B : Plan.requests) {
-      auto List = [](const std::vector<std::string> &V) {
-        std::string Out;
-        for (const std::string &S : V)
-          Out += (Out.empty() ? "" : ", ") + ("`" + S + "`");
-        return Out.empty() ? std::string("—") : Out;
-      };
-      OS << "| " << cell(B.entry) << " | `" << where(B.loc) << "` | " << cell(List(B.writes))
-         << " | " << cell(List(B.reads)) << " |\n";
-    }
+    for (const BreakingRequest &B : Plan.requests)
+      OS << "| " << markdownText(B.entry) << " | " << where(B.loc) << " | " << codeList(B.writes)
+         << " | " << codeList(B.reads) << " |\n";
     OS << "\n";
   }
   OS << "## 3. Order of migration\n\n";
@@ -343,18 +345,19 @@ void writePlanMarkdown(llvm::raw_ostream &OS, const MigrationPlan &Plan) {
     OS << "### Step " << ++N << ": " << S.title << "\n\n" << Why << ".\n\n"
        << "| item | at | store | keys |\n|---|---|---|---|\n";
     for (const PlanItem &I : S.items)
-      OS << "| `" << cell(I.what) << "` (" << I.rule << ", " << toString(I.level) << ") | `"
-         << where(I.loc) << "` | " << I.store << " | " << cell(I.keys) << " |\n";
+      OS << "| " << markdownCodeInCell(I.what) << " (" << I.rule << ", " << toString(I.level)
+         << ") | " << where(I.loc) << " | " << markdownText(I.store) << " | "
+         << markdownText(I.keys) << " |\n";
     OS << "\n";
   }
   if (!Plan.budgets.empty()) {
     OS << "### Connection budget per downstream\n\n";
-    writeBudgetTable(OS, Plan.budgets, cell);
+    writeBudgetTable(OS, Plan.budgets);
   }
   OS << "## 4. The chaos test that proves it\n\n";
   N = 0;
   for (const std::string &S : Plan.chaosSteps)
-    OS << ++N << ". " << S << "\n";
+    OS << ++N << ". " << markdownText(S) << "\n"; // names handlers and state of the code
 }
 
 void writePlanJson(llvm::raw_ostream &OS, const MigrationPlan &Plan) {

@@ -35,9 +35,8 @@ std::string budgetPools(const DownstreamBudget &B);
 std::string budgetVerdict(const DownstreamBudget &B);
 /// "'g_reads' 4, 'g_writes' 4": the largest safe size of each pool, the others unchanged.
 std::string budgetSafeSizes(const DownstreamBudget &B);
-/// The budget per downstream as a markdown table; `Cell` makes a text safe in a cell.
-void writeBudgetTable(llvm::raw_ostream &OS, const std::vector<DownstreamBudget> &Budgets,
-                      std::string (*Cell)(llvm::StringRef));
+/// The budget per downstream as a markdown table.
+void writeBudgetTable(llvm::raw_ostream &OS, const std::vector<DownstreamBudget> &Budgets);
 
 /// Counts per level of the findings that are not suppressed.
 struct LevelCounts {

@@ -1,6 +1,7 @@
 #include "report/Report.h"
 #include "report/SourceFiles.h"
 #include "rules/Registry.h"
+#include "support/Output.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
@@ -67,38 +68,41 @@ void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, b
       OS.resetColor();
   };
   Bold();
-  OS << F.loc.file << ":" << F.loc.line << ":" << F.loc.column << ": ";
+  OS << printable(F.loc.file) << ":" << F.loc.line << ":" << F.loc.column << ": ";
   if (Color)
     OS.changeColor(levelColor(F.level), true);
   OS << toString(F.level) << ": ";
   Reset();
   Bold();
-  OS << F.message << " [" << F.rule << "]";
+  OS << printable(F.message) << " [" << printable(F.rule) << "]";
   Reset();
   OS << "\n";
 
   llvm::StringRef Text = Lines.line(F.loc.file, F.loc.line);
   if (!Text.empty()) {
     std::string Gutter = std::to_string(F.loc.line);
-    OS << llvm::right_justify(Gutter, 5) << " | " << Text << "\n";
+    OS << llvm::right_justify(Gutter, 5) << " | " << printable(Text) << "\n";
     OS << "      | ";
-    // Tabs stay tabs so the caret lines up with the source whatever the tab width.
-    for (unsigned I = 1; I < F.loc.column && I - 1 < Text.size(); ++I)
-      OS << (Text[I - 1] == '\t' ? '\t' : ' ');
+    // Under each character shown before the column, a space; tabs stay tabs so the caret
+    // lines up with the source whatever the tab width.
+    size_t Column = std::min<size_t>(F.loc.column - 1, Text.size());
+    for (char C : printable(Text.take_front(Column)))
+      if ((static_cast<unsigned char>(C) & 0xC0) != 0x80)
+        OS << (C == '\t' ? '\t' : ' ');
     if (Color)
       OS.changeColor(llvm::raw_ostream::GREEN, true);
     OS << "^";
     unsigned End = F.loc.endLine == F.loc.line ? F.loc.endColumn : F.loc.column + 1;
-    for (unsigned I = F.loc.column + 1; I < End && I - 1 < Text.size(); ++I)
-      OS << "~";
+    if (End > F.loc.column + 1 && Column < Text.size())
+      OS << std::string(displayedLength(printable(Text.substr(Column + 1, End - F.loc.column - 1))), '~');
     Reset();
     OS << "\n";
   }
   for (const Evidence &E : F.evidence) {
     OS << "  ";
     if (E.loc.valid())
-      OS << E.loc.file << ":" << E.loc.line << ":" << E.loc.column << ": ";
-    OS << E.message << "\n";
+      OS << printable(E.loc.file) << ":" << E.loc.line << ":" << E.loc.column << ": ";
+    OS << printable(E.message) << "\n";
   }
   if (!F.hint.empty()) {
     OS << "  ";
@@ -106,7 +110,7 @@ void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, b
       OS.changeColor(llvm::raw_ostream::GREEN);
     OS << "hint:";
     Reset();
-    OS << " " << F.hint << "\n";
+    OS << " " << printable(F.hint) << "\n";
   }
   OS << "  see: state-audit explain " << F.rule << " (" << ruleHelpUri(F.rule) << ")\n";
 }
@@ -154,11 +158,11 @@ void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Op
   if (!R.budgets.empty()) {
     OS << "  connection budget per downstream (pools × size × max-instances vs limit):\n";
     for (const DownstreamBudget &B : R.budgets) {
-      OS << "    " << B.name << " [" << B.source << "]: " << budgetPools(B) << "; "
-         << budgetVerdict(B);
+      OS << "    " << printable(B.name) << " [" << printable(B.source)
+         << "]: " << printable(budgetPools(B)) << "; " << budgetVerdict(B);
       std::string Safe = budgetSafeSizes(B);
       if (B.exceeded() && !Safe.empty())
-        OS << "; largest safe sizes: " << Safe;
+        OS << "; largest safe sizes: " << printable(Safe);
       OS << "\n";
     }
   }
@@ -179,7 +183,7 @@ void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Op
     OS << "  " << plural(R.absent.size(), "baseline finding", "baseline findings")
        << " no longer found (fixed)\n";
   for (const std::string &N : R.notes)
-    OS << "  note: " << N << "\n";
+    OS << "  note: " << printable(N) << "\n";
   if (R.gate.failOn) {
     OS << "  gate (--fail-on " << toString(*R.gate.failOn) << "): ";
     if (R.gate.failed) {

@@ -1,6 +1,9 @@
 #include "support/Output.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -143,6 +146,45 @@ llvm::Error writeOutput(llvm::StringRef Path,
 
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Contents) {
   return writeAtomically(Path, [&](llvm::raw_ostream &OS) { OS << Contents; });
+}
+
+std::string printable(llvm::StringRef Text, bool KeepNewlines) {
+  std::string Out;
+  Out.reserve(Text.size());
+  auto Escape = [&](unsigned CodePoint, unsigned Digits) {
+    Out += (Digits == 2 ? "<" : "<U+") + llvm::utohexstr(CodePoint, /*LowerCase=*/false, Digits) +
+           ">";
+  };
+  for (size_t I = 0; I < Text.size();) {
+    auto C = static_cast<unsigned char>(Text[I]);
+    if (C < 0x80) {
+      bool Control = (C < 0x20 && C != '\t' && !(KeepNewlines && C == '\n')) || C == 0x7f;
+      if (Control)
+        Escape(C, 4);
+      else
+        Out += static_cast<char>(C);
+      ++I;
+      continue;
+    }
+    unsigned N = llvm::getNumBytesForUTF8(C);
+    auto *Start = reinterpret_cast<const llvm::UTF8 *>(Text.data() + I);
+    if (I + N > Text.size() || !llvm::isLegalUTF8Sequence(Start, Start + N)) {
+      Escape(C, 2);
+      ++I;
+      continue;
+    }
+    auto Second = static_cast<unsigned char>(Text[I + 1]);
+    if (C == 0xC2 && Second < 0xA0) // U+0080..U+009F, the C1 controls
+      Escape(Second, 4);
+    else
+      Out.append(Text.data() + I, N);
+    I += N;
+  }
+  return Out;
+}
+
+size_t displayedLength(llvm::StringRef Text) {
+  return llvm::count_if(Text, [](char C) { return (static_cast<unsigned char>(C) & 0xC0) != 0x80; });
 }
 
 bool sameExistingFile(llvm::StringRef A, llvm::StringRef B) {

@@ -31,4 +31,13 @@ bool sameExistingFile(llvm::StringRef A, llvm::StringRef B);
 /// How messages name an output path: "standard output" for "-" and "".
 std::string outputName(llvm::StringRef Path);
 
+/// `Text` safe to show on a terminal, as clang shows source: control characters (C0 but tab,
+/// DEL, C1) become "<U+001B>", bytes that are not UTF-8 "<FF>". A file name or a source line
+/// then cannot clear the screen, retitle the terminal or write to the clipboard. Newlines
+/// are kept only when asked (a message of several lines).
+std::string printable(llvm::StringRef Text, bool KeepNewlines = false);
+
+/// How many characters `Text` shows as (UTF-8 code points).
+size_t displayedLength(llvm::StringRef Text);
+
 } // namespace sa

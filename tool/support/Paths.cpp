@@ -10,15 +10,28 @@ namespace path = llvm::sys::path;
 
 namespace sa {
 
-std::string canonicalPath(llvm::StringRef P, llvm::StringRef Base) {
+namespace {
+/// `P` made absolute against `Base` (the current directory when empty), nothing else.
+llvm::SmallString<256> absolute(llvm::StringRef P, llvm::StringRef Base) {
   llvm::SmallString<256> Abs(P);
-  if (!path::is_absolute(Abs)) {
-    llvm::SmallString<256> Dir(Base);
-    if (Dir.empty())
-      fs::current_path(Dir);
-    path::append(Dir, Abs);
-    Abs = Dir;
-  }
+  if (path::is_absolute(Abs))
+    return Abs;
+  llvm::SmallString<256> Dir(Base);
+  if (Dir.empty())
+    fs::current_path(Dir);
+  path::append(Dir, Abs);
+  return Dir;
+}
+} // namespace
+
+std::string spelledPath(llvm::StringRef P, llvm::StringRef Base) {
+  llvm::SmallString<256> Abs = absolute(P, Base);
+  path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  return std::string(Abs);
+}
+
+std::string canonicalPath(llvm::StringRef P, llvm::StringRef Base) {
+  llvm::SmallString<256> Abs = absolute(P, Base);
   // Symlinks first: "/lib/gcc/x/12/../../../../include" means /usr/include when /lib links to
   // /usr/lib, and only the file system knows. Lexical clean-up is for paths that do not exist.
   llvm::SmallString<256> Real;

@@ -16,6 +16,10 @@ namespace sa {
 /// taken relative to `Base` (the current directory when empty).
 std::string canonicalPath(llvm::StringRef Path, llvm::StringRef Base = {});
 
+/// Absolute and dot-free, as spelled: symlinks are not resolved (the path a user or a compile
+/// database wrote, to compare with the canonical one).
+std::string spelledPath(llvm::StringRef Path, llvm::StringRef Base = {});
+
 /// True when `Path` is `Dir` or lies below it (both canonical).
 bool isWithin(llvm::StringRef Path, llvm::StringRef Dir);
 
