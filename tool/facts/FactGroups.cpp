@@ -3,7 +3,7 @@
 #include "facts/FactsJson.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/SHA256.h"
+#include "llvm/Support/BLAKE3.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -13,9 +13,9 @@
 namespace sa {
 
 std::string groupHash(llvm::StringRef Json) {
-  auto Digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
+  auto Digest = llvm::BLAKE3::hash<20>(llvm::ArrayRef<uint8_t>(
       reinterpret_cast<const uint8_t *>(Json.data()), Json.size()));
-  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest), true);
 }
 
 namespace {
@@ -30,8 +30,8 @@ public:
   ~HashingStream() override { flush(); }
   std::string hash() {
     flush();
-    auto Digest = Hasher.final();
-    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+    auto Digest = Hasher.final<20>();
+    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest), true);
   }
 
 private:
@@ -43,7 +43,7 @@ private:
   }
   uint64_t current_pos() const override { return Written; }
 
-  llvm::SHA256 Hasher;
+  llvm::BLAKE3 Hasher;
   std::string *Keep;
   uint64_t Written = 0;
 };
