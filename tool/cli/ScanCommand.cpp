@@ -320,8 +320,7 @@ int runScanCommand(const ScanOptions &O) {
   }
   std::optional<Program> Whole;
   if (!Linked) {
-    Whole = linkGroups(TUs, Scan.uses());
-    Scan.groups.clear(); // the program holds what is needed from here on
+    Whole = linkGroups(TUs, Scan.takeUses()); // the program holds what is needed from here on
     Linked = linkProgram(*Whole, *Conf);
     if (Cache && !Scan.linkKey.empty())
       Cache->storeLinked(Scan.linkKey, linkedToJSON(*Linked));
@@ -458,7 +457,7 @@ int runMergeCommand(const MergeOptions &O) {
     reportError(llvm::toString(std::move(E)));
     return 2;
   }
-  return reportAndGate(linkGroups(std::move(TUs), Groups.uses(Uses)), Paths, Review, O.report);
+  return reportAndGate(linkGroups(std::move(TUs), Groups.take(Uses)), Paths, Review, O.report);
 }
 
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump) {

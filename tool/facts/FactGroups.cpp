@@ -175,7 +175,7 @@ std::shared_ptr<const TUFacts> GroupStore::add(const std::string &Hash, TUFacts 
   std::lock_guard<std::mutex> Lock(Mutex);
   auto [It, New] = Groups.try_emplace(Hash);
   if (New)
-    It->second = std::make_shared<const TUFacts>(std::move(Facts));
+    It->second = std::make_shared<TUFacts>(std::move(Facts));
   return It->second;
 }
 
@@ -198,6 +198,23 @@ std::vector<GroupUse> GroupStore::uses(const std::map<std::string, unsigned> &Us
     if (It != Groups.end())
       Out.push_back({It->second.get(), Count});
   }
+  return Out;
+}
+
+std::vector<OwnedGroup> GroupStore::take(const std::map<std::string, unsigned> &Uses) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::vector<OwnedGroup> Out;
+  Out.reserve(Uses.size());
+  for (const auto &[Hash, Count] : Uses) {
+    auto It = Groups.find(Hash);
+    if (It == Groups.end())
+      continue;
+    if (It->second.use_count() == 1)
+      Out.push_back({std::move(*It->second), Count});
+    else
+      Out.push_back({*It->second, Count});
+  }
+  Groups.clear();
   return Out;
 }
 

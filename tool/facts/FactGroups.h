@@ -56,6 +56,12 @@ struct GroupUse {
   unsigned tus = 1;
 };
 
+/// A distinct group given away by the store, and how many TUs have it.
+struct OwnedGroup {
+  TUFacts facts;
+  unsigned tus = 1;
+};
+
 /// Distinct groups by hash, shared by every TU that has them. Thread-safe.
 class GroupStore {
 public:
@@ -76,11 +82,14 @@ public:
   /// The groups `Uses` names (hash -> number of TUs that have it), ordered by hash; those not
   /// in the store are left out.
   std::vector<GroupUse> uses(const std::map<std::string, unsigned> &Uses) const;
+  /// The same groups given away, ordered by hash; the store is left empty. A group still
+  /// held elsewhere (find) is copied, any other moved.
+  std::vector<OwnedGroup> take(const std::map<std::string, unsigned> &Uses);
   void clear();
 
 private:
   mutable std::mutex Mutex;
-  std::map<std::string, std::shared_ptr<const TUFacts>> Groups;
+  std::map<std::string, std::shared_ptr<TUFacts>> Groups;
 };
 
 } // namespace sa
