@@ -96,8 +96,9 @@ std::vector<FactGroup> splitByFile(TUFacts TU, bool KeepJson) {
   // functions are sorted by id, then location: the first of an id is the one at its smallest
   // location.
   std::map<std::string, std::string> FunctionFile;
-  for (const FunctionFact &F : TU.functions)
-    FunctionFile.emplace(F.id, F.loc.file);
+  if (!TU.creations.empty())
+    for (const FunctionFact &F : TU.functions)
+      FunctionFile.emplace(F.id, F.loc.file);
 
   std::map<std::string, TUFacts> Groups;
   auto In = [&](const std::string &File) -> TUFacts & {
