@@ -255,6 +255,7 @@ public:
   }
 
   bool VisitMemberExpr(MemberExpr *ME) {
+    ++Out.References;
     if (isa<FieldDecl>(ME->getMemberDecl()))
       quiet(ME->getBase()); // its fields are read or set here
     return true;
@@ -275,6 +276,7 @@ public:
   }
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    ++Out.References;
     const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
     if (!VD || !VD->hasLocalStorage() || Quiet.count(DRE))
       return true;

@@ -56,6 +56,10 @@ public:
   /// Sets `OnThis` when the expression is `this` itself or reaches through a member.
   static const clang::ValueDecl *objectVariable(const clang::Expr *E, bool &OnThis);
 
+  /// How many variables and members the body names (DeclRefExpr, MemberExpr): about as many
+  /// accesses as it can have, to make room for them.
+  size_t references() const { return References; }
+
 private:
   struct Assignment {
     unsigned offset = 0;   // where it happens
@@ -72,6 +76,7 @@ private:
   std::optional<unsigned> FirstReady; // offset of the first readiness signal outside loops
   std::vector<std::pair<unsigned, unsigned>> Loops; // [begin, end) of every loop
   unsigned FileId = 0; // offsets are in this file; a call elsewhere (a macro's) is not judged
+  size_t References = 0;
   llvm::DenseMap<const clang::ValueDecl *, Uses> Vars;
 };
 
