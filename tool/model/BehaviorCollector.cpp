@@ -14,8 +14,8 @@ bool BehaviorVisitor::TraverseDecl(Decl *D) {
   Frames.push_back(Frame{FD, Ctx.noteFunction(FD), nullptr});
   Ctx.noteDefinition(Frames.back().id);
   Receivers.push_back(std::make_unique<FreshObjects>(AST, FD));
-  // A body of 300 000 references (`a = a = ... = a`) gets room for their accesses at once.
-  Ctx.makeRoom(0, Receivers.back()->references());
+  // A body naming state 300 000 times (`a = a = ... = a`) gets room for its accesses at once.
+  Ctx.makeRoom(0, Receivers.back()->stateReferences());
   Paths.enter(nullptr);
   bool R = RecursiveASTVisitor::TraverseDecl(D);
   Paths.leave();

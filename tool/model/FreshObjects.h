@@ -56,9 +56,9 @@ public:
   /// Sets `OnThis` when the expression is `this` itself or reaches through a member.
   static const clang::ValueDecl *objectVariable(const clang::Expr *E, bool &OnThis);
 
-  /// How many variables and members the body names (DeclRefExpr, MemberExpr): about as many
-  /// accesses as it can have, to make room for them.
-  size_t references() const { return References; }
+  /// How many times the body names a variable of static storage or a member: about as many
+  /// accesses of state as it has, to make room for them.
+  size_t stateReferences() const { return StateReferences; }
 
 private:
   struct Assignment {
@@ -76,8 +76,9 @@ private:
   std::optional<unsigned> FirstReady; // offset of the first readiness signal outside loops
   std::vector<std::pair<unsigned, unsigned>> Loops; // [begin, end) of every loop
   unsigned FileId = 0; // offsets are in this file; a call elsewhere (a macro's) is not judged
-  size_t References = 0;
-  llvm::DenseMap<const clang::ValueDecl *, Uses> Vars;
+  size_t StateReferences = 0;
+  // Most bodies name a handful of locals: kept inline, a body costs no allocation.
+  llvm::SmallDenseMap<const clang::ValueDecl *, Uses, 4> Vars;
 };
 
 } // namespace sa
