@@ -1096,4 +1096,19 @@ TEST(Hostile, LambdasCalledInPlaceAreCallsNotHandedCallables) {
   EXPECT_EQ(TU->getArray("calls")->size(), 300u);
 }
 
+// Issue 25, N41: CLI11 reads a size as unsigned, so "-1" wrapped around to 16 EiB and was
+// taken silently; a negative size is refused with the usage exit code, as garbage is.
+TEST(Hostile, NegativeCacheSizeIsRefused) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  for (const char *Size : {"-1", "-1K", " -5G"}) {
+    RunResult R = run({"scan", T.path(), "-q", "--cache-max-size", Size});
+    EXPECT_EQ(R.code, 2) << Size;
+    EXPECT_EQ(R.err, std::string("state-audit: error: --cache-max-size: a size cannot be "
+                                 "negative, got '") +
+                         Size + "' (see state-audit --help)\n");
+    EXPECT_EQ(R.out, "");
+  }
+}
+
 } // namespace
