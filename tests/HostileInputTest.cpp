@@ -1111,4 +1111,35 @@ TEST(Hostile, NegativeCacheSizeIsRefused) {
   }
 }
 
+// Issue 25, D6: a compile database or configuration saved with a UTF-8 byte order mark (as
+// Windows editors write them) is read like the same file without it, as clang-tidy reads it;
+// a problem in it is placed where an editor shows it, the mark taking no column.
+TEST(Hostile, ByteOrderMarkIsAccepted) {
+  const std::string Bom = "\xEF\xBB\xBF";
+  TempDir T;
+  T.write("a.cpp", Source);
+  T.write("build/compile_commands.json",
+          Bom + "[{\"directory\": \"" + T.path() + "\", \"file\": \"a.cpp\", "
+                "\"arguments\": [\"clang++\", \"-c\", \"a.cpp\"]}]");
+  std::string Conf = T.write(".state-audit.yaml", Bom + "fail-on: never\n");
+  RunResult R =
+      run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q", "--format", "json"});
+  EXPECT_EQ(R.code, 0) << R.err;
+  EXPECT_TRUE(contains(R.out, "g_sessions")) << R.out;
+  EXPECT_EQ(R.err, "");
+
+  T.write(".state-audit.yaml", Bom + "fail-on: [never\n");
+  RunResult Broken = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  T.write(".state-audit.yaml", "fail-on: [never\n");
+  RunResult Plain = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  EXPECT_EQ(Broken.code, 2);
+  EXPECT_EQ(Broken.err, Plain.err);
+  T.write(".state-audit.yaml", "fail-on: never\n");
+  T.write("build/compile_commands.json", Bom + "[{\"directory\": 1}");
+  RunResult BrokenDb = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  EXPECT_EQ(BrokenDb.code, 2);
+  EXPECT_TRUE(contains(BrokenDb.err, "compile_commands.json:1:18: not valid JSON"))
+      << BrokenDb.err;
+}
+
 } // namespace
