@@ -1142,4 +1142,29 @@ TEST(Hostile, ByteOrderMarkIsAccepted) {
       << BrokenDb.err;
 }
 
+// Issue 25, N60: a negative pool size is a constant, but no pool has that size. With a budget
+// configured it is an error naming the size, and the downstream's budget is not checked
+// because of it (it was "not a constant", a warning, and the gate passed).
+TEST(Hostile, NegativePoolSizeIsAnInvalidSize) {
+  TempDir T;
+  T.write("pools.cpp", "#include <string>\n"
+                       "class PgPool {\npublic:\n  PgPool(std::string url, int size);\n};\n"
+                       "int main() {\n  PgPool a(\"postgres://db/x\", -5);\n"
+                       "  PgPool b(\"postgres://db/x\", 10);\n}\n");
+  T.write(".state-audit.yaml", "connection-pools:\n  max-instances: 4\n"
+                               "  downstream-limit: 100\n");
+  RunResult R = run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_TRUE(contains(R.out, "pools.cpp:7:10: error: 'a', a PgPool, is given the size -5 (in "
+                              "main): a negative size is not a valid pool size"))
+      << R.out;
+  EXPECT_TRUE(contains(R.out, "cannot be checked because the size is negative")) << R.out;
+  EXPECT_TRUE(contains(R.out, "cannot be checked because another pool of the downstream has a "
+                              "negative size"))
+      << R.out;
+  EXPECT_TRUE(contains(R.out, "'a', of the negative size -5")) << R.out;
+  EXPECT_TRUE(contains(R.out, "not checked: a size is negative")) << R.out;
+  EXPECT_FALSE(contains(R.out, "not a constant")) << R.out;
+}
+
 } // namespace

@@ -23,6 +23,8 @@ std::string budgetPools(const DownstreamBudget &B) {
 std::string budgetVerdict(const DownstreamBudget &B) {
   if (!B.sizesKnown)
     return "not checked: a size is not a constant";
+  if (!B.sizesValid)
+    return "not checked: a size is negative";
   if (!B.maxInstances || !B.limit)
     return "not checked: " + std::to_string(B.perInstance) +
            " per instance; set max-instances and downstream-limit";
