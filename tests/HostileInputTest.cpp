@@ -1167,4 +1167,31 @@ TEST(Hostile, NegativePoolSizeIsAnInvalidSize) {
   EXPECT_FALSE(contains(R.out, "not a constant")) << R.out;
 }
 
+// Issue 25, O10: a report write killed by SIGKILL leaves its temporary file beside the report.
+// The next write of that report removes the ones it provably made (its own name pattern,
+// regular files of this user, untouched for an hour, so never a write in progress) and
+// nothing else.
+TEST(Hostile, AbandonedReportTempFilesAreRemovedByTheNextWrite) {
+  TempDir T, O;
+  T.write("a.cpp", Source);
+  std::string Abandoned = O.write("r.json-1a2b3c.tmp", "partial");
+  std::vector<std::string> Kept = {O.write("r.json-abcdef.tmp", "a write in progress"),
+                                    O.write("r.json-1a2b3z.tmp", "not our pattern"),
+                                    O.write("r.json-1a2b3c4.tmp", "not our pattern"),
+                                    O.write("other.json-1a2b3c.tmp", "another report's"),
+                                    O.write("victim", "a link's target")};
+  ASSERT_EQ(symlink(O.file("victim").c_str(), O.file("r.json-000000.tmp").c_str()), 0);
+  Kept.push_back(O.file("r.json-000000.tmp"));
+  for (const std::string &P : {Abandoned, Kept[1], Kept[2], Kept[3], Kept[4], Kept[5]})
+    age(P, 1);
+  RunResult R = run({"scan", T.path(), "-q", "--no-cache", "--format", "json", "-o",
+                     O.file("r.json")});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(Abandoned));
+  for (const std::string &P : Kept)
+    EXPECT_TRUE(isSymlink(P) || llvm::sys::fs::exists(P)) << P;
+  EXPECT_EQ(readFile(O.file("victim")), "a link's target");
+  EXPECT_TRUE(contains(readFile(O.file("r.json")), "g_sessions"));
+}
+
 } // namespace
