@@ -223,7 +223,7 @@ TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
   RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
-  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entry rebuilt)")) << Warm.err;
 
   std::vector<std::string> Objects = cacheFiles(C.path(), "objects");
   ASSERT_FALSE(Objects.empty());
@@ -233,7 +233,7 @@ TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
   RunResult Objs = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Objs.code, 1) << Objs.err;
   EXPECT_EQ(Objs.out, Cold.out);
-  EXPECT_TRUE(contains(Objs.err, "(1 unreadable cache entries rebuilt)")) << Objs.err;
+  EXPECT_TRUE(contains(Objs.err, "(1 unreadable cache entry rebuilt)")) << Objs.err;
 }
 
 // Case 5: a TU that overflows clang's stack does not take the scan down. 20 000 chained `=`
@@ -441,7 +441,7 @@ TEST(Hostile, TamperedCacheEntryIsRebuilt) {
   RunResult Relinked = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Relinked.code, 1) << Relinked.err;
   EXPECT_EQ(Relinked.out, Cold.out);
-  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entry rebuilt)")) << Relinked.err;
 
   // In the facts object (named by its content hash in the signed entry): it is not what the
   // entry names, the TU is parsed again.
@@ -458,7 +458,7 @@ TEST(Hostile, TamperedCacheEntryIsRebuilt) {
   RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json", "-v"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
-  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entry rebuilt)")) << Warm.err;
   EXPECT_FALSE(contains(Warm.err, "(cache)")) << Warm.err;
 }
 
@@ -864,7 +864,7 @@ TEST(Hostile, UnreadableSignedLinkedResultIsReplaced) {
   RunResult Relinked = Scan();
   EXPECT_EQ(Relinked.code, 1) << Relinked.err;
   EXPECT_EQ(Relinked.out, Cold.out);
-  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entry rebuilt)")) << Relinked.err;
   RunResult Warm = Scan();
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
@@ -1192,6 +1192,28 @@ TEST(Hostile, AbandonedReportTempFilesAreRemovedByTheNextWrite) {
     EXPECT_TRUE(isSymlink(P) || llvm::sys::fs::exists(P)) << P;
   EXPECT_EQ(readFile(O.file("victim")), "a link's target");
   EXPECT_TRUE(contains(readFile(O.file("r.json")), "g_sessions"));
+}
+
+// Issue 25: counts agree with their nouns wherever they are printed ("1 errors", "1 more
+// finding ... are not listed", "1 translation units analysed" were printed).
+TEST(Hostile, OneOfAKindIsSingular) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  RunResult Md = run({"scan", T.path(), "--no-cache", "--format", "markdown"});
+  EXPECT_EQ(Md.code, 1) << Md.err;
+  EXPECT_TRUE(contains(Md.out, "## state-audit: 1 error, 0 warnings, 0 notes\n")) << Md.out;
+  EXPECT_TRUE(contains(Md.out, "**failed** — 1 finding at or above error")) << Md.out;
+  EXPECT_TRUE(contains(Md.out, "<sub>1 translation unit analysed.</sub>")) << Md.out;
+  EXPECT_TRUE(contains(Md.err, "state-audit: 1 translation unit analysed in ")) << Md.err;
+
+  // A summary cut to its limit by one finding of 6 KB.
+  TempDir L;
+  L.write("a.cpp", "#include <map>\n#include <string>\nstd::map<std::string, int> g_" +
+                       std::string(6000, 'x') + ";\nint hit(const std::string &k) { return ++g_" +
+                       std::string(6000, 'x') + "[k]; }\n");
+  RunResult Cut = run({"scan", L.path(), "--no-cache", "-q", "--format", "markdown",
+                       "--markdown-limit", "4096"});
+  EXPECT_TRUE(contains(Cut.out, "> 1 more finding (1 error) is not listed")) << Cut.out;
 }
 
 } // namespace

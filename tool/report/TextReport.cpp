@@ -117,10 +117,6 @@ void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, b
   OS << "  see: state-audit explain " << F.rule << " (" << ruleHelpUri(F.rule) << ")\n";
 }
 
-std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
-  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
-}
-
 } // namespace
 
 void writeText(llvm::raw_ostream &OS, const ScanReport &R, const TextOptions &Options) {

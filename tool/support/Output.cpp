@@ -141,6 +141,10 @@ llvm::Error writeAtomically(llvm::StringRef Target,
 
 } // namespace
 
+std::string plural(size_t N, llvm::StringRef One, llvm::StringRef Many) {
+  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
+}
+
 std::string outputName(llvm::StringRef Path) {
   return Path.empty() || Path == "-" ? std::string("standard output") : "'" + Path.str() + "'";
 }
