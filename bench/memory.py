@@ -10,7 +10,8 @@ huge SARIF baseline.
 --shapes generates the shapes of the hostile-input cases: N one-line functions, N lambdas each
 called in place inside the one before, and `a = a = ... = a` N deep. Each is measured (time and
 peak RSS) with `clang++-19 -fsyntax-only` (with an unlimited stack, which clang needs for deep
-nesting; state-audit parses on a 512 MB stack of its own) and `state-audit scan -j1 --no-cache`.
+nesting; state-audit parses on a 512 MB stack of its own) and `state-audit scan -j1 --no-cache`,
+alternating between the two, the median of --reps repetitions.
 
 For each --mb size, writes `const unsigned char g_blob[] = {0x01, ...};` (plus a mutable global
 so there is a finding) and measures the peak RSS of `clang++-19 -fsyntax-only` and of
@@ -30,6 +31,7 @@ import json
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -188,7 +190,9 @@ def write_shape(path, shape, n):
             raise ValueError(f"unknown shape {shape} (funcs, lambdas, chain)")
 
 
-def measure_shapes(tool, clang, shapes):
+def measure_shapes(tool, clang, shapes, reps):
+    """Time and peak RSS of clang and of state-audit on each shape: the median of `reps`
+    repetitions, alternating between the two so that a busy moment hits both alike."""
     print("| shape | clang s | clang MiB | state-audit s | state-audit MiB | time factor | memory factor |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     flags = ["-fbracket-depth=100000"]
@@ -196,17 +200,25 @@ def measure_shapes(tool, clang, shapes):
         shape, n = spec.split(":")
         with tempfile.TemporaryDirectory() as d:
             write_shape(os.path.join(d, "shape.cpp"), shape, int(n))
-            start = time.monotonic()
-            _, clang_kib = peak_rss_kib([clang, "-fsyntax-only", "-std=c++17", *flags,
-                                         "shape.cpp"], d, unlimited_stack=True)
-            clang_s = time.monotonic() - start
-            start = time.monotonic()
-            code, sa_kib = peak_rss_kib([tool, "scan", "shape.cpp", "--root", ".", "-q", "-j1",
-                                         "--no-cache", "--fail-on", "never", "--", *flags], d)
-            sa_s = time.monotonic() - start
-            status = "" if code == 0 else f" (exit {code})"
-            print(f"| {spec}{status} | {clang_s:.1f} | {clang_kib / 1024:.0f} | {sa_s:.1f} | "
-                  f"{sa_kib / 1024:.0f} | {sa_s / clang_s:.1f} | {sa_kib / clang_kib:.1f} |")
+            clang_runs, sa_runs, codes = [], [], set()
+            for _ in range(reps):
+                start = time.monotonic()
+                _, clang_kib = peak_rss_kib([clang, "-fsyntax-only", "-std=c++17", *flags,
+                                             "shape.cpp"], d, unlimited_stack=True)
+                clang_runs.append((time.monotonic() - start, clang_kib))
+                start = time.monotonic()
+                code, sa_kib = peak_rss_kib([tool, "scan", "shape.cpp", "--root", ".", "-q",
+                                             "-j1", "--no-cache", "--fail-on", "never", "--",
+                                             *flags], d)
+                sa_runs.append((time.monotonic() - start, sa_kib))
+                codes.add(code)
+            clang_s = statistics.median(t for t, _ in clang_runs)
+            clang_kib = statistics.median(k for _, k in clang_runs)
+            sa_s = statistics.median(t for t, _ in sa_runs)
+            sa_kib = statistics.median(k for _, k in sa_runs)
+            status = "" if codes == {0} else f" (exit {sorted(codes)})"
+            print(f"| {spec}{status} | {clang_s:.2f} | {clang_kib / 1024:.0f} | {sa_s:.2f} | "
+                  f"{sa_kib / 1024:.0f} | {sa_s / clang_s:.2f} | {sa_kib / clang_kib:.2f} |")
 
 
 def main():
@@ -219,6 +231,8 @@ def main():
                     help="sizes of a JSON report to run `explain --report` on")
     ap.add_argument("--shapes", nargs="*", default=[],
                     help="SHAPE:N with SHAPE funcs, lambdas or chain")
+    ap.add_argument("--reps", type=int, default=5,
+                    help="repetitions of each --shapes measurement (the median is shown)")
     ap.add_argument("--limit-mb", type=int, default=LIMIT_MB,
                     help="address-space limit of every measured process")
     ap.add_argument("--tool", default=os.path.join(here, "..", "build", "bin", "state-audit"))
@@ -230,7 +244,7 @@ def main():
     if args.baseline_mb:
         measure_baselines(tool, args.baseline_mb)
     if args.shapes:
-        measure_shapes(tool, args.clang, args.shapes)
+        measure_shapes(tool, args.clang, args.shapes, args.reps)
     if args.report_mb:
         measure_explain(tool, args.report_mb)
     if not args.mb:

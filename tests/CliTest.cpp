@@ -735,7 +735,7 @@ TEST_F(CliCacheVariants, AWarmScanReadsNoGroupAndADamagedGroupIsNeverTrusted) {
   T.write("a.cpp", "#include \"shared.h\"\nint g_a_edited = 0;\nint a() { touch(); return ++g_a_edited; }\n");
   RunResult Edited = run(Args);
   EXPECT_EQ(cachedCount(Edited.err), 1u) << Edited.err; // b.cpp only
-  EXPECT_NE(Edited.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+  EXPECT_NE(Edited.err.find("(1 unreadable cache entry rebuilt)"), std::string::npos)
       << Edited.err;
   RunResult Expected = run(variantScan(T, nullptr));
   EXPECT_EQ(Edited.out, Expected.out);
@@ -757,7 +757,7 @@ TEST_F(CliCacheVariants, AWarmScanReadsNoGroupAndADamagedGroupIsNeverTrusted) {
   }
   RunResult Relinked = run(Args);
   EXPECT_EQ(cachedCount(Relinked.err), 3u);
-  EXPECT_NE(Relinked.err.find("unreadable cache entries rebuilt"), std::string::npos)
+  EXPECT_NE(Relinked.err.find("1 unreadable cache entry rebuilt"), std::string::npos)
       << Relinked.err;
   EXPECT_EQ(Relinked.out, Expected.out);
 }
@@ -799,7 +799,7 @@ TEST_F(CliCacheVariants, TheLinkedResultFollowsTheConfiguration) {
   }
   RunResult Swapped = run(Args);
   EXPECT_EQ(Swapped.out, Before.out);
-  EXPECT_NE(Swapped.err.find("(1 unreadable cache entries rebuilt)"), std::string::npos)
+  EXPECT_NE(Swapped.err.find("(1 unreadable cache entry rebuilt)"), std::string::npos)
       << Swapped.err;
 }
 

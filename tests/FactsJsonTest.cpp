@@ -119,6 +119,58 @@ TEST(FactsJson, WrittenTextIsThePrintedObject) {
     EXPECT_NE(Written.find(Key), std::string::npos) << Key;
 }
 
+// Every optional member set, and strings that need escaping or are not valid UTF-8: the
+// written text still equals llvm::json's printing of the tree, character for character.
+TEST(FactsJson, WrittenTextEscapesAsLlvmJsonPrints) {
+  TUFacts F = sample();
+  std::string Hostile = std::string("q\"b\\t\tn\nr\rc\x01\x1f\x7f e\xc3\xa9 bad\xff\xc3(") +
+                        std::string(1, '\0') + "end";
+  F.file = Hostile;
+  F.firstError = Hostile;
+  F.decls[0].name = Hostile;
+  F.decls[0].isConst = F.decls[0].reference = F.decls[0].fromMacro = true;
+  F.decls[0].closureCopy = true;
+  F.decls[0].typeRecord = "r";
+  F.decls[0].elementRecord = "e";
+  F.records[0].queuesWork = true;
+  F.functions[0].isLambda = F.functions[0].isCtorOrDtor = F.functions[0].isMain = true;
+  F.functions[0].overrideNames = {Hostile};
+  F.functions[0].captureRecords = {"c"};
+  F.functions[0].returnedCallables = {"l"};
+  F.functions[0].returnsStatic = "s";
+  F.functions[0].parent = "p";
+  F.functions[0].record = "r";
+  F.accesses[1].onThis = F.accesses[1].beforeReady = F.accesses[1].decides = true;
+  F.accesses[1].throughThis = true;
+  F.accesses[1].path = Hostile;
+  F.accesses[1].method = "m";
+  F.calls[0].receiver = Receiver::Fresh;
+  F.callables[0].viaReturn = F.callables[0].stored = true;
+  F.callables[0].thisRecord = "t";
+  F.fileOps[0].store = "SQLite";
+  F.fileOps[0].handle = "g_db";
+  F.fileOps[0].target = Hostile;
+  F.pools[0].downstream = "db:5432";
+  F.pools[0].downstreamLiteral = true;
+  F.pools.push_back(F.pools[0]);
+  F.pools[1].size = -5;
+  F.pools.push_back(F.pools[0]);
+  F.pools[2].size.reset();
+  F.creations.push_back({"c:@S@S", "c:@F@f#", true});
+  F.creations.push_back({"c:@S@T", "", false});
+  F.instantiated = {"c:@S@S"};
+  F.libraryCode = {"third_party/x.h"};
+  F.outsideRoot = {Hostile};
+  for (const TUFacts &Facts : {F, TUFacts()}) {
+    std::string Printed, Written;
+    llvm::raw_string_ostream(Printed) << toJSON(Facts);
+    llvm::raw_string_ostream W(Written);
+    writeFactsJson(W, Facts);
+    W.flush();
+    EXPECT_EQ(Written, Printed);
+  }
+}
+
 TEST(FactsJson, RejectsOtherVersionsAndBadValues) {
   llvm::json::Value V = toJSON(sample());
   V.getAsObject()->find("version")->second = FactsFormatVersion + 1;

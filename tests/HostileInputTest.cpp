@@ -223,7 +223,7 @@ TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
   RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
-  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entry rebuilt)")) << Warm.err;
 
   std::vector<std::string> Objects = cacheFiles(C.path(), "objects");
   ASSERT_FALSE(Objects.empty());
@@ -233,7 +233,7 @@ TEST(Hostile, DeeplyNestedJsonIsAnErrorNotACrash) {
   RunResult Objs = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Objs.code, 1) << Objs.err;
   EXPECT_EQ(Objs.out, Cold.out);
-  EXPECT_TRUE(contains(Objs.err, "(1 unreadable cache entries rebuilt)")) << Objs.err;
+  EXPECT_TRUE(contains(Objs.err, "(1 unreadable cache entry rebuilt)")) << Objs.err;
 }
 
 // Case 5: a TU that overflows clang's stack does not take the scan down. 20 000 chained `=`
@@ -441,7 +441,7 @@ TEST(Hostile, TamperedCacheEntryIsRebuilt) {
   RunResult Relinked = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json"});
   EXPECT_EQ(Relinked.code, 1) << Relinked.err;
   EXPECT_EQ(Relinked.out, Cold.out);
-  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entry rebuilt)")) << Relinked.err;
 
   // In the facts object (named by its content hash in the signed entry): it is not what the
   // entry names, the TU is parsed again.
@@ -458,7 +458,7 @@ TEST(Hostile, TamperedCacheEntryIsRebuilt) {
   RunResult Warm = run({"scan", T.path(), "--cache-dir", C.path(), "--format", "json", "-v"});
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
-  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entries rebuilt)")) << Warm.err;
+  EXPECT_TRUE(contains(Warm.err, "(1 unreadable cache entry rebuilt)")) << Warm.err;
   EXPECT_FALSE(contains(Warm.err, "(cache)")) << Warm.err;
 }
 
@@ -864,7 +864,7 @@ TEST(Hostile, UnreadableSignedLinkedResultIsReplaced) {
   RunResult Relinked = Scan();
   EXPECT_EQ(Relinked.code, 1) << Relinked.err;
   EXPECT_EQ(Relinked.out, Cold.out);
-  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entries rebuilt)")) << Relinked.err;
+  EXPECT_TRUE(contains(Relinked.err, "(1 unreadable cache entry rebuilt)")) << Relinked.err;
   RunResult Warm = Scan();
   EXPECT_EQ(Warm.code, 1) << Warm.err;
   EXPECT_EQ(Warm.out, Cold.out);
@@ -1094,6 +1094,126 @@ TEST(Hostile, LambdasCalledInPlaceAreCallsNotHandedCallables) {
   const llvm::json::Object *TU = (*Doc->getAsObject()->getArray("tus"))[0].getAsObject();
   EXPECT_EQ(TU->getArray("callables")->size(), 0u);
   EXPECT_EQ(TU->getArray("calls")->size(), 300u);
+}
+
+// Issue 25, N41: CLI11 reads a size as unsigned, so "-1" wrapped around to 16 EiB and was
+// taken silently; a negative size is refused with the usage exit code, as garbage is.
+TEST(Hostile, NegativeCacheSizeIsRefused) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  for (const char *Size : {"-1", "-1K", " -5G"}) {
+    RunResult R = run({"scan", T.path(), "-q", "--cache-max-size", Size});
+    EXPECT_EQ(R.code, 2) << Size;
+    EXPECT_EQ(R.err, std::string("state-audit: error: --cache-max-size: a size cannot be "
+                                 "negative, got '") +
+                         Size + "' (see state-audit --help)\n");
+    EXPECT_EQ(R.out, "");
+  }
+}
+
+// Issue 25, D6: a compile database or configuration saved with a UTF-8 byte order mark (as
+// Windows editors write them) is read like the same file without it, as clang-tidy reads it;
+// a problem in it is placed where an editor shows it, the mark taking no column.
+TEST(Hostile, ByteOrderMarkIsAccepted) {
+  const std::string Bom = "\xEF\xBB\xBF";
+  TempDir T;
+  T.write("a.cpp", Source);
+  T.write("build/compile_commands.json",
+          Bom + "[{\"directory\": \"" + T.path() + "\", \"file\": \"a.cpp\", "
+                "\"arguments\": [\"clang++\", \"-c\", \"a.cpp\"]}]");
+  std::string Conf = T.write(".state-audit.yaml", Bom + "fail-on: never\n");
+  RunResult R =
+      run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q", "--format", "json"});
+  EXPECT_EQ(R.code, 0) << R.err;
+  EXPECT_TRUE(contains(R.out, "g_sessions")) << R.out;
+  EXPECT_EQ(R.err, "");
+
+  T.write(".state-audit.yaml", Bom + "fail-on: [never\n");
+  RunResult Broken = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  T.write(".state-audit.yaml", "fail-on: [never\n");
+  RunResult Plain = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  EXPECT_EQ(Broken.code, 2);
+  EXPECT_EQ(Broken.err, Plain.err);
+  T.write(".state-audit.yaml", "fail-on: never\n");
+  T.write("build/compile_commands.json", Bom + "[{\"directory\": 1}");
+  RunResult BrokenDb = run({"scan", T.path(), "-p", T.file("build"), "--no-cache", "-q"});
+  EXPECT_EQ(BrokenDb.code, 2);
+  EXPECT_TRUE(contains(BrokenDb.err, "compile_commands.json:1:18: not valid JSON"))
+      << BrokenDb.err;
+}
+
+// Issue 25, N60: a negative pool size is a constant, but no pool has that size. With a budget
+// configured it is an error naming the size, and the downstream's budget is not checked
+// because of it (it was "not a constant", a warning, and the gate passed).
+TEST(Hostile, NegativePoolSizeIsAnInvalidSize) {
+  TempDir T;
+  T.write("pools.cpp", "#include <string>\n"
+                       "class PgPool {\npublic:\n  PgPool(std::string url, int size);\n};\n"
+                       "int main() {\n  PgPool a(\"postgres://db/x\", -5);\n"
+                       "  PgPool b(\"postgres://db/x\", 10);\n}\n");
+  T.write(".state-audit.yaml", "connection-pools:\n  max-instances: 4\n"
+                               "  downstream-limit: 100\n");
+  RunResult R = run({"scan", T.path(), "--root", T.path(), "--no-cache", "-q"});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_TRUE(contains(R.out, "pools.cpp:7:10: error: 'a', a PgPool, is given the size -5 (in "
+                              "main): a negative size is not a valid pool size"))
+      << R.out;
+  EXPECT_TRUE(contains(R.out, "cannot be checked because the size is negative")) << R.out;
+  EXPECT_TRUE(contains(R.out, "cannot be checked because another pool of the downstream has a "
+                              "negative size"))
+      << R.out;
+  EXPECT_TRUE(contains(R.out, "'a', of the negative size -5")) << R.out;
+  EXPECT_TRUE(contains(R.out, "not checked: a size is negative")) << R.out;
+  EXPECT_FALSE(contains(R.out, "not a constant")) << R.out;
+}
+
+// Issue 25, O10: a report write killed by SIGKILL leaves its temporary file beside the report.
+// The next write of that report removes the ones it provably made (its own name pattern,
+// regular files of this user, untouched for an hour, so never a write in progress) and
+// nothing else.
+TEST(Hostile, AbandonedReportTempFilesAreRemovedByTheNextWrite) {
+  TempDir T, O;
+  T.write("a.cpp", Source);
+  std::string Abandoned = O.write("r.json-1a2b3c.tmp", "partial");
+  std::vector<std::string> Kept = {O.write("r.json-abcdef.tmp", "a write in progress"),
+                                    O.write("r.json-1a2b3z.tmp", "not our pattern"),
+                                    O.write("r.json-1a2b3c4.tmp", "not our pattern"),
+                                    O.write("other.json-1a2b3c.tmp", "another report's"),
+                                    O.write("victim", "a link's target")};
+  ASSERT_EQ(symlink(O.file("victim").c_str(), O.file("r.json-000000.tmp").c_str()), 0);
+  Kept.push_back(O.file("r.json-000000.tmp"));
+  for (const std::string &P : {Abandoned, Kept[1], Kept[2], Kept[3], Kept[4], Kept[5]})
+    age(P, 1);
+  RunResult R = run({"scan", T.path(), "-q", "--no-cache", "--format", "json", "-o",
+                     O.file("r.json")});
+  EXPECT_EQ(R.code, 1) << R.err;
+  EXPECT_FALSE(llvm::sys::fs::exists(Abandoned));
+  for (const std::string &P : Kept)
+    EXPECT_TRUE(isSymlink(P) || llvm::sys::fs::exists(P)) << P;
+  EXPECT_EQ(readFile(O.file("victim")), "a link's target");
+  EXPECT_TRUE(contains(readFile(O.file("r.json")), "g_sessions"));
+}
+
+// Issue 25: counts agree with their nouns wherever they are printed ("1 errors", "1 more
+// finding ... are not listed", "1 translation units analysed" were printed).
+TEST(Hostile, OneOfAKindIsSingular) {
+  TempDir T;
+  T.write("a.cpp", Source);
+  RunResult Md = run({"scan", T.path(), "--no-cache", "--format", "markdown"});
+  EXPECT_EQ(Md.code, 1) << Md.err;
+  EXPECT_TRUE(contains(Md.out, "## state-audit: 1 error, 0 warnings, 0 notes\n")) << Md.out;
+  EXPECT_TRUE(contains(Md.out, "**failed** — 1 finding at or above error")) << Md.out;
+  EXPECT_TRUE(contains(Md.out, "<sub>1 translation unit analysed.</sub>")) << Md.out;
+  EXPECT_TRUE(contains(Md.err, "state-audit: 1 translation unit analysed in ")) << Md.err;
+
+  // A summary cut to its limit by one finding of 6 KB.
+  TempDir L;
+  L.write("a.cpp", "#include <map>\n#include <string>\nstd::map<std::string, int> g_" +
+                       std::string(6000, 'x') + ";\nint hit(const std::string &k) { return ++g_" +
+                       std::string(6000, 'x') + "[k]; }\n");
+  RunResult Cut = run({"scan", L.path(), "--no-cache", "-q", "--format", "markdown",
+                       "--markdown-limit", "4096"});
+  EXPECT_TRUE(contains(Cut.out, "> 1 more finding (1 error) is not listed")) << Cut.out;
 }
 
 } // namespace

@@ -89,12 +89,13 @@ std::vector<DownstreamBudget> downstreamBudgets(const std::vector<PoolFact> &Poo
               [](const PoolShare &A, const PoolShare &B) { return A.loc < B.loc; });
     for (const PoolShare &S : G.pools) {
       if (!S.size || *S.size < 0) {
-        G.sizesKnown = false;
+        // A negative constant is known, but no pool has that size: the sum would be wrong.
+        (S.size ? G.sizesValid : G.sizesKnown) = false;
         continue;
       }
       G.overflows |= __builtin_add_overflow(G.perInstance, *S.size, &G.perInstance);
     }
-    if (G.sizesKnown && G.maxInstances)
+    if (G.sizesKnown && G.sizesValid && G.maxInstances)
       G.overflows |= __builtin_mul_overflow(*G.maxInstances, G.perInstance, &G.total);
     if (G.checked() && !G.overflows) {
       // N × (s + others) < limit  ⇔  s ≤ (limit - 1) / N - others

@@ -32,11 +32,12 @@ struct DownstreamBudget {
   std::optional<std::int64_t> maxInstances;
   std::optional<std::int64_t> limit;
   bool sizesKnown = true;       // every pool has a constant size
+  bool sizesValid = true;       // no constant size is negative (no pool can have one)
   std::int64_t perInstance = 0; // the sum of the sizes
   std::int64_t total = 0;       // maxInstances x perInstance (when known and no overflow)
   bool overflows = false;
   /// Known sizes, max-instances and a limit: the budget can be checked.
-  bool checked() const { return sizesKnown && maxInstances && limit; }
+  bool checked() const { return sizesKnown && sizesValid && maxInstances && limit; }
   bool exceeded() const { return checked() && (overflows || total >= *limit); }
 };
 

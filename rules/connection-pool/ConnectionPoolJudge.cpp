@@ -25,6 +25,18 @@ public:
   }
 
 private:
+  static std::string uncheckedBecause(const PoolFact &Pool, const DownstreamBudget &G) {
+    if (!Pool.size)
+      return "because the size is not a constant";
+    if (*Pool.size < 0)
+      return "because the size is negative";
+    if (!G.sizesKnown)
+      return "because another pool of the downstream has a size that is not a constant";
+    if (!G.sizesValid)
+      return "because another pool of the downstream has a negative size";
+    return "without max-instances and downstream-limit in the configuration";
+  }
+
   Finding finding(const Model &M, const PoolFact &Pool, const DownstreamBudget &G) const {
     Finding F;
     F.rule = ruleId(rule());
@@ -37,7 +49,11 @@ private:
     std::string Size = Pool.size ? std::to_string(*Pool.size) : Pool.sizeText;
     std::string What = (Pool.name.empty() ? std::string("a ") + Pool.type
                                           : "'" + Pool.name + "', a " + Pool.type + ",");
-    if (Size.empty())
+    bool Negative = Pool.size && *Pool.size < 0;
+    if (Negative)
+      F.message = What + " is given the size " + Size + " (in " + Where +
+                  "): a negative size is not a valid pool size";
+    else if (Size.empty())
       F.message = What + " opens a pool of its default size in every instance (in " + Where +
                   "): with N instances the downstream service sees N pools";
     else
@@ -53,8 +69,9 @@ private:
       std::string Sz = S.size ? std::to_string(*S.size) : std::string("unknown size");
       Others += (Others.empty() ? "" : ", ") + ("'" + S.name + "' (" + Sz + ")");
       F.evidence.push_back({"reaches the same downstream '" + G.name + "': '" + S.name + "', " +
-                                (S.size ? std::to_string(*S.size) + " connections per instance"
-                                        : std::string("of a size that is not a constant")),
+                                (!S.size      ? std::string("of a size that is not a constant")
+                                 : *S.size < 0 ? "of the negative size " + Sz
+                                              : Sz + " connections per instance"),
                             S.loc});
     }
     if (Shared)
@@ -90,15 +107,12 @@ private:
                      std::to_string(*G.limit);
       }
     } else {
-      F.level = Level::Warning;
+      // A gate with a configured budget must not pass because a size makes no sense.
+      bool Configured = G.maxInstances && G.limit;
+      F.level = Negative && Configured ? Level::Error : Level::Warning;
       F.message += "; the budget (max_instances × pool size below the downstream limit) cannot "
-                   "be checked" +
-                   std::string(!Pool.size ? " because the size is not a constant"
-                               : !G.sizesKnown
-                                   ? " because another pool of the downstream has a size that "
-                                     "is not a constant"
-                                   : " without max-instances and downstream-limit in the "
-                                     "configuration");
+                   "be checked " +
+                   uncheckedBecause(Pool, G);
     }
     F.hint = "size the pool for the cluster: max_instances × pool_size, summed over the pools "
              "that reach the same downstream, must stay below its connection limit; read the "

@@ -127,8 +127,9 @@ TEST(FactGroups, AHeaderSeenAlikeIsOneGroupAndEachVariantItsOwn) {
   EXPECT_EQ(Store.add(groupOf(GB, "shared.h")->hash, TUFacts()).get(), Kept.get());
 }
 
-/// Links the TUs' distinct groups (with how many TUs have each) in the given order.
-Program linkDistinct(const std::vector<TUFacts> &TUs, bool Reverse) {
+/// Links the TUs' distinct groups (with how many TUs have each) in the given order; `Owned`:
+/// the store gives them away (what a scan does), one of them still held by a reader.
+Program linkDistinct(const std::vector<TUFacts> &TUs, bool Reverse, bool Owned = false) {
   GroupStore Store;
   std::map<std::string, unsigned> Uses;
   std::vector<TUSummary> Summaries;
@@ -138,6 +139,16 @@ Program linkDistinct(const std::vector<TUFacts> &TUs, bool Reverse) {
       ++Uses[G.hash];
       Store.add(G.hash, std::move(G.facts));
     }
+  }
+  if (Owned) {
+    std::shared_ptr<const TUFacts> Held = Store.find(Uses.begin()->first);
+    std::vector<OwnedGroup> Groups = Store.take(Uses);
+    EXPECT_EQ(Groups.size(), Uses.size());
+    EXPECT_EQ(Store.size(), 0u);
+    EXPECT_FALSE(Held->functions.empty() && Held->decls.empty()) << "a held group is copied";
+    if (Reverse)
+      std::reverse(Groups.begin(), Groups.end());
+    return linkGroups(Summaries, std::move(Groups));
   }
   std::vector<GroupUse> Groups = Store.uses(Uses);
   EXPECT_EQ(Groups.size(), Uses.size());
@@ -164,9 +175,14 @@ TEST(FactGroups, LinkOverDistinctGroupsIsTheMergeOfEveryTU) {
   Program Merged = mergeFacts(TUs);
   std::string Expected = findingsJson(sa::link(Merged));
   ASSERT_FALSE(sa::link(Merged).findings.empty());
-  for (bool Reverse : {false, true}) {
-    Program Distinct = linkDistinct(TUs, Reverse);
-    EXPECT_EQ(findingsJson(sa::link(Distinct)), Expected) << "reverse: " << Reverse;
+  for (auto [Reverse, Owned] : {std::pair{false, false}, {true, false}, {false, true}, {true, true}}) {
+    SCOPED_TRACE(testing::Message() << "reverse: " << Reverse << ", owned: " << Owned);
+    Program Distinct = linkDistinct(TUs, Reverse, Owned);
+    EXPECT_EQ(findingsJson(sa::link(Distinct)), Expected);
+    EXPECT_EQ(Distinct.functions.size(), Merged.functions.size());
+    EXPECT_EQ(Distinct.states.size(), Merged.states.size());
+    EXPECT_EQ(Distinct.records.size(), Merged.records.size());
+    EXPECT_EQ(Distinct.instantiated, Merged.instantiated);
     // A record met in several TUs has its lists merged and sorted, exactly as when every
     // TU's copy is merged.
     EXPECT_EQ(Distinct.record(recordId("Session"))->fieldNames,
@@ -185,6 +201,7 @@ TEST(FactGroups, LinkOverDistinctGroupsIsTheMergeOfEveryTU) {
   Program One = linkDistinct({A.TU}, false);
   std::vector<std::string> Declared{"z_last_seen", "a_id", "m_name"};
   EXPECT_EQ(One.record(recordId("Session"))->fieldNames, Declared);
+  EXPECT_EQ(linkDistinct({A.TU}, false, true).record(recordId("Session"))->fieldNames, Declared);
   EXPECT_EQ(mergeFacts({A.TU}).record(recordId("Session"))->fieldNames, Declared);
   // The merge of TUs does not depend on their order either.
   EXPECT_EQ(findingsJson(sa::link(mergeFacts({Wide.TU, B.TU, A.TU}))), Expected);

@@ -1,5 +1,6 @@
 #include "chaos/Report.h"
 
+#include "support/Output.h"
 #include "support/Untrusted.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -35,10 +36,6 @@ llvm::StringRef outcomeName(Outcome O) {
 }
 
 namespace {
-
-std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
-  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
-}
 
 struct Counts {
   unsigned ok = 0, sessionLost = 0, stateLost = 0, dataLost = 0, error = 0;

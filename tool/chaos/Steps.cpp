@@ -1,6 +1,7 @@
 #include "chaos/Steps.h"
 
 #include "config/ConfigSyntax.h"
+#include "support/Untrusted.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -194,6 +195,7 @@ llvm::Expected<Step> makeStep(const json::Value &V, unsigned Line, size_t Index,
 } // namespace
 
 llvm::Expected<std::vector<Step>> parseSteps(llvm::StringRef Text, llvm::StringRef Name) {
+  Text = withoutByteOrderMark(Text); // as an editor shows it: the mark takes no column
   if (Text.size() > MaxStepFileBytes)
     return problem(Name, 0, "too large for a step file (at most " +
                                 std::to_string(MaxStepFileBytes >> 20) + " MiB)");

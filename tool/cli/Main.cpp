@@ -61,6 +61,19 @@ static void addReportOptions(CLI::App *Cmd, ReportOptions &Rep) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
+/// CLI11 reads a size as unsigned, so "-1" wraps around to 16 EiB and is taken as "no limit
+/// to speak of"; a minus sign is refused before the size is read.
+static CLI::Validator refuseNegativeSize() {
+  return CLI::Validator(
+      [](std::string &Value) -> std::string {
+        size_t First = Value.find_first_not_of(" \t");
+        if (First != std::string::npos && Value[First] == '-')
+          return "a size cannot be negative, got '" + Value + "'";
+        return {};
+      },
+      "", "NonNegativeSize");
+}
+
 int main(int argc, char **argv) {
   // Everything after the first "--" goes to the compiler, as with clang-tidy.
   std::vector<std::string> ExtraArgs;
@@ -110,7 +123,8 @@ int main(int argc, char **argv) {
       ->add_option("--cache-max-size", Scan.cacheMaxSize,
                    "Remove the least recently used cache files when the cache outgrows SIZE "
                    "(500M, 5G; 0: no limit; default 5G)")
-      ->transform(CLI::AsSizeValue(false));
+      ->transform(CLI::AsSizeValue(false))
+      ->transform(refuseNegativeSize()); // runs first: CLI11's transforms run newest first
   ScanCmd->add_flag("-q,--quiet", Rep.quiet,
                     "No progress line, no timing summary and no line about library code");
   ScanCmd->add_flag("-v,--verbose", Scan.verbose,

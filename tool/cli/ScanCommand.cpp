@@ -320,8 +320,7 @@ int runScanCommand(const ScanOptions &O) {
   }
   std::optional<Program> Whole;
   if (!Linked) {
-    Whole = linkGroups(TUs, Scan.uses());
-    Scan.groups.clear(); // the program holds what is needed from here on
+    Whole = linkGroups(TUs, Scan.takeUses()); // the program holds what is needed from here on
     Linked = linkProgram(*Whole, *Conf);
     if (Cache && !Scan.linkKey.empty())
       Cache->storeLinked(Scan.linkKey, linkedToJSON(*Linked));
@@ -338,17 +337,23 @@ int runScanCommand(const ScanOptions &O) {
     Code = 3;
   if (!O.report.quiet) {
     // On stderr, so reports stay byte-identical whatever the timing and the cache did.
-    llvm::errs() << llvm::format("state-audit: %zu translation units analysed in %.2f s",
-                                 Plan->jobs.size(), Seconds);
+    llvm::errs() << "state-audit: "
+                 << plural(Plan->jobs.size(), "translation unit", "translation units")
+                 << llvm::format(" analysed in %.2f s", Seconds);
     if (Cache)
       llvm::errs() << ", " << FromCache << " from the cache";
     if (Cache && Cache->corruptEntries())
-      llvm::errs() << " (" << Cache->corruptEntries() << " unreadable cache entries rebuilt)";
+      llvm::errs() << " ("
+                   << plural(Cache->corruptEntries(), "unreadable cache entry",
+                             "unreadable cache entries")
+                   << " rebuilt)";
     llvm::errs() << "\n";
     if (Pruned && Pruned->files)
-      llvm::errs() << llvm::format("state-audit: cache: removed %zu least recently used files "
-                                   "(%.1f MB); %.1f MB left (--cache-max-size)\n",
-                                   Pruned->files, Pruned->bytes / 1e6, Pruned->left / 1e6);
+      llvm::errs() << "state-audit: cache: removed "
+                   << plural(Pruned->files, "least recently used file",
+                             "least recently used files")
+                   << llvm::format(" (%.1f MB); %.1f MB left (--cache-max-size)\n",
+                                   Pruned->bytes / 1e6, Pruned->left / 1e6);
   }
   return Code;
 }
@@ -458,7 +463,7 @@ int runMergeCommand(const MergeOptions &O) {
     reportError(llvm::toString(std::move(E)));
     return 2;
   }
-  return reportAndGate(linkGroups(std::move(TUs), Groups.uses(Uses)), Paths, Review, O.report);
+  return reportAndGate(linkGroups(std::move(TUs), Groups.take(Uses)), Paths, Review, O.report);
 }
 
 int runConfigCommand(const std::string &ConfigFile, const std::string &Start, bool Dump) {

@@ -3,6 +3,7 @@
 #include "config/ConfigSyntax.h"
 
 #include "support/Paths.h"
+#include "support/Untrusted.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -246,6 +247,7 @@ std::string Config::fingerprint() const {
 
 
 llvm::Expected<Config> parseConfig(llvm::StringRef Content, llvm::StringRef Path) {
+  Content = withoutByteOrderMark(Content); // as an editor shows it: the mark takes no column
   std::string Diagnostic;
   auto Handler = [](const llvm::SMDiagnostic &D, void *Context) {
     std::string &Out = *static_cast<std::string *>(Context);

@@ -224,13 +224,17 @@ std::vector<TUSummary> GroupedScan::summaries() const {
   return Out;
 }
 
-std::vector<GroupUse> GroupedScan::uses() const {
+static std::map<std::string, unsigned> groupCounts(const std::vector<ScannedTU> &TUs) {
   std::map<std::string, unsigned> Counts;
-  for (const ScannedTU &TU : tus)
+  for (const ScannedTU &TU : TUs)
     for (const std::string &H : TU.groups)
       ++Counts[H];
-  return groups.uses(Counts);
+  return Counts;
 }
+
+std::vector<GroupUse> GroupedScan::uses() const { return groups.uses(groupCounts(tus)); }
+
+std::vector<OwnedGroup> GroupedScan::takeUses() { return groups.take(groupCounts(tus)); }
 
 std::vector<TUFacts> GroupedScan::joined() const {
   std::vector<TUFacts> Out;

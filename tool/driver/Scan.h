@@ -88,6 +88,8 @@ struct GroupedScan {
   std::vector<TUSummary> summaries() const;
   /// The distinct groups with the number of TUs that have each, for linkGroups.
   std::vector<GroupUse> uses() const;
+  /// The same groups taken out of `groups` (left empty), for the link that is their last use.
+  std::vector<OwnedGroup> takeUses();
   /// The TUs' facts rebuilt from their groups (`linked` must be empty).
   std::vector<TUFacts> joined() const;
 };

@@ -3,7 +3,7 @@
 #include "facts/FactsJson.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/SHA256.h"
+#include "llvm/Support/BLAKE3.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -13,9 +13,9 @@
 namespace sa {
 
 std::string groupHash(llvm::StringRef Json) {
-  auto Digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
+  auto Digest = llvm::BLAKE3::hash<20>(llvm::ArrayRef<uint8_t>(
       reinterpret_cast<const uint8_t *>(Json.data()), Json.size()));
-  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest), true);
 }
 
 namespace {
@@ -30,8 +30,8 @@ public:
   ~HashingStream() override { flush(); }
   std::string hash() {
     flush();
-    auto Digest = Hasher.final();
-    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(20), true);
+    auto Digest = Hasher.final<20>();
+    return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest), true);
   }
 
 private:
@@ -43,7 +43,7 @@ private:
   }
   uint64_t current_pos() const override { return Written; }
 
-  llvm::SHA256 Hasher;
+  llvm::BLAKE3 Hasher;
   std::string *Keep;
   uint64_t Written = 0;
 };
@@ -96,8 +96,9 @@ std::vector<FactGroup> splitByFile(TUFacts TU, bool KeepJson) {
   // functions are sorted by id, then location: the first of an id is the one at its smallest
   // location.
   std::map<std::string, std::string> FunctionFile;
-  for (const FunctionFact &F : TU.functions)
-    FunctionFile.emplace(F.id, F.loc.file);
+  if (!TU.creations.empty())
+    for (const FunctionFact &F : TU.functions)
+      FunctionFile.emplace(F.id, F.loc.file);
 
   std::map<std::string, TUFacts> Groups;
   auto In = [&](const std::string &File) -> TUFacts & {
@@ -175,7 +176,7 @@ std::shared_ptr<const TUFacts> GroupStore::add(const std::string &Hash, TUFacts 
   std::lock_guard<std::mutex> Lock(Mutex);
   auto [It, New] = Groups.try_emplace(Hash);
   if (New)
-    It->second = std::make_shared<const TUFacts>(std::move(Facts));
+    It->second = std::make_shared<TUFacts>(std::move(Facts));
   return It->second;
 }
 
@@ -198,6 +199,23 @@ std::vector<GroupUse> GroupStore::uses(const std::map<std::string, unsigned> &Us
     if (It != Groups.end())
       Out.push_back({It->second.get(), Count});
   }
+  return Out;
+}
+
+std::vector<OwnedGroup> GroupStore::take(const std::map<std::string, unsigned> &Uses) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::vector<OwnedGroup> Out;
+  Out.reserve(Uses.size());
+  for (const auto &[Hash, Count] : Uses) {
+    auto It = Groups.find(Hash);
+    if (It == Groups.end())
+      continue;
+    if (It->second.use_count() == 1)
+      Out.push_back({std::move(*It->second), Count});
+    else
+      Out.push_back({*It->second, Count});
+  }
+  Groups.clear();
   return Out;
 }
 

@@ -37,7 +37,9 @@ struct FactGroup {
 /// `TU` must be normalised (extraction normalises); it is moved from, never copied.
 std::vector<FactGroup> splitByFile(TUFacts TU, bool KeepJson = true);
 
-/// The content hash groups are named by: SHA-256 of the canonical JSON, 40 hex digits.
+/// The content hash groups are named by: BLAKE3 of the canonical JSON, 160 bits as 40 hex
+/// digits. (SHA-256 before: LLVM's is portable C, and hashing 44 MB of facts took a tenth of
+/// the time clang took to parse them; BLAKE3 uses the CPU's vector units.)
 std::string groupHash(llvm::StringRef Json);
 
 /// The canonical JSON of a group's facts.
@@ -51,6 +53,12 @@ TUFacts joinGroups(const TUSummary &Summary, const std::vector<std::string> &Out
 /// A distinct group and how many TUs have it.
 struct GroupUse {
   const TUFacts *facts = nullptr;
+  unsigned tus = 1;
+};
+
+/// A distinct group given away by the store, and how many TUs have it.
+struct OwnedGroup {
+  TUFacts facts;
   unsigned tus = 1;
 };
 
@@ -74,11 +82,14 @@ public:
   /// The groups `Uses` names (hash -> number of TUs that have it), ordered by hash; those not
   /// in the store are left out.
   std::vector<GroupUse> uses(const std::map<std::string, unsigned> &Uses) const;
+  /// The same groups given away, ordered by hash; the store is left empty. A group still
+  /// held elsewhere (find) is copied, any other moved.
+  std::vector<OwnedGroup> take(const std::map<std::string, unsigned> &Uses);
   void clear();
 
 private:
   mutable std::mutex Mutex;
-  std::map<std::string, std::shared_ptr<const TUFacts>> Groups;
+  std::map<std::string, std::shared_ptr<TUFacts>> Groups;
 };
 
 } // namespace sa

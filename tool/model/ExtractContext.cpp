@@ -23,6 +23,17 @@ ExtractContext::ExtractContext(const ProjectPaths &Paths, TUFacts &Facts,
 
 ExtractContext::~ExtractContext() = default;
 
+template <typename T> static void makeRoomIn(std::vector<T> &V, size_t More) {
+  size_t Needed = V.size() + More;
+  if (Needed > V.capacity())
+    V.reserve(std::max(Needed, 2 * V.capacity()));
+}
+
+void ExtractContext::makeRoom(size_t Functions, size_t Accesses) {
+  makeRoomIn(Facts.functions, Functions);
+  makeRoomIn(Facts.accesses, Accesses);
+}
+
 void ExtractContext::attach(ASTContext &C, Preprocessor &P) {
   Ctx = &C;
   PP = &P;

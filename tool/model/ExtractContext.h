@@ -67,6 +67,9 @@ public:
   const clang::SourceManager &sourceManager() const;
   const ProjectPaths &paths() const { return Paths; }
   TUFacts &facts() { return Facts; }
+  /// Room for `Functions` more function facts and `Accesses` more accesses, growing the
+  /// lists at least twofold when they must grow (so that many small requests stay linear).
+  void makeRoom(size_t Functions, size_t Accesses);
 
   /// Project location of a token (the outermost macro expansion for macro-made code), or
   /// nullopt for system headers, excluded directories and files outside the root. The end

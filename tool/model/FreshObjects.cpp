@@ -255,6 +255,8 @@ public:
   }
 
   bool VisitMemberExpr(MemberExpr *ME) {
+    if (isa<FieldDecl>(ME->getMemberDecl()) || isa<VarDecl>(ME->getMemberDecl()))
+      ++Out.StateReferences;
     if (isa<FieldDecl>(ME->getMemberDecl()))
       quiet(ME->getBase()); // its fields are read or set here
     return true;
@@ -276,6 +278,8 @@ public:
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
     const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (VD && !VD->hasLocalStorage())
+      ++Out.StateReferences;
     if (!VD || !VD->hasLocalStorage() || Quiet.count(DRE))
       return true;
     handedOn(VD, DRE->getLocation());
@@ -358,7 +362,7 @@ private:
   const SourceManager &SM;
   std::vector<unsigned> Blocks; // end offsets of the blocks around the current statement
   unsigned LoopDepth = 0;
-  llvm::DenseSet<const DeclRefExpr *> Quiet;
+  llvm::SmallDenseSet<const DeclRefExpr *, 8> Quiet;
 };
 
 FreshObjects::FreshObjects(ASTContext &C, const FunctionDecl *Fn) : Ctx(C) {

@@ -56,6 +56,10 @@ public:
   /// Sets `OnThis` when the expression is `this` itself or reaches through a member.
   static const clang::ValueDecl *objectVariable(const clang::Expr *E, bool &OnThis);
 
+  /// How many times the body names a variable of static storage or a member: about as many
+  /// accesses of state as it has, to make room for them.
+  size_t stateReferences() const { return StateReferences; }
+
 private:
   struct Assignment {
     unsigned offset = 0;   // where it happens
@@ -72,7 +76,9 @@ private:
   std::optional<unsigned> FirstReady; // offset of the first readiness signal outside loops
   std::vector<std::pair<unsigned, unsigned>> Loops; // [begin, end) of every loop
   unsigned FileId = 0; // offsets are in this file; a call elsewhere (a macro's) is not judged
-  llvm::DenseMap<const clang::ValueDecl *, Uses> Vars;
+  size_t StateReferences = 0;
+  // Most bodies name a handful of locals: kept inline, a body costs no allocation.
+  llvm::SmallDenseMap<const clang::ValueDecl *, Uses, 4> Vars;
 };
 
 } // namespace sa

@@ -40,5 +40,8 @@ Program mergeFacts(const std::vector<TUFacts> &TUs);
 /// summaries of the TUs. Linear in the distinct groups: a header's facts shared by many TUs
 /// are merged once, with the same result as merging every TU's copy.
 Program linkGroups(std::vector<TUSummary> TUs, const std::vector<GroupUse> &Groups);
+/// The same, with groups given away: their facts are moved into the program, not copied (a
+/// scan links once and needs the groups no more).
+Program linkGroups(std::vector<TUSummary> TUs, std::vector<OwnedGroup> Groups);
 
 } // namespace sa

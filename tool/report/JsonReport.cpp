@@ -112,6 +112,8 @@ void writeJson(llvm::raw_ostream &OS, const ScanReport &R) {
           if (B.limit)
             J.attribute("limit", *B.limit);
           J.attribute("sizesKnown", B.sizesKnown);
+          if (!B.sizesValid) // a field of its own only when it says something (format 1)
+            J.attribute("sizesValid", false);
           J.attribute("perInstance", B.perInstance);
           if (B.checked()) {
             J.attribute("total", B.overflows ? std::numeric_limits<int64_t>::max() : B.total);

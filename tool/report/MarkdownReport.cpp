@@ -5,6 +5,7 @@
 #include "report/Report.h"
 #include "report/MarkdownText.h"
 #include "rules/Registry.h"
+#include "support/Output.h"
 
 #include <algorithm>
 #include <map>
@@ -99,13 +100,16 @@ void writeMarkdown(llvm::raw_ostream &Out, const ScanReport &R, const MarkdownOp
 
   Budget B(O.maxBytes);
   llvm::raw_string_ostream OS(B.Text);
-  OS << "## state-audit: " << Total.error << " errors, " << Total.warning << " warnings, "
-     << Total.note << " notes\n\n";
+  OS << "## state-audit: " << plural(Total.error, "error", "errors") << ", "
+     << plural(Total.warning, "warning", "warnings") << ", " << plural(Total.note, "note", "notes")
+     << "\n\n";
   if (R.gate.failOn) {
     OS << "Gate (`--fail-on " << toString(*R.gate.failOn) << "`): ";
     if (R.gate.failed)
-      OS << "**failed** — " << R.gate.failing << (WithBaseline ? " new" : "")
-         << " finding(s) at or above " << toString(*R.gate.failOn) << "\n\n";
+      OS << "**failed** — "
+         << plural(R.gate.failing, WithBaseline ? "new finding" : "finding",
+                   WithBaseline ? "new findings" : "findings")
+         << " at or above " << toString(*R.gate.failOn) << "\n\n";
     else
       OS << "passed\n\n";
   }
@@ -150,8 +154,8 @@ void writeMarkdown(llvm::raw_ostream &Out, const ScanReport &R, const MarkdownOp
       if (unsigned N = B.LeftByLevel[L])
         Counts += (Counts.empty() ? "" : ", ") + std::to_string(N) + " " + toString(L) +
                   (N == 1 ? "" : "s");
-    OS << "> " << B.Left << " more finding" << (B.Left == 1 ? "" : "s") << " (" << Counts
-       << ") are not listed: this summary is kept under " << O.maxBytes
+    OS << "> " << plural(B.Left, "more finding", "more findings") << " (" << Counts << ")"
+       << (B.Left == 1 ? " is" : " are") << " not listed: this summary is kept under " << O.maxBytes
        << " bytes to fit a pull-request comment. The full report: "
        << (O.fullReport.empty() ? std::string("the SARIF or JSON report of this run "
                                               "(`--format sarif` / `--format json`)")
@@ -163,7 +167,7 @@ void writeMarkdown(llvm::raw_ostream &Out, const ScanReport &R, const MarkdownOp
   unsigned Broken = 0;
   for (const TUSummary &T : R.tus)
     Broken += T.status != TUStatus::Ok;
-  OS << "<sub>" << R.tus.size() << " translation units analysed";
+  OS << "<sub>" << plural(R.tus.size(), "translation unit", "translation units") << " analysed";
   if (Broken)
     OS << ", " << Broken << " with errors";
   OS << ".</sub>\n";

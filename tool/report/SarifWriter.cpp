@@ -5,6 +5,7 @@
 #include "report/SourceFiles.h"
 #include "rules/Registry.h"
 #include "rules/RuleDocs.h"
+#include "support/Output.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -248,8 +249,10 @@ private:
             J.attribute("level", "note");
             J.attributeObject("descriptor", [&] { J.attribute("id", "baseline-absent"); });
             J.attributeObject("message", [&] {
-              J.attribute("text", std::to_string(R.absent.size()) +
-                                      " results of the baseline are no longer found (fixed); "
+              J.attribute("text", plural(R.absent.size(), "result", "results") +
+                                      " of the baseline " +
+                                      (R.absent.size() == 1 ? "is" : "are") +
+                                      " no longer found (fixed); "
                                       "--sarif-include-absent lists them as results.");
             });
           });
@@ -258,9 +261,9 @@ private:
             J.attribute("level", "note");
             J.attributeObject("descriptor", [&] { J.attribute("id", "below-sarif-level"); });
             J.attributeObject("message", [&] {
-              J.attribute("text", std::to_string(LeftOut) + " findings below the level " +
-                                      toString(O.minLevel) +
-                                      " are left out (code scanning would show each as an "
+              J.attribute("text", plural(LeftOut, "finding", "findings") + " below the level " +
+                                      toString(O.minLevel) + (LeftOut == 1 ? " is" : " are") +
+                                      " left out (code scanning would show each as an "
                                       "open alert); --sarif-level note includes them.");
             });
           });

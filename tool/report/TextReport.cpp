@@ -23,6 +23,8 @@ std::string budgetPools(const DownstreamBudget &B) {
 std::string budgetVerdict(const DownstreamBudget &B) {
   if (!B.sizesKnown)
     return "not checked: a size is not a constant";
+  if (!B.sizesValid)
+    return "not checked: a size is negative";
   if (!B.maxInstances || !B.limit)
     return "not checked: " + std::to_string(B.perInstance) +
            " per instance; set max-instances and downstream-limit";
@@ -113,10 +115,6 @@ void writeFinding(llvm::raw_ostream &OS, const Finding &F, SourceFiles &Lines, b
     OS << " " << printable(F.hint) << "\n";
   }
   OS << "  see: state-audit explain " << F.rule << " (" << ruleHelpUri(F.rule) << ")\n";
-}
-
-std::string plural(unsigned N, llvm::StringRef One, llvm::StringRef Many) {
-  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
 }
 
 } // namespace

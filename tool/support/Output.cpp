@@ -9,6 +9,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace fs = llvm::sys::fs;
@@ -86,10 +88,38 @@ llvm::Error writeToDescriptor(int FD, const std::function<void(llvm::raw_ostream
   return finish(OS);
 }
 
+/// Whether `Name` is one of writeAtomically's temporary files for the file named `Of`:
+/// fs::TempFile's "%%%%%%" is six characters of [0-9a-f].
+bool isOwnTempName(llvm::StringRef Name, llvm::StringRef Of) {
+  if (!Name.consume_front(Of) || !Name.consume_front("-") || !Name.consume_back(".tmp"))
+    return false;
+  return Name.size() == 6 && Name.find_first_not_of("0123456789abcdef") == llvm::StringRef::npos;
+}
+
+/// Removes the temporary files an earlier write of `Target` left when it was killed (SIGKILL
+/// cannot be caught): named by our pattern, regular files of this user, untouched for an
+/// hour. A write in progress modifies its file as it goes, so it is never one of them.
+void removeAbandonedTemps(llvm::StringRef Target) {
+  llvm::StringRef Parent = path::parent_path(Target);
+  std::string Dir = Parent.empty() ? std::string(".") : Parent.str();
+  llvm::StringRef Of = path::filename(Target);
+  time_t Now = ::time(nullptr);
+  std::error_code EC;
+  for (fs::directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC)) {
+    if (!isOwnTempName(path::filename(It->path()), Of))
+      continue;
+    struct stat St;
+    if (::lstat(It->path().c_str(), &St) == 0 && S_ISREG(St.st_mode) &&
+        St.st_uid == ::geteuid() && Now - St.st_mtime > 3600)
+      ::unlink(It->path().c_str());
+  }
+}
+
 /// A temporary file beside `Target`, renamed over it when complete; the old file's
 /// permissions are kept.
 llvm::Error writeAtomically(llvm::StringRef Target,
                             const std::function<void(llvm::raw_ostream &)> &Write) {
+  removeAbandonedTemps(Target);
   llvm::Expected<fs::TempFile> Temp =
       fs::TempFile::create(Target + "-%%%%%%.tmp", fs::all_read | fs::all_write);
   if (!Temp)
@@ -110,6 +140,10 @@ llvm::Error writeAtomically(llvm::StringRef Target,
 }
 
 } // namespace
+
+std::string plural(size_t N, llvm::StringRef One, llvm::StringRef Many) {
+  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
+}
 
 std::string outputName(llvm::StringRef Path) {
   return Path.empty() || Path == "-" ? std::string("standard output") : "'" + Path.str() + "'";

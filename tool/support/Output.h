@@ -37,6 +37,9 @@ std::string outputName(llvm::StringRef Path);
 /// are kept only when asked (a message of several lines).
 std::string printable(llvm::StringRef Text, bool KeepNewlines = false);
 
+/// "1 error", "2 errors": a count with the word that agrees with it.
+std::string plural(size_t N, llvm::StringRef One, llvm::StringRef Many);
+
 /// How many characters `Text` shows as (UTF-8 code points).
 size_t displayedLength(llvm::StringRef Text);
 

@@ -43,7 +43,14 @@ std::pair<unsigned, unsigned> lineColumn(llvm::StringRef Text, size_t Offset) {
   return {Line, Col};
 }
 
+llvm::StringRef withoutByteOrderMark(llvm::StringRef Text) {
+  Text.consume_front("\xEF\xBB\xBF");
+  return Text;
+}
+
 llvm::Expected<llvm::json::Value> parseUntrustedJson(llvm::StringRef Text, unsigned MaxDepth) {
+  // Lines and columns are then counted as an editor shows them: the mark takes no column.
+  Text = withoutByteOrderMark(Text);
   if (std::optional<size_t> At = jsonTooDeepAt(Text, MaxDepth)) {
     auto [Line, Col] = lineColumn(Text, *At);
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -255,6 +262,7 @@ llvm::Error parseJsonInParts(
     llvm::StringRef Text, llvm::ArrayRef<llvm::StringRef> Path,
     llvm::function_ref<llvm::Error(const llvm::json::Value &)> OnSkeleton,
     llvm::function_ref<llvm::Error(llvm::ArrayRef<size_t>, const llvm::json::Value &)> OnElement) {
+  Text = withoutByteOrderMark(Text);
   if (!jsonTooDeepAt(Text))
     if (std::optional<JsonParts> Parts = splitJson(Text, Path)) {
       llvm::Expected<llvm::json::Value> Skeleton = llvm::json::parse(Parts->skeleton);

@@ -26,7 +26,11 @@ std::optional<size_t> jsonTooDeepAt(llvm::StringRef Text, unsigned MaxDepth = Ma
 /// Line and column (1-based) of a byte offset.
 std::pair<unsigned, unsigned> lineColumn(llvm::StringRef Text, size_t Offset);
 
-/// llvm::json::parse after the depth check. Errors read "<line>:<col>: not valid JSON: <what>" (no file name:
+/// `Text` without a leading UTF-8 byte order mark. Windows editors write one; clang's own
+/// compile-database reader (a YAML parser) skips it, so clang-tidy users expect it accepted.
+llvm::StringRef withoutByteOrderMark(llvm::StringRef Text);
+
+/// llvm::json::parse after the depth check; a leading byte order mark is skipped. Errors read "<line>:<col>: not valid JSON: <what>" (no file name:
 /// the caller adds it).
 llvm::Expected<llvm::json::Value> parseUntrustedJson(llvm::StringRef Text,
                                                      unsigned MaxDepth = MaxJsonDepth);

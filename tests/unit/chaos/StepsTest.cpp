@@ -70,6 +70,19 @@ TEST(ChaosSteps, JsonIsReadToo) {
   EXPECT_EQ(S[1].target, "recall");
 }
 
+// Issue 25, D6: a file saved by a Windows editor starts with a byte order mark; it is read as
+// the same file without it, and a problem is placed where the editor shows it.
+TEST(ChaosSteps, ByteOrderMarkIsSkipped) {
+  std::vector<Step> Y = parseOk("\xEF\xBB\xBFsteps:\n  - call: remember\n");
+  ASSERT_EQ(Y.size(), 1u);
+  EXPECT_EQ(Y[0].target, "remember");
+  std::vector<Step> J = parseOk("\xEF\xBB\xBF[{\"call\": \"recall\"}]", "steps.json");
+  ASSERT_EQ(J.size(), 1u);
+  EXPECT_EQ(J[0].target, "recall");
+  EXPECT_EQ(parseError("\xEF\xBB\xBFsteps:\n  - call: [remember\n"),
+            parseError("steps:\n  - call: [remember\n"));
+}
+
 TEST(ChaosSteps, ProblemsNameTheFileTheLineAndTheStep) {
   EXPECT_EQ(parseError("steps:\n  - call: remember\n  - calll: recall\n"),
             "steps.yaml:3: step 2: unknown key 'calll' (expected name, call, method, sse, "

@@ -173,7 +173,7 @@ TEST(Sarif, MessageSaysWhatWhyAndFixAndLinksRelatedLocations) {
   ASSERT_EQ(Run2.getArray("results")->size(), 3u);
   EXPECT_FALSE((*Run2.getArray("results"))[2].getAsObject()->getArray("codeFlows"));
   std::string Notices = llvm::formatv("{0}", llvm::json::Value(Run.getArray("invocations")->front()));
-  EXPECT_THAT(Notices, HasSubstr("1 findings below the level warning are left out"));
+  EXPECT_THAT(Notices, HasSubstr("1 finding below the level warning is left out"));
 }
 
 TEST(Explain, FindsByFingerprintPrefixAndByFileLine) {
