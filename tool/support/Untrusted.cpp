@@ -262,9 +262,10 @@ llvm::Error parseJsonInParts(
     llvm::StringRef Text, llvm::ArrayRef<llvm::StringRef> Path,
     llvm::function_ref<llvm::Error(const llvm::json::Value &)> OnSkeleton,
     llvm::function_ref<llvm::Error(llvm::ArrayRef<size_t>, const llvm::json::Value &)> OnElement) {
-  Text = withoutByteOrderMark(Text);
-  if (!jsonTooDeepAt(Text))
-    if (std::optional<JsonParts> Parts = splitJson(Text, Path)) {
+  // The whole-document fallback below skips the mark itself: it gets the text as given.
+  llvm::StringRef Body = withoutByteOrderMark(Text);
+  if (!jsonTooDeepAt(Body))
+    if (std::optional<JsonParts> Parts = splitJson(Body, Path)) {
       llvm::Expected<llvm::json::Value> Skeleton = llvm::json::parse(Parts->skeleton);
       bool Whole = bool(Skeleton);
       if (!Skeleton)
